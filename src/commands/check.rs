@@ -1,0 +1,103 @@
+//! `hustle-sim check`: validate scenarios and show every parameter with its
+//! default made explicit.
+
+use super::load_scenario;
+use crate::error::InputError;
+use crate::model::{Model, Origin};
+use crate::scenario::keys::Param;
+use std::path::PathBuf;
+
+/// The resolved parameters of a model, one `key = value  # origin` line each.
+pub fn describe_model(m: &Model) -> String {
+    let mut lines = vec![
+        ("name".to_string(), format!("{:?}", m.name), "file"),
+        ("description".into(), format!("{:?}", m.description), "file"),
+        ("currency".into(), format!("{:?}", m.currency), "file"),
+        ("horizon_months".into(), m.horizon_months.to_string(), ""),
+        ("setup.months".into(), m.setup_months.to_string(), ""),
+        (
+            "acquisition.model".into(),
+            format!(
+                "{:?}",
+                serde_json::to_value(m.acquisition)
+                    .expect("enum")
+                    .as_str()
+                    .unwrap_or("")
+            ),
+            "",
+        ),
+        (
+            "churn.model".into(),
+            format!(
+                "{:?}",
+                serde_json::to_value(m.churn)
+                    .expect("enum")
+                    .as_str()
+                    .unwrap_or("")
+            ),
+            "",
+        ),
+        (
+            "owner.quit_after_months".into(),
+            m.quit_after_months.to_string(),
+            "",
+        ),
+        (
+            "owner.burnout_after_months".into(),
+            m.burnout_after_months.to_string(),
+            "",
+        ),
+    ];
+    if let Some(s) = m.semi_passive_sustain_months {
+        lines.push(("semi_passive.sustain_months".into(), s.to_string(), ""));
+    }
+    for p in Param::ALL {
+        let origin = match m.origin(p) {
+            Origin::File => "file",
+            Origin::Override => "--set",
+            Origin::Default => "default",
+            Origin::Unused => continue,
+        };
+        lines.push((p.key().to_string(), m.param(p).to_string(), origin));
+    }
+    if !m.burnout_enabled() {
+        lines.push((
+            "owner.burnout_hours_monthly".into(),
+            "(absent: never burns out)".into(),
+            "default",
+        ));
+    }
+    let width = lines.iter().map(|(k, _, _)| k.len()).max().unwrap_or(0);
+    lines
+        .iter()
+        .map(|(k, v, o)| {
+            if o.is_empty() {
+                format!("  {k:<width$} = {v}\n")
+            } else {
+                format!("  {k:<width$} = {v:<36} # {o}\n")
+            }
+        })
+        .collect()
+}
+
+pub(super) fn check(files: &[PathBuf], overrides: &[String]) -> anyhow::Result<()> {
+    let mut failed = 0;
+    for f in files {
+        match load_scenario(Some(f), overrides).and_then(|s| s.model()) {
+            Ok(m) => {
+                println!("{}: valid", f.display());
+                print!("{}", describe_model(&m));
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed += 1;
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(
+            InputError::new(format!("{failed} of {} scenarios are invalid", files.len())).into(),
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,36 @@
+//! The subcommands of the `hustle-sim` binary, one file each.
+
+mod check;
+mod list;
+mod new;
+mod run;
+
+use crate::cli::{Cli, Command};
+use crate::error::InputError;
+use crate::scenario::Scenario;
+use std::path::Path;
+
+pub use check::describe_model;
+pub use run::run_scenario;
+
+/// Runs the command the arguments name.
+pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Run(args) => run::run(&args),
+        Command::Check { scenarios, set } => check::check(&scenarios, &set),
+        Command::List { dir } => list::list(&dir),
+        Command::New { file } => new::new(&file),
+    }
+}
+
+/// Loads a scenario file (or the built-in default) and applies overrides.
+pub fn load_scenario(path: Option<&Path>, overrides: &[String]) -> Result<Scenario, InputError> {
+    let mut s = match path {
+        Some(p) => Scenario::from_file(p)?,
+        None => Scenario::builtin_default(),
+    };
+    for o in overrides {
+        s.set(o)?;
+    }
+    Ok(s)
+}

@@ -1,0 +1,88 @@
+//! `hustle-sim run`: simulate, write `summary.json` and `percentiles.csv`,
+//! print the summary table.
+
+use super::load_scenario;
+use crate::cli::RunArgs;
+use crate::model::Model;
+use crate::output::{prepare_dir, sanitize_stem, write_atomic};
+use crate::report::{Summary, table};
+use crate::sim::{self, RunOptions, RunResult};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+/// Runs a model with a progress bar on stderr that appears only for runs
+/// longer than about a second, and only when stderr is a terminal.
+pub fn run_scenario(
+    model: &Model,
+    opts: &RunOptions,
+    quiet: bool,
+    cancel: &AtomicBool,
+) -> anyhow::Result<RunResult> {
+    let show = !quiet && std::io::stderr().is_terminal();
+    let start = Instant::now();
+    let bar: Mutex<Option<ProgressBar>> = Mutex::new(None);
+    let progress = |done: u64| {
+        if !show || start.elapsed() < Duration::from_millis(800) {
+            return;
+        }
+        let mut bar = bar.lock().expect("progress bar lock");
+        let b = bar.get_or_insert_with(|| {
+            let b = ProgressBar::with_draw_target(
+                Some(opts.trajectories),
+                ProgressDrawTarget::stderr(),
+            );
+            b.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} {bar:40} {human_pos}/{human_len} trajectories, {eta} left",
+                )
+                .expect("valid template"),
+            );
+            b
+        });
+        b.set_position(done);
+    };
+    let result = sim::run(model, opts, &progress, cancel);
+    if let Some(b) = bar.into_inner().expect("progress bar lock") {
+        b.finish_and_clear();
+    }
+    result
+}
+
+pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
+    let scenario = load_scenario(args.scenario.as_deref(), &args.set)?;
+    let model = scenario.model()?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(sanitize_stem(&scenario.stem)));
+    prepare_dir(&out)?;
+    let opts = RunOptions {
+        trajectories: args.trajectories,
+        seed: args.seed,
+        threads: args.threads.map(|t| t as usize),
+    };
+    let cancel = AtomicBool::new(false);
+    let result = run_scenario(&model, &opts, args.quiet, &cancel)?;
+    let summary = Summary::from_run(&result, &scenario.source);
+    let mut written = vec![
+        write_atomic(&out, "summary.json", &summary.to_json())?,
+        write_atomic(&out, "percentiles.csv", &summary.percentiles_csv())?,
+    ];
+    written.retain(|p| p.exists());
+    if !args.quiet {
+        print!("{}", table::render(&summary));
+        println!(
+            "\n  Wrote {}",
+            written
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,38 @@
+//! # hustle-sim
+//!
+//! A Monte Carlo simulator for side businesses. A scenario file describes one
+//! hustle; the simulator runs thousands to millions of month-by-month
+//! trajectories of it and reports how quickly its income becomes
+//! semi-passive and how often it fails.
+//!
+//! The architecture follows the data:
+//!
+//! - [`scenario`]: the TOML format. Parsed into a table, overridden with
+//!   `--set`, validated key by key into a [`model::Model`] (every error names
+//!   its key). [`scenario::keys`] is the registry of every key;
+//!   [`scenario::uncertain`] the uncertain-value forms.
+//! - [`sim`]: one trajectory month by month (`docs/model.md`, MODEL.md
+//!   section 2), its per-purpose random streams, exact fast samplers, and
+//!   the parallel driver that folds trajectories into statistics.
+//! - [`stats`]: streaming moments, a mergeable quantile sketch and Wilson
+//!   intervals: memory stays flat in the number of trajectories and results
+//!   are identical for every thread count.
+//! - [`report`]: `summary.json`, `percentiles.csv` and the terminal table.
+//! - [`commands`]: the subcommands behind the `hustle-sim` binary; [`cli`]
+//!   its arguments; [`output`] atomic writing into the output folder.
+
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod commands;
+pub mod error;
+pub mod model;
+pub mod output;
+pub mod report;
+pub mod scenario;
+pub mod sim;
+pub mod stats;
+
+pub use error::InputError;
+pub use model::Model;
+pub use scenario::Scenario;

@@ -1,0 +1,106 @@
+//! The checked parameters of one hustle: what a valid scenario file means,
+//! with every default filled in.
+
+use crate::scenario::keys::{NPARAMS, Param};
+use crate::scenario::uncertain::{Sampler, Uncertain};
+use serde::Serialize;
+
+/// How new customers arrive (MODEL.md section 2, step 4, *Acquisition*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AcquisitionModel {
+    /// Poisson arrivals at a rate that grows geometrically.
+    Poisson,
+    /// Bass diffusion through a finite market.
+    Bass,
+}
+
+/// How customers leave (MODEL.md section 2, step 4, *Churn*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChurnModel {
+    /// The same chance at every renewal.
+    Constant,
+    /// Shifted-beta-geometric: heterogeneous customers, retention rising with
+    /// tenure.
+    Sbg,
+}
+
+/// Where a parameter's value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// Written in the scenario file.
+    File,
+    /// Set with `--set` or a comparison variant.
+    Override,
+    /// MODEL.md's default.
+    Default,
+    /// Not used by this scenario (its model or section is off).
+    Unused,
+}
+
+/// A valid hustle scenario.
+#[derive(Debug, Clone, Serialize)]
+pub struct Model {
+    /// Shown in charts and tables.
+    pub name: String,
+    /// Shown in listings.
+    pub description: String,
+    /// Label of money amounts.
+    pub currency: String,
+    /// Months simulated, H.
+    pub horizon_months: u32,
+    /// Months of building before launch.
+    pub setup_months: u32,
+    /// Acquisition model.
+    pub acquisition: AcquisitionModel,
+    /// Churn model.
+    pub churn: ChurnModel,
+    /// Bad months in a row before the owner quits (0 = never).
+    pub quit_after_months: u32,
+    /// Over-long months in a row before the owner burns out.
+    pub burnout_after_months: u32,
+    /// Qualifying months in a row that make income semi-passive, when the
+    /// scenario has a `[semi_passive]` section.
+    pub semi_passive_sustain_months: Option<u32>,
+    /// Every real-valued parameter in draw order (MODEL.md section 3).
+    pub params: Vec<Uncertain>,
+    /// Where each parameter's value came from.
+    pub origins: Vec<Origin>,
+}
+
+impl Model {
+    /// Launch month L = setup months + 1.
+    pub fn launch_month(&self) -> u32 {
+        self.setup_months + 1
+    }
+
+    /// The value or distribution of a parameter.
+    pub fn param(&self, p: Param) -> &Uncertain {
+        &self.params[p as usize]
+    }
+
+    /// Where a parameter came from.
+    pub fn origin(&self, p: Param) -> Origin {
+        self.origins[p as usize]
+    }
+
+    /// Whether burnout can happen (`owner.burnout_hours_monthly` is set).
+    pub fn burnout_enabled(&self) -> bool {
+        self.origin(Param::BurnoutHoursMonthly) != Origin::Unused
+    }
+
+    /// Samplers for every parameter, in draw order.
+    pub fn samplers(&self) -> [Sampler; NPARAMS] {
+        std::array::from_fn(|i| self.params[i].sampler())
+    }
+
+    /// The parameters a user may meaningfully vary for this scenario: those
+    /// not marked unused.
+    pub fn active_params(&self) -> impl Iterator<Item = Param> + '_ {
+        Param::ALL
+            .into_iter()
+            .filter(|p| self.origin(*p) != Origin::Unused)
+    }
+}

@@ -1,0 +1,59 @@
+//! Number formats shared by the terminal table and the charts.
+
+/// `x` rounded to `decimals` places with thousands separators:
+/// `format_number(-12345.678, 0) == "-12,346"`.
+pub fn format_number(x: f64, decimals: usize) -> String {
+    if !x.is_finite() {
+        return x.to_string();
+    }
+    let s = format!("{:.*}", decimals, x.abs());
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s.as_str(), None),
+    };
+    let mut grouped = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    let negative = x < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0');
+    let mut out = String::new();
+    if negative {
+        out.push('-');
+    }
+    out.push_str(&grouped);
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// A money amount: whole units from 100 up, cents below.
+pub fn format_money(x: f64) -> String {
+    format_number(x, if x.abs() >= 100.0 { 0 } else { 2 })
+}
+
+/// A share as a percentage with one decimal: `0.1234 -> "12.3 %"`.
+pub fn format_percent(p: f64) -> String {
+    format!("{:.1} %", p * 100.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_and_signs() {
+        assert_eq!(format_number(-12345.678, 0), "-12,346");
+        assert_eq!(format_number(1234567.0, 0), "1,234,567");
+        assert_eq!(format_number(999.5, 0), "1,000");
+        assert_eq!(format_number(-0.004, 2), "0.00");
+        assert_eq!(format_number(-0.5, 2), "-0.50");
+        assert_eq!(format_money(12.5), "12.50");
+        assert_eq!(format_money(-1500.2), "-1,500");
+        assert_eq!(format_percent(0.1234), "12.3 %");
+    }
+}

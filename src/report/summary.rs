@@ -1,0 +1,430 @@
+//! `summary.json`: what a run reports (MODEL.md section 4), as plain serde
+//! types. Every field is documented because users read the file.
+
+use crate::model::Origin;
+use crate::scenario::keys::Param;
+use crate::sim::driver::RunResult;
+use crate::sim::rng::GENERATOR_NAME;
+use crate::sim::trajectory::{FailureCause, Metric};
+use crate::stats::{QuantileSketch, Z95_TWO_SIDED, wilson_interval};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The quantiles reported for every distribution.
+pub const QUANTILES: [(&str, f64); 5] = [
+    ("p5", 0.05),
+    ("p25", 0.25),
+    ("p50", 0.5),
+    ("p75", 0.75),
+    ("p95", 0.95),
+];
+
+/// A run's results.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// The scenario's `name`.
+    pub scenario: String,
+    /// The scenario's `description`.
+    pub description: String,
+    /// Where the scenario came from (a path, or the built-in default).
+    pub source: String,
+    /// Currency label of every money figure.
+    pub currency: String,
+    /// Run seed: the same seed reproduces the run exactly.
+    pub seed: u64,
+    /// Number of trajectories N.
+    pub trajectories: u64,
+    /// Months simulated, H. Every month-indexed array has H entries, month 1 first.
+    pub horizon_months: u32,
+    /// Launch month L (setup months + 1).
+    pub launch_month: u32,
+    /// Random number generator and seeding scheme.
+    pub generator: String,
+    /// hustle-sim version that produced the file.
+    pub version: String,
+    /// Wall time of the simulation, in seconds.
+    pub elapsed_seconds: f64,
+    /// N divided by `elapsed_seconds`.
+    pub trajectories_per_second: f64,
+    /// Monthly distributions across trajectories, by metric.
+    pub series: Series,
+    /// When income becomes semi-passive.
+    pub semi_passive: SemiPassive,
+    /// How often and how the hustle fails.
+    pub failure: Failure,
+    /// When cumulative net (setup included) first reaches 0.
+    pub break_even: BreakEven,
+    /// Cumulative net over cumulative hours, for trajectories with any hours.
+    pub hourly_rate: HourlyRate,
+    /// Draws of each uncertain parameter clamped into its valid range, by key.
+    pub clamped: BTreeMap<String, u64>,
+}
+
+/// Distribution of one metric in each month: H-long arrays.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeriesStats {
+    /// Mean across trajectories.
+    pub mean: Vec<f64>,
+    /// Sample standard deviation across trajectories.
+    pub sd: Vec<f64>,
+    /// 5th percentile.
+    pub p5: Vec<f64>,
+    /// 25th percentile.
+    pub p25: Vec<f64>,
+    /// Median.
+    pub p50: Vec<f64>,
+    /// 75th percentile.
+    pub p75: Vec<f64>,
+    /// 95th percentile.
+    pub p95: Vec<f64>,
+}
+
+impl SeriesStats {
+    /// The quantile array named `p5` .. `p95`.
+    pub fn quantile(&self, name: &str) -> &[f64] {
+        match name {
+            "p5" => &self.p5,
+            "p25" => &self.p25,
+            "p50" => &self.p50,
+            "p75" => &self.p75,
+            "p95" => &self.p95,
+            _ => panic!("no quantile {name}"),
+        }
+    }
+}
+
+/// Every monthly metric (MODEL.md section 4).
+#[derive(Debug, Clone, Serialize)]
+pub struct Series {
+    /// Net income per month: gross minus platform fee and costs; setup cost in setup months.
+    pub net_income: SeriesStats,
+    /// Gross revenue per month, before the platform's fee.
+    pub gross_revenue: SeriesStats,
+    /// Active customers at the end of the month.
+    pub customers: SeriesStats,
+    /// Customers won in the month.
+    pub new_customers: SeriesStats,
+    /// Hours worked in the month.
+    pub hours: SeriesStats,
+    /// Net income so far, setup included.
+    pub cumulative_net: SeriesStats,
+    /// Competitors in the market (counted after the hustle ends too).
+    pub competitors: SeriesStats,
+    /// The platform's cut of gross revenue.
+    pub platform_fee: SeriesStats,
+}
+
+impl Series {
+    /// The statistics of one metric.
+    pub fn get(&self, m: Metric) -> &SeriesStats {
+        match m {
+            Metric::NetIncome => &self.net_income,
+            Metric::GrossRevenue => &self.gross_revenue,
+            Metric::Customers => &self.customers,
+            Metric::NewCustomers => &self.new_customers,
+            Metric::Hours => &self.hours,
+            Metric::CumulativeNet => &self.cumulative_net,
+            Metric::Competitors => &self.competitors,
+            Metric::PlatformFee => &self.platform_fee,
+        }
+    }
+}
+
+/// Months by which 25, 50 and 75 % of all trajectories reached a milestone.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct MonthQuantiles {
+    /// First month t with reached_by_month[t] >= 25 %, else null.
+    pub p25: Option<u32>,
+    /// First month t with reached_by_month[t] >= 50 %, else null.
+    pub p50: Option<u32>,
+    /// First month t with reached_by_month[t] >= 75 %, else null.
+    pub p75: Option<u32>,
+}
+
+impl MonthQuantiles {
+    fn from_reached(reached: &[f64]) -> Self {
+        let first = |q: f64| reached.iter().position(|&r| r >= q).map(|i| i as u32 + 1);
+        MonthQuantiles {
+            p25: first(0.25),
+            p50: first(0.5),
+            p75: first(0.75),
+        }
+    }
+}
+
+/// Semi-passive income (MODEL.md section 2, step 4).
+#[derive(Debug, Clone, Serialize)]
+pub struct SemiPassive {
+    /// Whether the scenario defines semi-passive months (a `[semi_passive]`
+    /// section); without one every figure below is 0.
+    pub defined: bool,
+    /// Share of trajectories whose income became semi-passive by the horizon.
+    pub probability: f64,
+    /// Wilson 95 % interval of `probability`.
+    pub ci95: [f64; 2],
+    /// Share of all trajectories that had become semi-passive by month t.
+    pub reached_by_month: Vec<f64>,
+    /// Share of all trajectories qualifying in month t.
+    pub share_by_month: Vec<f64>,
+    /// When 25, 50 and 75 % of trajectories had become semi-passive.
+    pub month: MonthQuantiles,
+}
+
+/// Shares of all trajectories by failure cause.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Causes {
+    /// The owner quit after too many months below `owner.quit_below_net`.
+    pub abandoned: f64,
+    /// The owner burned out after too many months above `owner.burnout_hours_monthly`.
+    pub burned_out: f64,
+    /// The platform banned the hustle.
+    pub deplatformed: f64,
+    /// Still running at the horizon with cumulative net below 0.
+    pub unprofitable: f64,
+}
+
+impl Causes {
+    /// The share for one cause.
+    pub fn get(&self, c: FailureCause) -> f64 {
+        match c {
+            FailureCause::Abandoned => self.abandoned,
+            FailureCause::BurnedOut => self.burned_out,
+            FailureCause::Deplatformed => self.deplatformed,
+            FailureCause::Unprofitable => self.unprofitable,
+        }
+    }
+}
+
+/// Failure (MODEL.md section 2): abandoned, burned out, de-platformed or
+/// unprofitable.
+#[derive(Debug, Clone, Serialize)]
+pub struct Failure {
+    /// Share of trajectories that failed.
+    pub probability: f64,
+    /// Wilson 95 % interval of `probability`.
+    pub ci95: [f64; 2],
+    /// Shares of all trajectories by cause; they sum to `probability`.
+    pub causes: Causes,
+    /// Share of all trajectories ended by failure by month t.
+    pub failed_by_month: Vec<f64>,
+    /// `failed_by_month` split by cause.
+    pub failed_by_month_by_cause: BTreeMap<String, Vec<f64>>,
+}
+
+/// Break-even: the first launched month, before any end, whose cumulative
+/// net (setup included) is >= 0.
+#[derive(Debug, Clone, Serialize)]
+pub struct BreakEven {
+    /// Share of trajectories that broke even by the horizon.
+    pub probability: f64,
+    /// Wilson 95 % interval of `probability`.
+    pub ci95: [f64; 2],
+    /// Share of all trajectories that had broken even by month t.
+    pub reached_by_month: Vec<f64>,
+    /// When 25, 50 and 75 % of trajectories had broken even.
+    pub month: MonthQuantiles,
+}
+
+/// Effective hourly rate: cumulative net / cumulative hours, setup included.
+#[derive(Debug, Clone, Serialize)]
+pub struct HourlyRate {
+    /// Trajectories with any hours (the others have no rate).
+    pub trajectories: u64,
+    /// Mean rate (null when no trajectory worked any hours).
+    pub mean: Option<f64>,
+    /// Sample standard deviation.
+    pub sd: Option<f64>,
+    /// 5th percentile.
+    pub p5: Option<f64>,
+    /// 25th percentile.
+    pub p25: Option<f64>,
+    /// Median.
+    pub p50: Option<f64>,
+    /// 75th percentile.
+    pub p75: Option<f64>,
+    /// 95th percentile.
+    pub p95: Option<f64>,
+    /// Share of those trajectories whose rate was at least their own `owner.hourly_value`.
+    pub beats_hourly_value: Option<f64>,
+}
+
+fn series_stats(r: &RunResult, m: Metric) -> SeriesStats {
+    let h = r.horizon();
+    let months = 1..=h;
+    let q = |p: f64| -> Vec<f64> {
+        months
+            .clone()
+            .map(|t| r.sketch(m, t).quantile(p).unwrap_or(0.0))
+            .collect()
+    };
+    SeriesStats {
+        mean: months.clone().map(|t| r.moments(m, t).mean).collect(),
+        sd: months.clone().map(|t| r.moments(m, t).sd()).collect(),
+        p5: q(0.05),
+        p25: q(0.25),
+        p50: q(0.5),
+        p75: q(0.75),
+        p95: q(0.95),
+    }
+}
+
+fn cumulative_shares(counts: &[u64], n: u64) -> Vec<f64> {
+    let mut total = 0;
+    counts
+        .iter()
+        .map(|c| {
+            total += c;
+            total as f64 / n as f64
+        })
+        .collect()
+}
+
+fn sketch_quantile(s: &QuantileSketch, q: f64) -> Option<f64> {
+    s.quantile(q)
+}
+
+impl Summary {
+    /// Builds the summary of a run.
+    pub fn from_run(r: &RunResult, source: &str) -> Summary {
+        let n = r.trajectories;
+        let t = &r.tally;
+        let share = |c: u64| c as f64 / n as f64;
+        let ci = |c: u64| wilson_interval(c, n, Z95_TWO_SIDED);
+
+        let sp_defined = r.model.semi_passive_sustain_months.is_some();
+        let sp_count: u64 = t.semi_passive_reached.iter().sum();
+        let sp_reached = cumulative_shares(&t.semi_passive_reached, n);
+
+        let by_cause: Vec<u64> = (0..4)
+            .map(|c| t.failures.iter().map(|m| m[c]).sum())
+            .collect();
+        let failed: u64 = by_cause.iter().sum();
+        let failed_by_month = cumulative_shares(
+            &t.failures
+                .iter()
+                .map(|m| m.iter().sum())
+                .collect::<Vec<u64>>(),
+            n,
+        );
+        let failed_by_month_by_cause = FailureCause::ALL
+            .iter()
+            .enumerate()
+            .map(|(c, cause)| {
+                let counts: Vec<u64> = t.failures.iter().map(|m| m[c]).collect();
+                (cause.name().to_string(), cumulative_shares(&counts, n))
+            })
+            .collect();
+
+        let be_count: u64 = t.break_even_reached.iter().sum();
+        let be_reached = cumulative_shares(&t.break_even_reached, n);
+
+        let hr = &t.hourly_rate;
+        let hr_n = hr.count();
+        let hm = &r.moments.hourly_rate;
+
+        let clamped = r
+            .model
+            .active_params()
+            .filter(|p| !r.model.param(*p).is_fixed() && r.model.origin(*p) != Origin::Unused)
+            .map(|p: Param| (p.key().to_string(), t.clamped[p as usize]))
+            .collect();
+
+        let secs = r.elapsed.as_secs_f64();
+        Summary {
+            scenario: r.model.name.clone(),
+            description: r.model.description.clone(),
+            source: source.to_string(),
+            currency: r.model.currency.clone(),
+            seed: r.seed,
+            trajectories: n,
+            horizon_months: r.model.horizon_months,
+            launch_month: r.model.launch_month(),
+            generator: GENERATOR_NAME.to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            elapsed_seconds: secs,
+            trajectories_per_second: if secs > 0.0 { n as f64 / secs } else { 0.0 },
+            series: Series {
+                net_income: series_stats(r, Metric::NetIncome),
+                gross_revenue: series_stats(r, Metric::GrossRevenue),
+                customers: series_stats(r, Metric::Customers),
+                new_customers: series_stats(r, Metric::NewCustomers),
+                hours: series_stats(r, Metric::Hours),
+                cumulative_net: series_stats(r, Metric::CumulativeNet),
+                competitors: series_stats(r, Metric::Competitors),
+                platform_fee: series_stats(r, Metric::PlatformFee),
+            },
+            semi_passive: SemiPassive {
+                defined: sp_defined,
+                probability: share(sp_count),
+                ci95: ci(sp_count),
+                month: MonthQuantiles::from_reached(&sp_reached),
+                reached_by_month: sp_reached,
+                share_by_month: t
+                    .semi_passive_qualifying
+                    .iter()
+                    .map(|&c| share(c))
+                    .collect(),
+            },
+            failure: Failure {
+                probability: share(failed),
+                ci95: ci(failed),
+                causes: Causes {
+                    abandoned: share(by_cause[0]),
+                    burned_out: share(by_cause[1]),
+                    deplatformed: share(by_cause[2]),
+                    unprofitable: share(by_cause[3]),
+                },
+                failed_by_month,
+                failed_by_month_by_cause,
+            },
+            break_even: BreakEven {
+                probability: share(be_count),
+                ci95: ci(be_count),
+                month: MonthQuantiles::from_reached(&be_reached),
+                reached_by_month: be_reached,
+            },
+            hourly_rate: HourlyRate {
+                trajectories: hr_n,
+                mean: (hr_n > 0).then_some(hm.mean),
+                sd: (hr_n > 0).then(|| hm.sd()),
+                p5: sketch_quantile(hr, 0.05),
+                p25: sketch_quantile(hr, 0.25),
+                p50: sketch_quantile(hr, 0.5),
+                p75: sketch_quantile(hr, 0.75),
+                p95: sketch_quantile(hr, 0.95),
+                beats_hourly_value: (hr_n > 0).then(|| t.beat_hourly_value as f64 / hr_n as f64),
+            },
+            clamped,
+        }
+    }
+
+    /// Pretty JSON bytes.
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut v = serde_json::to_vec_pretty(self).expect("summary serialises");
+        v.push(b'\n');
+        v
+    }
+
+    /// `percentiles.csv` bytes: one row per (month, metric).
+    pub fn percentiles_csv(&self) -> Vec<u8> {
+        let mut out = String::from("month,metric,mean,sd,p5,p25,p50,p75,p95\n");
+        for t in 0..self.horizon_months as usize {
+            for m in Metric::ALL {
+                let s = self.series.get(m);
+                out.push_str(&format!(
+                    "{},{},{},{},{},{},{},{},{}\n",
+                    t + 1,
+                    m.name(),
+                    s.mean[t],
+                    s.sd[t],
+                    s.p5[t],
+                    s.p25[t],
+                    s.p50[t],
+                    s.p75[t],
+                    s.p95[t]
+                ));
+            }
+        }
+        out.into_bytes()
+    }
+}

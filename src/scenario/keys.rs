@@ -1,0 +1,542 @@
+//! The vocabulary of a scenario file: every key MODEL.md section 1 defines,
+//! with its valid range and default.
+//!
+//! One table drives parsing, validation, `hustle-sim check`, `--set`,
+//! unknown-key suggestions and the order in which parameters take their
+//! uniform from the parameter stream (MODEL.md section 3). The order of
+//! [`PARAMS`] is the order of MODEL.md's table and must never change: doing
+//! so would shift every trajectory's parameter draws.
+
+use std::fmt;
+
+/// The set of values a real-valued parameter may take.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Bound {
+    /// Any finite number.
+    Any,
+    /// `x >= lo`.
+    AtLeast(f64),
+    /// `x > lo`; a drawn value below it is clamped to `lo + 1e-9`.
+    Above(f64),
+    /// `lo <= x <= hi`.
+    Closed(f64, f64),
+    /// `lo <= x < hi`; a drawn value above it is clamped to `hi - 1e-9`.
+    HalfOpen(f64, f64),
+}
+
+/// How far inside an open bound a clamped draw is put (MODEL.md: "1e-9 for a
+/// bound > 0").
+pub const OPEN_BOUND_STEP: f64 = 1e-9;
+
+impl Bound {
+    /// Whether `x` is a valid value.
+    pub fn contains(self, x: f64) -> bool {
+        match self {
+            Bound::Any => x.is_finite(),
+            Bound::AtLeast(lo) => x >= lo,
+            Bound::Above(lo) => x > lo,
+            Bound::Closed(lo, hi) => (lo..=hi).contains(&x),
+            Bound::HalfOpen(lo, hi) => x >= lo && x < hi,
+        }
+    }
+
+    /// The nearest valid value to `x`.
+    pub fn clamp(self, x: f64) -> f64 {
+        match self {
+            Bound::Any => x,
+            Bound::AtLeast(lo) => x.max(lo),
+            Bound::Above(lo) => x.max(lo + OPEN_BOUND_STEP),
+            Bound::Closed(lo, hi) => x.clamp(lo, hi),
+            Bound::HalfOpen(lo, hi) => x.clamp(lo, hi - OPEN_BOUND_STEP),
+        }
+    }
+}
+
+impl fmt::Display for Bound {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Bound::Any => write!(f, "any finite number"),
+            Bound::AtLeast(lo) => write!(f, ">= {lo}"),
+            Bound::Above(lo) => write!(f, "> {lo}"),
+            Bound::Closed(lo, hi) => write!(f, "within {lo}..={hi}"),
+            Bound::HalfOpen(lo, hi) => write!(f, "within {lo}..{hi} ({hi} excluded)"),
+        }
+    }
+}
+
+/// One real-valued parameter: fixed or uncertain, it takes one uniform from
+/// the parameter stream per trajectory.
+#[derive(Debug, Clone, Copy)]
+pub struct ParamSpec {
+    /// Dotted key path, as written in a scenario file.
+    pub key: &'static str,
+    /// Valid values.
+    pub bound: Bound,
+    /// Value when the key is absent. `None`: required where its section or
+    /// model needs it (bass keys, semi-passive thresholds) and otherwise
+    /// unused.
+    pub default: Option<f64>,
+    /// One line for `check` and the template.
+    pub meaning: &'static str,
+}
+
+/// Index of a real-valued parameter in [`PARAMS`] and in every drawn
+/// parameter vector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(usize)]
+#[allow(missing_docs)]
+pub enum Param {
+    SetupHours,
+    SetupCost,
+    AcquisitionRate,
+    AcquisitionGrowth,
+    MarketSize,
+    Innovation,
+    Imitation,
+    ChurnMonthly,
+    ChurnAlpha,
+    ChurnBeta,
+    PriceMonthly,
+    PriceOneTime,
+    CostFixedMonthly,
+    CostPerCustomerMonthly,
+    FixedHoursMonthly,
+    HoursPerCustomerMonthly,
+    HoursPerNewCustomer,
+    AutomationMonthly,
+    EntryRate,
+    CopycatRate,
+    AcquisitionLoss,
+    PriceErosion,
+    ChurnIncrease,
+    PlatformFee,
+    FeeHikeProbability,
+    FeeHike,
+    PolicyShockProbability,
+    PolicyShockLoss,
+    BanProbability,
+    QuitBelowNet,
+    BurnoutHoursMonthly,
+    HourlyValue,
+    SemiPassiveMinNet,
+    SemiPassiveMaxHours,
+}
+
+/// Number of real-valued parameters.
+pub const NPARAMS: usize = 34;
+
+impl Param {
+    /// All parameters, in draw order.
+    pub const ALL: [Param; NPARAMS] = [
+        Param::SetupHours,
+        Param::SetupCost,
+        Param::AcquisitionRate,
+        Param::AcquisitionGrowth,
+        Param::MarketSize,
+        Param::Innovation,
+        Param::Imitation,
+        Param::ChurnMonthly,
+        Param::ChurnAlpha,
+        Param::ChurnBeta,
+        Param::PriceMonthly,
+        Param::PriceOneTime,
+        Param::CostFixedMonthly,
+        Param::CostPerCustomerMonthly,
+        Param::FixedHoursMonthly,
+        Param::HoursPerCustomerMonthly,
+        Param::HoursPerNewCustomer,
+        Param::AutomationMonthly,
+        Param::EntryRate,
+        Param::CopycatRate,
+        Param::AcquisitionLoss,
+        Param::PriceErosion,
+        Param::ChurnIncrease,
+        Param::PlatformFee,
+        Param::FeeHikeProbability,
+        Param::FeeHike,
+        Param::PolicyShockProbability,
+        Param::PolicyShockLoss,
+        Param::BanProbability,
+        Param::QuitBelowNet,
+        Param::BurnoutHoursMonthly,
+        Param::HourlyValue,
+        Param::SemiPassiveMinNet,
+        Param::SemiPassiveMaxHours,
+    ];
+
+    /// The parameter's specification.
+    pub fn spec(self) -> &'static ParamSpec {
+        &PARAMS[self as usize]
+    }
+
+    /// Dotted key path.
+    pub fn key(self) -> &'static str {
+        self.spec().key
+    }
+
+    /// The parameter with this dotted key, if it is a real-valued one.
+    pub fn from_key(key: &str) -> Option<Param> {
+        Param::ALL.iter().copied().find(|p| p.key() == key)
+    }
+}
+
+const fn p(
+    key: &'static str,
+    bound: Bound,
+    default: Option<f64>,
+    meaning: &'static str,
+) -> ParamSpec {
+    ParamSpec {
+        key,
+        bound,
+        default,
+        meaning,
+    }
+}
+
+const NONNEG: Bound = Bound::AtLeast(0.0);
+const UNIT: Bound = Bound::Closed(0.0, 1.0);
+
+/// Every real-valued parameter, in MODEL.md's table order (= draw order).
+pub const PARAMS: [ParamSpec; NPARAMS] = [
+    p(
+        "setup.hours",
+        NONNEG,
+        Some(0.0),
+        "total hours to build, spread evenly over the setup months",
+    ),
+    p(
+        "setup.cost",
+        NONNEG,
+        Some(0.0),
+        "one-off cash to build, spread the same way",
+    ),
+    p(
+        "acquisition.rate",
+        NONNEG,
+        Some(0.0),
+        "poisson: expected new customers in the launch month",
+    ),
+    p(
+        "acquisition.growth",
+        Bound::AtLeast(-1.0),
+        Some(0.0),
+        "poisson: monthly growth of that rate (0.05 = +5 %/month)",
+    ),
+    p(
+        "acquisition.market_size",
+        Bound::AtLeast(1.0),
+        None,
+        "bass: people who could ever buy (rounded down to whole people)",
+    ),
+    p(
+        "acquisition.innovation",
+        UNIT,
+        None,
+        "bass: p, monthly adoption from outside influence",
+    ),
+    p(
+        "acquisition.imitation",
+        NONNEG,
+        None,
+        "bass: q, monthly adoption by word of mouth",
+    ),
+    p(
+        "churn.monthly",
+        UNIT,
+        Some(0.0),
+        "constant: chance an active customer leaves at each renewal",
+    ),
+    p(
+        "churn.alpha",
+        Bound::Above(0.0),
+        None,
+        "sbg: alpha of the Beta spread of customers' churn chances",
+    ),
+    p(
+        "churn.beta",
+        Bound::Above(0.0),
+        None,
+        "sbg: beta of the Beta spread of customers' churn chances",
+    ),
+    p(
+        "pricing.monthly",
+        NONNEG,
+        Some(0.0),
+        "recurring revenue per active customer per month",
+    ),
+    p(
+        "pricing.one_time",
+        NONNEG,
+        Some(0.0),
+        "revenue per new customer, in the month won",
+    ),
+    p(
+        "costs.fixed_monthly",
+        NONNEG,
+        Some(0.0),
+        "tools, hosting, subscriptions, from launch on",
+    ),
+    p(
+        "costs.per_customer_monthly",
+        NONNEG,
+        Some(0.0),
+        "e.g. model API spend per active customer",
+    ),
+    p(
+        "effort.fixed_hours_monthly",
+        NONNEG,
+        Some(0.0),
+        "upkeep hours per month after launch",
+    ),
+    p(
+        "effort.hours_per_customer_monthly",
+        NONNEG,
+        Some(0.0),
+        "support hours per active customer",
+    ),
+    p(
+        "effort.hours_per_new_customer",
+        NONNEG,
+        Some(0.0),
+        "onboarding or delivery hours per new customer",
+    ),
+    p(
+        "effort.automation_monthly",
+        Bound::HalfOpen(0.0, 1.0),
+        Some(0.0),
+        "share by which per-customer hours shrink each month after launch",
+    ),
+    p(
+        "competition.entry_rate",
+        NONNEG,
+        Some(0.0),
+        "expected new competitors per month",
+    ),
+    p(
+        "competition.copycat_rate",
+        NONNEG,
+        Some(0.0),
+        "extra expected entrants per month per 1,000 of last month's gross revenue",
+    ),
+    p(
+        "competition.acquisition_loss",
+        UNIT,
+        Some(0.0),
+        "each competitor multiplies acquisition by (1 - this)",
+    ),
+    p(
+        "competition.price_erosion",
+        UNIT,
+        Some(0.0),
+        "each competitor multiplies prices by (1 - this)",
+    ),
+    p(
+        "competition.churn_increase",
+        UNIT,
+        Some(0.0),
+        "chance per month that each competitor lures an active customer away",
+    ),
+    p(
+        "platform.fee",
+        UNIT,
+        Some(0.0),
+        "platform's share of gross revenue",
+    ),
+    p(
+        "platform.fee_hike_probability",
+        UNIT,
+        Some(0.0),
+        "chance per month that the platform raises its fee",
+    ),
+    p(
+        "platform.fee_hike",
+        UNIT,
+        Some(0.0),
+        "points added per hike (the fee is capped at 1)",
+    ),
+    p(
+        "platform.policy_shock_probability",
+        UNIT,
+        Some(0.0),
+        "chance per month of a policy or ranking change",
+    ),
+    p(
+        "platform.policy_shock_loss",
+        UNIT,
+        Some(0.0),
+        "share of acquisition lost for good at each shock",
+    ),
+    p(
+        "platform.ban_probability",
+        UNIT,
+        Some(0.0),
+        "chance per month of being de-platformed; ends the hustle",
+    ),
+    p(
+        "owner.quit_below_net",
+        Bound::Any,
+        Some(0.0),
+        "a launched month netting less than this counts toward quitting",
+    ),
+    p(
+        "owner.burnout_hours_monthly",
+        Bound::Above(0.0),
+        None,
+        "a launched month above this many hours counts toward burnout (absent = never)",
+    ),
+    p(
+        "owner.hourly_value",
+        NONNEG,
+        Some(0.0),
+        "what an hour is worth elsewhere, for comparison",
+    ),
+    p(
+        "semi_passive.min_net_monthly",
+        Bound::Any,
+        None,
+        "a semi-passive month nets at least this",
+    ),
+    p(
+        "semi_passive.max_hours_monthly",
+        NONNEG,
+        None,
+        "... and takes at most this many hours",
+    ),
+];
+
+/// The kind of value a non-parameter key holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    /// Free text.
+    Text,
+    /// A whole number within `min..=max`.
+    Integer {
+        /// Smallest valid value.
+        min: i64,
+        /// Largest valid value.
+        max: i64,
+    },
+    /// One of a few words.
+    Choice(&'static [&'static str]),
+    /// A real-valued parameter (fixed or uncertain).
+    Param(Param),
+}
+
+/// Every key a scenario may hold that is not a real-valued parameter.
+pub const OTHER_KEYS: [(&str, KeyKind); 10] = [
+    ("name", KeyKind::Text),
+    ("description", KeyKind::Text),
+    ("currency", KeyKind::Text),
+    ("horizon_months", KeyKind::Integer { min: 1, max: 120 }),
+    ("setup.months", KeyKind::Integer { min: 0, max: 119 }),
+    ("acquisition.model", KeyKind::Choice(&["poisson", "bass"])),
+    ("churn.model", KeyKind::Choice(&["constant", "sbg"])),
+    (
+        "owner.quit_after_months",
+        KeyKind::Integer { min: 0, max: 1000 },
+    ),
+    (
+        "owner.burnout_after_months",
+        KeyKind::Integer { min: 1, max: 1000 },
+    ),
+    (
+        "semi_passive.sustain_months",
+        KeyKind::Integer { min: 1, max: 1000 },
+    ),
+];
+
+/// The sections of a scenario file, in MODEL.md's order.
+pub const SECTIONS: [&str; 10] = [
+    "setup",
+    "acquisition",
+    "churn",
+    "pricing",
+    "costs",
+    "effort",
+    "competition",
+    "platform",
+    "owner",
+    "semi_passive",
+];
+
+/// The kind of the key at this dotted path, if it is a valid key.
+pub fn key_kind(path: &str) -> Option<KeyKind> {
+    if let Some(p) = Param::from_key(path) {
+        return Some(KeyKind::Param(p));
+    }
+    OTHER_KEYS
+        .iter()
+        .find(|(k, _)| *k == path)
+        .map(|(_, kind)| *kind)
+}
+
+/// Every valid dotted key path.
+pub fn all_keys() -> impl Iterator<Item = &'static str> {
+    OTHER_KEYS
+        .iter()
+        .map(|(k, _)| *k)
+        .chain(PARAMS.iter().map(|p| p.key))
+}
+
+/// The valid key nearest to `path` (by edit distance on the whole path and on
+/// the last segment), if one is near enough to be a plausible typo.
+pub fn suggest(path: &str) -> Option<&'static str> {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    let section = path.rsplit_once('.').map(|(s, _)| s);
+    let mut best: Option<(f64, &'static str)> = None;
+    for key in all_keys() {
+        let key_last = key.rsplit('.').next().unwrap_or(key);
+        let key_section = key.rsplit_once('.').map(|(s, _)| s);
+        let mut score = strsim::jaro_winkler(path, key);
+        // A right name in the wrong section, or a typo in the right one.
+        let last_score = strsim::jaro_winkler(last, key_last);
+        let same_section = section == key_section;
+        score = score.max(if same_section {
+            last_score
+        } else {
+            last_score * 0.9
+        });
+        if best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, key));
+        }
+    }
+    best.filter(|(s, _)| *s >= 0.8).map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_table_and_enum_agree() {
+        for (i, p) in Param::ALL.iter().enumerate() {
+            assert_eq!(*p as usize, i);
+            assert_eq!(Param::from_key(p.key()), Some(*p));
+        }
+    }
+
+    #[test]
+    fn suggestions_fix_typos_and_sections() {
+        assert_eq!(suggest("churn.montly"), Some("churn.monthly"));
+        assert_eq!(suggest("acquisition.rat"), Some("acquisition.rate"));
+        assert_eq!(suggest("horizon_month"), Some("horizon_months"));
+        assert_eq!(suggest("costs.one_time"), Some("pricing.one_time"));
+        assert_eq!(suggest("zzzz.qqqq"), None);
+    }
+
+    #[test]
+    fn bounds_clamp_into_themselves() {
+        for b in [
+            Bound::Any,
+            Bound::AtLeast(-1.0),
+            Bound::Above(0.0),
+            Bound::Closed(0.0, 1.0),
+            Bound::HalfOpen(0.0, 1.0),
+        ] {
+            for x in [-5.0, -1.0, 0.0, 0.5, 1.0, 7.0] {
+                assert!(b.contains(b.clamp(x)), "{b:?} {x}");
+            }
+        }
+    }
+}

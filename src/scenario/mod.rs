@@ -1,0 +1,591 @@
+//! The scenario file format: TOML in, a checked [`Model`] out.
+//!
+//! Parsing and validation are kept apart: a file becomes a `toml::Table`
+//! (syntax errors carry line and column), `--set` overrides edit that table
+//! by dotted key, and [`Scenario::model`] walks it against the key registry
+//! in [`keys`], so that every error names its source and key path and an
+//! unknown key gets the nearest valid one suggested.
+
+pub mod keys;
+pub mod template;
+pub mod uncertain;
+
+use crate::error::InputError;
+use crate::model::{AcquisitionModel, ChurnModel, Model, Origin};
+use keys::{KeyKind, NPARAMS, Param, SECTIONS, key_kind, suggest};
+use std::collections::BTreeSet;
+use std::path::Path;
+use toml::{Table, Value};
+use uncertain::Uncertain;
+
+/// The built-in default scenario, compiled into the binary.
+pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/niche-saas-tool.toml");
+/// File stem of the built-in default scenario (its output folder's name).
+pub const DEFAULT_STEM: &str = "niche-saas-tool";
+
+/// A scenario as read, before validation, with any overrides applied.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Where it came from, for error messages: a path or "built-in default".
+    pub source: String,
+    /// File stem, for default output folder names.
+    pub stem: String,
+    table: Table,
+    overridden: BTreeSet<String>,
+}
+
+impl Scenario {
+    /// Parses scenario text.
+    pub fn parse(text: &str, source: &str, stem: &str) -> Result<Self, InputError> {
+        let table: Table = text.parse().map_err(|e: toml::de::Error| {
+            InputError::new(format!("{source}: {}", e.to_string().trim_end()))
+        })?;
+        Ok(Scenario {
+            source: source.to_string(),
+            stem: stem.to_string(),
+            table,
+            overridden: BTreeSet::new(),
+        })
+    }
+
+    /// Reads and parses a scenario file.
+    pub fn from_file(path: &Path) -> Result<Self, InputError> {
+        let source = path.display().to_string();
+        if path.is_dir() {
+            return Err(InputError::new(format!(
+                "{source}: is a directory, not a scenario file (try `hustle-sim list {source}`)"
+            )));
+        }
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| InputError::new(format!("{source}: cannot read the scenario: {e}")))?;
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "scenario".into());
+        Self::parse(&text, &source, &stem)
+    }
+
+    /// The built-in default scenario.
+    pub fn builtin_default() -> Self {
+        Self::parse(DEFAULT_SCENARIO, "built-in default scenario", DEFAULT_STEM)
+            .expect("the built-in scenario parses")
+    }
+
+    /// Applies `KEY=VALUE`, where VALUE is a TOML value (a bare word is taken
+    /// as a string; an empty VALUE removes the key).
+    pub fn set(&mut self, assignment: &str) -> Result<(), InputError> {
+        let origin = format!("--set {assignment}");
+        let Some((key, raw)) = assignment.split_once('=') else {
+            return Err(InputError::new(format!(
+                "{origin}: expected KEY=VALUE, e.g. churn.monthly=0.08"
+            )));
+        };
+        let key = key.trim();
+        if key_kind(key).is_none() {
+            return Err(InputError::new(format!(
+                "{origin}: {}",
+                unknown_key_message(key)
+            )));
+        }
+        let raw = raw.trim();
+        let (section, leaf) = match key.split_once('.') {
+            Some((s, l)) => (Some(s), l),
+            None => (None, key),
+        };
+        let target = match section {
+            None => &mut self.table,
+            Some(s) => {
+                let entry = self
+                    .table
+                    .entry(s.to_string())
+                    .or_insert_with(|| Value::Table(Table::new()));
+                match entry {
+                    Value::Table(t) => t,
+                    other => {
+                        return Err(InputError::new(format!(
+                            "{origin}: `{s}` in the scenario is a {}, not a section",
+                            other.type_str()
+                        )));
+                    }
+                }
+            }
+        };
+        if raw.is_empty() {
+            target.remove(leaf);
+        } else {
+            target.insert(leaf.to_string(), parse_toml_value(raw));
+        }
+        self.overridden.insert(key.to_string());
+        Ok(())
+    }
+
+    /// Validates the scenario into a [`Model`].
+    pub fn model(&self) -> Result<Model, InputError> {
+        Builder {
+            source: &self.source,
+            table: &self.table,
+            overridden: &self.overridden,
+        }
+        .build()
+    }
+}
+
+/// A `--set` value: TOML if it parses as such, else the text as a string
+/// (so `--set churn.model=sbg` and `--set 'acquisition.rate=5 to 15'` work
+/// without inner quotes).
+fn parse_toml_value(raw: &str) -> Value {
+    format!("v = {raw}")
+        .parse::<Table>()
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| Value::String(raw.to_string()))
+}
+
+fn unknown_key_message(path: &str) -> String {
+    match suggest(path) {
+        Some(s) => format!("unknown key `{path}`; did you mean `{s}`?"),
+        None => format!(
+            "unknown key `{path}`; valid sections are {}",
+            SECTIONS.map(|s| format!("[{s}]")).join(", ")
+        ),
+    }
+}
+
+struct Builder<'a> {
+    source: &'a str,
+    table: &'a Table,
+    overridden: &'a BTreeSet<String>,
+}
+
+impl Builder<'_> {
+    fn err(&self, msg: impl std::fmt::Display) -> InputError {
+        InputError::new(format!("{}: {msg}", self.source))
+    }
+
+    fn get(&self, path: &str) -> Option<&Value> {
+        match path.split_once('.') {
+            Some((s, k)) => self.table.get(s)?.as_table()?.get(k),
+            None => self.table.get(path),
+        }
+    }
+
+    fn section_present(&self, s: &str) -> bool {
+        self.table.get(s).is_some()
+    }
+
+    /// Every key present must be known, and sections must be tables.
+    fn check_keys(&self) -> Result<(), InputError> {
+        for (k, v) in self.table {
+            if SECTIONS.contains(&k.as_str()) {
+                let Value::Table(t) = v else {
+                    return Err(self.err(format!(
+                        "`{k}` must be a section ([{k}]), got a {}",
+                        v.type_str()
+                    )));
+                };
+                for sk in t.keys() {
+                    let path = format!("{k}.{sk}");
+                    if key_kind(&path).is_none() {
+                        return Err(self.err(unknown_key_message(&path)));
+                    }
+                }
+            } else if key_kind(k).is_none() || k.contains('.') {
+                return Err(self.err(unknown_key_message(k)));
+            }
+        }
+        Ok(())
+    }
+
+    fn text(&self, path: &str) -> Result<Option<String>, InputError> {
+        match self.get(path) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(v) => Err(self.err(format!(
+                "{path} must be text (in quotes), got a {}",
+                v.type_str()
+            ))),
+        }
+    }
+
+    fn integer(&self, path: &str, default: i64) -> Result<i64, InputError> {
+        let Some(KeyKind::Integer { min, max }) = key_kind(path) else {
+            unreachable!("{path} is an integer key")
+        };
+        let v = match self.get(path) {
+            None => return Ok(default),
+            Some(Value::Integer(i)) => *i,
+            Some(Value::Float(f)) if f.fract() == 0.0 && f.is_finite() => *f as i64,
+            Some(v) => {
+                return Err(self.err(format!(
+                    "{path} must be a whole number within {min}..={max}, got {}",
+                    display_value(v)
+                )));
+            }
+        };
+        if !(min..=max).contains(&v) {
+            return Err(self.err(format!("{path} must be within {min}..={max}, got {v}")));
+        }
+        Ok(v)
+    }
+
+    fn choice(&self, path: &str, default: &'static str) -> Result<&'static str, InputError> {
+        let Some(KeyKind::Choice(options)) = key_kind(path) else {
+            unreachable!("{path} is a choice key")
+        };
+        match self.get(path) {
+            None => Ok(default),
+            Some(Value::String(s)) => options.iter().copied().find(|o| o == s).ok_or_else(|| {
+                self.err(format!(
+                    "{path} must be one of {}, got \"{s}\"",
+                    options
+                        .iter()
+                        .map(|o| format!("\"{o}\""))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                ))
+            }),
+            Some(v) => Err(self.err(format!(
+                "{path} must be one of {}, got {}",
+                options
+                    .iter()
+                    .map(|o| format!("\"{o}\""))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+                display_value(v)
+            ))),
+        }
+    }
+
+    fn param(&self, p: Param) -> Result<Option<Uncertain>, InputError> {
+        let key = p.key();
+        let Some(v) = self.get(key) else {
+            return Ok(None);
+        };
+        let u = parse_uncertain(v).map_err(|m| self.err(format!("{key}: {m}")))?;
+        u.check().map_err(|m| self.err(format!("{key}: {m}")))?;
+        if let Uncertain::Fixed { value } = u {
+            let bound = p.spec().bound;
+            if !bound.contains(value) {
+                return Err(self.err(format!("{key} must be {bound}, got {value}")));
+            }
+        }
+        Ok(Some(u))
+    }
+
+    fn build(&self) -> Result<Model, InputError> {
+        self.check_keys()?;
+        let name = self
+            .text("name")?
+            .ok_or_else(|| self.err("`name` is required (e.g. name = \"my hustle\")"))?;
+        let description = self.text("description")?.unwrap_or_default();
+        let currency = self.text("currency")?.unwrap_or_else(|| "USD".into());
+        let horizon = self.integer("horizon_months", 24)?;
+        let setup_months = self.integer("setup.months", 1)?;
+        if setup_months >= horizon {
+            return Err(self.err(format!(
+                "setup.months must be below horizon_months ({horizon}), got {setup_months}"
+            )));
+        }
+        let acquisition = match self.choice("acquisition.model", "poisson")? {
+            "bass" => AcquisitionModel::Bass,
+            _ => AcquisitionModel::Poisson,
+        };
+        let churn = match self.choice("churn.model", "constant")? {
+            "sbg" => ChurnModel::Sbg,
+            _ => ChurnModel::Constant,
+        };
+        let quit_after = self.integer("owner.quit_after_months", 6)?;
+        let burnout_after = self.integer("owner.burnout_after_months", 3)?;
+        let semi_passive = self.section_present("semi_passive");
+        let sustain = self.integer("semi_passive.sustain_months", 3)?;
+
+        let mut params = Vec::with_capacity(NPARAMS);
+        let mut origins = Vec::with_capacity(NPARAMS);
+        for p in Param::ALL {
+            let given = self.param(p)?;
+            let used = self.param_used(p, acquisition, churn, semi_passive);
+            if given.is_some() && !used {
+                return Err(self.err(self.misplaced_message(p, acquisition, churn)));
+            }
+            let required = used && p.spec().default.is_none() && p != Param::BurnoutHoursMonthly;
+            if given.is_none() && required {
+                return Err(self.err(format!(
+                    "{} is required here: {}",
+                    p.key(),
+                    p.spec().meaning
+                )));
+            }
+            let origin = match (&given, used) {
+                (Some(_), _) if self.overridden.contains(p.key()) => Origin::Override,
+                (Some(_), _) => Origin::File,
+                (None, true) if p != Param::BurnoutHoursMonthly => Origin::Default,
+                (None, _) => Origin::Unused,
+            };
+            params.push(given.unwrap_or_else(|| Uncertain::fixed(placeholder(p))));
+            origins.push(origin);
+        }
+        Ok(Model {
+            name,
+            description,
+            currency,
+            horizon_months: horizon as u32,
+            setup_months: setup_months as u32,
+            acquisition,
+            churn,
+            quit_after_months: quit_after as u32,
+            burnout_after_months: burnout_after as u32,
+            semi_passive_sustain_months: semi_passive.then_some(sustain as u32),
+            params,
+            origins,
+        })
+    }
+
+    /// Whether parameter `p` takes part in this scenario's model.
+    fn param_used(&self, p: Param, acq: AcquisitionModel, churn: ChurnModel, sp: bool) -> bool {
+        use Param::*;
+        match p {
+            AcquisitionRate | AcquisitionGrowth => acq == AcquisitionModel::Poisson,
+            MarketSize | Innovation | Imitation => acq == AcquisitionModel::Bass,
+            ChurnMonthly => churn == ChurnModel::Constant,
+            ChurnAlpha | ChurnBeta => churn == ChurnModel::Sbg,
+            SemiPassiveMinNet | SemiPassiveMaxHours => sp,
+            _ => true,
+        }
+    }
+
+    fn misplaced_message(&self, p: Param, acq: AcquisitionModel, churn: ChurnModel) -> String {
+        use Param::*;
+        match p {
+            AcquisitionRate | AcquisitionGrowth | MarketSize | Innovation | Imitation => format!(
+                "{} does not apply to acquisition.model = \"{}\" (poisson takes rate and growth; bass takes market_size, innovation and imitation)",
+                p.key(),
+                if acq == AcquisitionModel::Bass {
+                    "bass"
+                } else {
+                    "poisson"
+                }
+            ),
+            _ => format!(
+                "{} does not apply to churn.model = \"{}\" (constant takes monthly; sbg takes alpha and beta)",
+                p.key(),
+                if churn == ChurnModel::Sbg {
+                    "sbg"
+                } else {
+                    "constant"
+                }
+            ),
+        }
+    }
+}
+
+/// Value used for a parameter its scenario does not use; it still takes its
+/// uniform so the parameter stream stays aligned.
+fn placeholder(p: Param) -> f64 {
+    match p.spec().default {
+        Some(d) => d,
+        None => match p {
+            Param::MarketSize | Param::ChurnAlpha | Param::ChurnBeta => 1.0,
+            Param::BurnoutHoursMonthly => f64::INFINITY,
+            _ => 0.0,
+        },
+    }
+}
+
+fn display_value(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("\"{s}\""),
+        Value::Table(_) | Value::Array(_) => format!("a {}", v.type_str()),
+        other => other.to_string(),
+    }
+}
+
+fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Integer(i) => Some(*i as f64),
+        Value::Float(f) => Some(*f),
+        _ => None,
+    }
+}
+
+/// Reads a number, an `"a to b"` interval or a `{ dist = ... }` table.
+pub fn parse_uncertain(v: &Value) -> Result<Uncertain, String> {
+    match v {
+        Value::Integer(_) | Value::Float(_) => {
+            let x = number(v).expect("numeric");
+            if !x.is_finite() {
+                return Err(format!("must be a finite number, got {x}"));
+            }
+            Ok(Uncertain::fixed(x))
+        }
+        Value::String(s) => Uncertain::parse_interval(s),
+        Value::Table(t) => parse_dist_table(t),
+        other => Err(format!(
+            "must be a number, \"a to b\" or a {{ dist = ... }} table, got a {}",
+            other.type_str()
+        )),
+    }
+}
+
+const DISTS: [(&str, &[&str]); 7] = [
+    ("uniform", &["min", "max"]),
+    ("triangular", &["min", "mode", "max"]),
+    ("pert", &["min", "mode", "max"]),
+    ("normal", &["mean", "sd"]),
+    ("lognormal", &["median", "p95"]),
+    ("beta", &["alpha", "beta"]),
+    ("fixed", &["value"]),
+];
+
+fn parse_dist_table(t: &Table) -> Result<Uncertain, String> {
+    let names = DISTS.map(|(d, _)| format!("\"{d}\"")).join(", ");
+    let dist = match t.get("dist") {
+        Some(Value::String(s)) => s.as_str(),
+        Some(other) => {
+            return Err(format!(
+                "`dist` must be one of {names}, got {}",
+                display_value(other)
+            ));
+        }
+        None => return Err(format!("a distribution table needs `dist`, one of {names}")),
+    };
+    let Some((_, fields)) = DISTS.iter().find(|(d, _)| *d == dist) else {
+        return Err(format!("unknown dist \"{dist}\"; use one of {names}"));
+    };
+    for k in t.keys().filter(|k| k.as_str() != "dist") {
+        if !fields.contains(&k.as_str()) {
+            let hint = fields
+                .iter()
+                .max_by(|a, b| strsim::jaro_winkler(k, a).total_cmp(&strsim::jaro_winkler(k, b)))
+                .map(|f| format!("; did you mean `{f}`?"))
+                .unwrap_or_default();
+            return Err(format!(
+                "unknown field `{k}` for dist \"{dist}\" (it takes {}){hint}",
+                fields.join(", ")
+            ));
+        }
+    }
+    let field = |name: &str| -> Result<f64, String> {
+        let v = t.get(name).ok_or_else(|| {
+            format!(
+                "dist \"{dist}\" needs `{name}` (it takes {})",
+                fields.join(", ")
+            )
+        })?;
+        number(v).ok_or_else(|| format!("`{name}` must be a number, got {}", display_value(v)))
+    };
+    Ok(match dist {
+        "uniform" => Uncertain::Uniform {
+            min: field("min")?,
+            max: field("max")?,
+        },
+        "triangular" => Uncertain::Triangular {
+            min: field("min")?,
+            mode: field("mode")?,
+            max: field("max")?,
+        },
+        "pert" => Uncertain::Pert {
+            min: field("min")?,
+            mode: field("mode")?,
+            max: field("max")?,
+        },
+        "normal" => Uncertain::Normal {
+            mean: field("mean")?,
+            sd: field("sd")?,
+        },
+        "lognormal" => Uncertain::Lognormal {
+            median: field("median")?,
+            p95: field("p95")?,
+        },
+        "beta" => Uncertain::Beta {
+            alpha: field("alpha")?,
+            beta: field("beta")?,
+        },
+        _ => Uncertain::fixed(field("value")?),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(text: &str) -> Result<Model, String> {
+        Scenario::parse(text, "t.toml", "t")
+            .and_then(|s| s.model())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn minimal_scenario_takes_every_default() {
+        let m = model("name = \"x\"").unwrap();
+        assert_eq!(m.horizon_months, 24);
+        assert_eq!(m.setup_months, 1);
+        assert_eq!(m.currency, "USD");
+        assert_eq!(m.quit_after_months, 6);
+        assert_eq!(m.burnout_after_months, 3);
+        assert!(m.semi_passive_sustain_months.is_none());
+        assert!(!m.burnout_enabled());
+        assert_eq!(m.origin(Param::ChurnMonthly), Origin::Default);
+        assert_eq!(m.origin(Param::ChurnAlpha), Origin::Unused);
+    }
+
+    #[test]
+    fn errors_name_the_key_and_allowed_values() {
+        let e = model("name = \"x\"\n[churn]\nmonthly = 1.3").unwrap_err();
+        assert_eq!(e, "t.toml: churn.monthly must be within 0..=1, got 1.3");
+        let e = model("name = \"x\"\n[churn]\nmontly = 0.1").unwrap_err();
+        assert!(e.contains("did you mean `churn.monthly`"), "{e}");
+        let e = model("name = \"x\"\n[churn\n").unwrap_err();
+        assert!(e.contains("line 2"), "{e}");
+        let e = model("name = \"x\"\nhorizon_months = 24\n[setup]\nmonths = 24").unwrap_err();
+        assert!(e.contains("setup.months must be below"), "{e}");
+        let e = model(
+            "name = \"x\"\n[acquisition]\nmodel = \"bass\"\nmarket_size = 100\ninnovation = 0.01",
+        )
+        .unwrap_err();
+        assert!(e.contains("acquisition.imitation is required"), "{e}");
+        let e = model("name = \"x\"\n[semi_passive]\nmin_net_monthly = 100").unwrap_err();
+        assert!(
+            e.contains("semi_passive.max_hours_monthly is required"),
+            "{e}"
+        );
+        let e = model("name = \"x\"\n[churn]\nmonthly = { dist = \"triangular\", min = 0, mode = 2, max = 1 }").unwrap_err();
+        assert!(e.contains("churn.monthly: mode must lie within"), "{e}");
+        let e = model("name = \"x\"\n[churn]\nmonthly = nan").unwrap_err();
+        assert!(e.contains("finite"), "{e}");
+        let e = model("name = \"x\"\n[churn]\nalpha = 1").unwrap_err();
+        assert!(e.contains("does not apply to churn.model"), "{e}");
+    }
+
+    #[test]
+    fn overrides_are_validated_like_the_file() {
+        let mut s = Scenario::parse("name = \"x\"", "t.toml", "t").unwrap();
+        s.set("churn.monthly=0.08").unwrap();
+        s.set("acquisition.rate=\"5 to 15\"").unwrap();
+        s.set("churn.model=constant").unwrap();
+        let m = s.model().unwrap();
+        assert_eq!(*m.param(Param::ChurnMonthly), Uncertain::fixed(0.08));
+        assert_eq!(m.origin(Param::ChurnMonthly), Origin::Override);
+        assert!(matches!(
+            m.param(Param::AcquisitionRate),
+            Uncertain::LogInterval { .. }
+        ));
+        assert!(
+            s.set("churn.montly=0.1")
+                .unwrap_err()
+                .to_string()
+                .contains("churn.monthly")
+        );
+        s.set("churn.monthly=2").unwrap();
+        assert!(s.model().is_err());
+        s.set("churn.monthly=").unwrap();
+        assert_eq!(
+            s.model().unwrap().origin(Param::ChurnMonthly),
+            Origin::Default
+        );
+    }
+
+    #[test]
+    fn builtin_default_is_valid() {
+        Scenario::builtin_default().model().unwrap();
+    }
+}

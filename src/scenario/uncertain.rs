@@ -1,0 +1,441 @@
+//! Uncertain parameters: a value drawn once per trajectory (MODEL.md section
+//! 1, "Uncertain parameters").
+//!
+//! Every form is sampled by its inverse CDF from one uniform, so that a
+//! trajectory's draw of one parameter never depends on how another is
+//! written (MODEL.md section 3).
+
+use serde::Serialize;
+use statrs::distribution::{Beta, ContinuousCDF, Normal};
+use std::fmt;
+
+/// 95th percentile of the standard normal: a "90 % interval" a to b puts a
+/// at mu - Z95 sigma and b at mu + Z95 sigma.
+pub const Z95: f64 = 1.644_853_626_951_472_2;
+
+/// A parameter's value: fixed, or a distribution to draw from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "dist", rename_all = "lowercase")]
+pub enum Uncertain {
+    /// A plain number.
+    Fixed {
+        /// The value.
+        value: f64,
+    },
+    /// `"a to b"` with both ends > 0: lognormal with 5th and 95th
+    /// percentiles a and b.
+    #[serde(rename = "lognormal")]
+    LogInterval {
+        /// 5th percentile.
+        p5: f64,
+        /// 95th percentile.
+        p95: f64,
+    },
+    /// `"a to b"` with an end <= 0: normal with 5th and 95th percentiles a
+    /// and b.
+    #[serde(rename = "normal")]
+    NormalInterval {
+        /// 5th percentile.
+        p5: f64,
+        /// 95th percentile.
+        p95: f64,
+    },
+    /// Uniform on min..max.
+    Uniform {
+        /// Lower end.
+        min: f64,
+        /// Upper end.
+        max: f64,
+    },
+    /// Triangular on min..max with its peak at mode.
+    Triangular {
+        /// Lower end.
+        min: f64,
+        /// Peak.
+        mode: f64,
+        /// Upper end.
+        max: f64,
+    },
+    /// PERT (shape 4): Beta(1 + 4(mode-min)/(max-min), 1 + 4(max-mode)/(max-min)) on min..max.
+    Pert {
+        /// Lower end.
+        min: f64,
+        /// Most likely value.
+        mode: f64,
+        /// Upper end.
+        max: f64,
+    },
+    /// Normal.
+    Normal {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation.
+        sd: f64,
+    },
+    /// Lognormal given by its median and 95th percentile.
+    Lognormal {
+        /// Median.
+        median: f64,
+        /// 95th percentile.
+        p95: f64,
+    },
+    /// Beta(alpha, beta) on 0..1.
+    Beta {
+        /// First shape.
+        alpha: f64,
+        /// Second shape.
+        beta: f64,
+    },
+}
+
+/// What is wrong with an uncertain value, for the scenario error that names
+/// its key.
+pub type SpecError = String;
+
+impl Uncertain {
+    /// A fixed value.
+    pub fn fixed(value: f64) -> Self {
+        Uncertain::Fixed { value }
+    }
+
+    /// Whether this is a plain number.
+    pub fn is_fixed(&self) -> bool {
+        matches!(self, Uncertain::Fixed { .. })
+    }
+
+    /// Parses `"a to b"`.
+    pub fn parse_interval(text: &str) -> Result<Self, SpecError> {
+        let lower = text.to_ascii_lowercase();
+        let Some((a, b)) = lower.split_once(" to ") else {
+            return Err(format!(
+                "\"{text}\" is not a number, \"a to b\" (a 90 % interval) or a {{ dist = ... }} table"
+            ));
+        };
+        let parse = |s: &str| -> Result<f64, SpecError> {
+            let s = s.trim().replace('_', "");
+            s.parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .ok_or_else(|| format!("\"{text}\": `{}` is not a finite number", s))
+        };
+        let (lo, hi) = (parse(a)?, parse(b)?);
+        if lo >= hi {
+            return Err(format!(
+                "\"{text}\" must run from low to high (a < b); write a single number for a fixed value"
+            ));
+        }
+        Ok(if lo > 0.0 && hi > 0.0 {
+            Uncertain::LogInterval { p5: lo, p95: hi }
+        } else {
+            Uncertain::NormalInterval { p5: lo, p95: hi }
+        })
+    }
+
+    /// Checks the distribution's own parameters (not the parameter's valid
+    /// range: draws outside it are clamped and counted).
+    pub fn check(&self) -> Result<(), SpecError> {
+        let finite = |name: &str, x: f64| {
+            if x.is_finite() {
+                Ok(())
+            } else {
+                Err(format!("{name} must be a finite number, got {x}"))
+            }
+        };
+        match *self {
+            Uncertain::Fixed { value } => finite("the value", value),
+            Uncertain::LogInterval { p5, p95 } | Uncertain::NormalInterval { p5, p95 } => {
+                finite("a", p5)?;
+                finite("b", p95)?;
+                if p5 >= p95 {
+                    return Err(format!(
+                        "\"{p5} to {p95}\" must run from low to high (a < b)"
+                    ));
+                }
+                Ok(())
+            }
+            Uncertain::Uniform { min, max } => {
+                finite("min", min)?;
+                finite("max", max)?;
+                if min >= max {
+                    return Err(format!(
+                        "uniform needs min < max, got min = {min}, max = {max}"
+                    ));
+                }
+                Ok(())
+            }
+            Uncertain::Triangular { min, mode, max } | Uncertain::Pert { min, mode, max } => {
+                finite("min", min)?;
+                finite("mode", mode)?;
+                finite("max", max)?;
+                if min >= max {
+                    return Err(format!("needs min < max, got min = {min}, max = {max}"));
+                }
+                if !(min..=max).contains(&mode) {
+                    return Err(format!(
+                        "mode must lie within min..=max ({min}..={max}), got {mode}"
+                    ));
+                }
+                Ok(())
+            }
+            Uncertain::Normal { mean, sd } => {
+                finite("mean", mean)?;
+                finite("sd", sd)?;
+                if sd <= 0.0 {
+                    return Err(format!("normal needs sd > 0, got {sd}"));
+                }
+                Ok(())
+            }
+            Uncertain::Lognormal { median, p95 } => {
+                finite("median", median)?;
+                finite("p95", p95)?;
+                if median <= 0.0 {
+                    return Err(format!("lognormal needs median > 0, got {median}"));
+                }
+                if p95 <= median {
+                    return Err(format!(
+                        "lognormal needs p95 > median, got median = {median}, p95 = {p95}"
+                    ));
+                }
+                Ok(())
+            }
+            Uncertain::Beta { alpha, beta } => {
+                finite("alpha", alpha)?;
+                finite("beta", beta)?;
+                if alpha <= 0.0 || beta <= 0.0 {
+                    return Err(format!(
+                        "beta needs alpha > 0 and beta > 0, got alpha = {alpha}, beta = {beta}"
+                    ));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Prepares the distribution for repeated draws.
+    ///
+    /// # Panics
+    /// If [`Uncertain::check`] would fail; scenario validation runs it first.
+    pub fn sampler(&self) -> Sampler {
+        match *self {
+            Uncertain::Fixed { value } => Sampler::Fixed(value),
+            Uncertain::LogInterval { p5, p95 } => {
+                let (l5, l95) = (p5.ln(), p95.ln());
+                Sampler::LogNormal {
+                    mu: (l5 + l95) / 2.0,
+                    sigma: (l95 - l5) / (2.0 * Z95),
+                }
+            }
+            Uncertain::NormalInterval { p5, p95 } => Sampler::Normal {
+                mean: (p5 + p95) / 2.0,
+                sd: (p95 - p5) / (2.0 * Z95),
+            },
+            Uncertain::Uniform { min, max } => Sampler::Uniform { min, max },
+            Uncertain::Triangular { min, mode, max } => Sampler::Triangular { min, mode, max },
+            Uncertain::Pert { min, mode, max } => {
+                let w = max - min;
+                Sampler::ScaledBeta {
+                    beta: Beta::new(1.0 + 4.0 * (mode - min) / w, 1.0 + 4.0 * (max - mode) / w)
+                        .expect("PERT shapes are >= 1"),
+                    min,
+                    width: w,
+                }
+            }
+            Uncertain::Normal { mean, sd } => Sampler::Normal { mean, sd },
+            Uncertain::Lognormal { median, p95 } => Sampler::LogNormal {
+                mu: median.ln(),
+                sigma: (p95.ln() - median.ln()) / Z95,
+            },
+            Uncertain::Beta { alpha, beta } => Sampler::ScaledBeta {
+                beta: Beta::new(alpha, beta).expect("checked alpha, beta > 0"),
+                min: 0.0,
+                width: 1.0,
+            },
+        }
+    }
+}
+
+impl fmt::Display for Uncertain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Uncertain::Fixed { value } => write!(f, "{value}"),
+            Uncertain::LogInterval { p5, p95 } => {
+                write!(f, "\"{p5} to {p95}\" (lognormal, 90 % interval)")
+            }
+            Uncertain::NormalInterval { p5, p95 } => {
+                write!(f, "\"{p5} to {p95}\" (normal, 90 % interval)")
+            }
+            Uncertain::Uniform { min, max } => {
+                write!(f, "{{ dist = \"uniform\", min = {min}, max = {max} }}")
+            }
+            Uncertain::Triangular { min, mode, max } => write!(
+                f,
+                "{{ dist = \"triangular\", min = {min}, mode = {mode}, max = {max} }}"
+            ),
+            Uncertain::Pert { min, mode, max } => write!(
+                f,
+                "{{ dist = \"pert\", min = {min}, mode = {mode}, max = {max} }}"
+            ),
+            Uncertain::Normal { mean, sd } => {
+                write!(f, "{{ dist = \"normal\", mean = {mean}, sd = {sd} }}")
+            }
+            Uncertain::Lognormal { median, p95 } => write!(
+                f,
+                "{{ dist = \"lognormal\", median = {median}, p95 = {p95} }}"
+            ),
+            Uncertain::Beta { alpha, beta } => {
+                write!(f, "{{ dist = \"beta\", alpha = {alpha}, beta = {beta} }}")
+            }
+        }
+    }
+}
+
+/// A distribution ready to map uniforms to values by its inverse CDF.
+#[derive(Debug, Clone)]
+pub enum Sampler {
+    /// Always this value.
+    Fixed(f64),
+    /// Uniform on min..max.
+    Uniform {
+        /// Lower end.
+        min: f64,
+        /// Upper end.
+        max: f64,
+    },
+    /// Triangular.
+    Triangular {
+        /// Lower end.
+        min: f64,
+        /// Peak.
+        mode: f64,
+        /// Upper end.
+        max: f64,
+    },
+    /// Normal.
+    Normal {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation.
+        sd: f64,
+    },
+    /// exp of a normal.
+    LogNormal {
+        /// Mean of the log.
+        mu: f64,
+        /// Standard deviation of the log.
+        sigma: f64,
+    },
+    /// min + width * Beta.
+    ScaledBeta {
+        /// The beta distribution.
+        beta: Beta,
+        /// Lower end.
+        min: f64,
+        /// max - min.
+        width: f64,
+    },
+}
+
+/// The standard normal quantile function.
+pub fn normal_quantile(u: f64) -> f64 {
+    // statrs: mean - sd * sqrt(2) * erfc_inv(2u), accurate in both tails.
+    thread_local! {
+        static STD: Normal = Normal::standard();
+    }
+    STD.with(|n| n.inverse_cdf(u))
+}
+
+impl Sampler {
+    /// The value at probability `u`, for `u` in the open interval (0, 1).
+    pub fn inverse_cdf(&self, u: f64) -> f64 {
+        debug_assert!(u > 0.0 && u < 1.0);
+        match *self {
+            Sampler::Fixed(v) => v,
+            Sampler::Uniform { min, max } => min + u * (max - min),
+            Sampler::Triangular { min, mode, max } => {
+                let w = max - min;
+                let fc = (mode - min) / w;
+                if u < fc {
+                    min + (u * w * (mode - min)).sqrt()
+                } else {
+                    max - ((1.0 - u) * w * (max - mode)).sqrt()
+                }
+            }
+            Sampler::Normal { mean, sd } => mean + sd * normal_quantile(u),
+            Sampler::LogNormal { mu, sigma } => (mu + sigma * normal_quantile(u)).exp(),
+            Sampler::ScaledBeta {
+                ref beta,
+                min,
+                width,
+            } => min + width * beta.inverse_cdf(u),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interval_picks_lognormal_or_normal() {
+        assert_eq!(
+            Uncertain::parse_interval("20 to 40").unwrap(),
+            Uncertain::LogInterval {
+                p5: 20.0,
+                p95: 40.0
+            }
+        );
+        assert_eq!(
+            Uncertain::parse_interval("-5 TO 10").unwrap(),
+            Uncertain::NormalInterval {
+                p5: -5.0,
+                p95: 10.0
+            }
+        );
+        assert!(Uncertain::parse_interval("40 to 20").is_err());
+        assert!(Uncertain::parse_interval("forty").is_err());
+        assert!(Uncertain::parse_interval("1 to inf").is_err());
+    }
+
+    #[test]
+    fn interval_ends_are_the_5th_and_95th_percentiles() {
+        for spec in ["20 to 40", "-5 to 10"] {
+            let s = Uncertain::parse_interval(spec).unwrap().sampler();
+            let (a, b) = spec.split_once(" to ").unwrap();
+            let (a, b): (f64, f64) = (a.parse().unwrap(), b.parse().unwrap());
+            assert!((s.inverse_cdf(0.05) - a).abs() < 1e-9 * a.abs().max(1.0));
+            assert!((s.inverse_cdf(0.95) - b).abs() < 1e-9 * b.abs().max(1.0));
+        }
+    }
+
+    #[test]
+    fn impossible_distributions_are_rejected() {
+        let bad = [
+            Uncertain::Triangular {
+                min: 0.0,
+                mode: 5.0,
+                max: 3.0,
+            },
+            Uncertain::Pert {
+                min: 3.0,
+                mode: 3.0,
+                max: 3.0,
+            },
+            Uncertain::Normal { mean: 1.0, sd: 0.0 },
+            Uncertain::Lognormal {
+                median: 10.0,
+                p95: 5.0,
+            },
+            Uncertain::Beta {
+                alpha: 0.0,
+                beta: 1.0,
+            },
+            Uncertain::Uniform {
+                min: 1.0,
+                max: f64::NAN,
+            },
+        ];
+        for b in bad {
+            assert!(b.check().is_err(), "{b:?}");
+        }
+    }
+}

@@ -1,0 +1,308 @@
+//! The parallel driver: runs N trajectories on a rayon pool and folds them
+//! into statistics whose memory does not depend on N.
+//!
+//! Trajectories are grouped into fixed chunks of [`CHUNK`] (independent of
+//! the thread count). Order-free statistics (quantile sketches, counts) go
+//! into one [`Tally`] per worker thread and are added up at the end;
+//! floating-point moments are computed per chunk and merged in chunk order,
+//! a wave of chunks at a time. So the result is bit-identical for every
+//! thread count, and memory is bounded by the sketches plus one wave of
+//! chunk moments.
+
+use super::trajectory::{
+    CompiledModel, FailureCause, Metric, NMETRICS, Outcome, Path, Scratch, simulate,
+};
+use crate::model::Model;
+use crate::scenario::keys::NPARAMS;
+use crate::stats::{Moments, QuantileSketch, ShiftedSums};
+use rayon::prelude::*;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// Trajectories per chunk: the unit of work and of moment merging.
+pub const CHUNK: u64 = 1024;
+
+/// What to run.
+#[derive(Debug, Clone, Copy)]
+pub struct RunOptions {
+    /// Number of trajectories N.
+    pub trajectories: u64,
+    /// Run seed.
+    pub seed: u64,
+    /// Worker threads; `None` = all cores.
+    pub threads: Option<usize>,
+}
+
+/// Order-free totals of a set of trajectories: sketches and counts.
+#[derive(Debug, Clone)]
+pub struct Tally {
+    horizon: usize,
+    /// Sketch per (metric, month): index metric * H + (t - 1).
+    pub series: Vec<QuantileSketch>,
+    /// Effective hourly rate of trajectories that worked any hours.
+    pub hourly_rate: QuantileSketch,
+    /// Trajectories whose hourly rate was at least their `hourly_value`.
+    pub beat_hourly_value: u64,
+    /// Failures by month ended (index t - 1) and cause.
+    pub failures: Vec<[u64; 4]>,
+    /// Trajectories that became semi-passive in month t (index t - 1).
+    pub semi_passive_reached: Vec<u64>,
+    /// Trajectories qualifying in month t (index t - 1).
+    pub semi_passive_qualifying: Vec<u64>,
+    /// Trajectories that broke even in month t (index t - 1).
+    pub break_even_reached: Vec<u64>,
+    /// Clamped draws per parameter.
+    pub clamped: [u64; NPARAMS],
+    /// Trajectories counted.
+    pub trajectories: u64,
+}
+
+impl Tally {
+    /// Empty totals for horizon H.
+    pub fn new(horizon: usize) -> Self {
+        Tally {
+            horizon,
+            series: vec![QuantileSketch::new(); NMETRICS * horizon],
+            hourly_rate: QuantileSketch::new(),
+            beat_hourly_value: 0,
+            failures: vec![[0; 4]; horizon],
+            semi_passive_reached: vec![0; horizon],
+            semi_passive_qualifying: vec![0; horizon],
+            break_even_reached: vec![0; horizon],
+            clamped: [0; NPARAMS],
+            trajectories: 0,
+        }
+    }
+
+    /// Counts one trajectory.
+    pub fn add(&mut self, path: &Path, outcome: &Outcome) {
+        for (sketch, &v) in self.series.iter_mut().zip(path.data()) {
+            sketch.insert(v);
+        }
+        if let Some(rate) = outcome.hourly_rate() {
+            self.hourly_rate.insert(rate);
+            if rate >= outcome.hourly_value {
+                self.beat_hourly_value += 1;
+            }
+        }
+        if let Some((cause, month)) = outcome.failure {
+            let c = FailureCause::ALL
+                .iter()
+                .position(|x| *x == cause)
+                .expect("known cause");
+            self.failures[month as usize - 1][c] += 1;
+        }
+        if let Some(m) = outcome.semi_passive_month {
+            self.semi_passive_reached[m as usize - 1] += 1;
+        }
+        if let Some(m) = outcome.break_even_month {
+            self.break_even_reached[m as usize - 1] += 1;
+        }
+        let mut q = outcome.qualifying;
+        while q != 0 {
+            self.semi_passive_qualifying[q.trailing_zeros() as usize] += 1;
+            q &= q - 1;
+        }
+        let mut c = outcome.clamped;
+        while c != 0 {
+            self.clamped[c.trailing_zeros() as usize] += 1;
+            c &= c - 1;
+        }
+        self.trajectories += 1;
+    }
+
+    /// Adds another tally (order-free: integer sums, minima and maxima).
+    pub fn merge(&mut self, o: &Tally) {
+        assert_eq!(self.horizon, o.horizon);
+        for (a, b) in self.series.iter_mut().zip(&o.series) {
+            a.merge(b);
+        }
+        self.hourly_rate.merge(&o.hourly_rate);
+        self.beat_hourly_value += o.beat_hourly_value;
+        for (a, b) in self.failures.iter_mut().zip(&o.failures) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        let add = |a: &mut Vec<u64>, b: &Vec<u64>| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        add(&mut self.semi_passive_reached, &o.semi_passive_reached);
+        add(
+            &mut self.semi_passive_qualifying,
+            &o.semi_passive_qualifying,
+        );
+        add(&mut self.break_even_reached, &o.break_even_reached);
+        for (a, b) in self.clamped.iter_mut().zip(&o.clamped) {
+            *a += b;
+        }
+        self.trajectories += o.trajectories;
+    }
+}
+
+/// Moments of one chunk, merged in chunk order.
+#[derive(Debug, Clone)]
+struct ChunkMoments {
+    series: Vec<Moments>,
+    hourly_rate: Moments,
+}
+
+/// Moments of every series and of the hourly rate.
+#[derive(Debug, Clone)]
+pub struct MomentTotals {
+    /// Per (metric, month): index metric * H + (t - 1).
+    pub series: Vec<Moments>,
+    /// Of the effective hourly rate.
+    pub hourly_rate: Moments,
+}
+
+impl MomentTotals {
+    fn new(horizon: usize) -> Self {
+        MomentTotals {
+            series: vec![Moments::default(); NMETRICS * horizon],
+            hourly_rate: Moments::default(),
+        }
+    }
+
+    fn merge(&mut self, c: &ChunkMoments) {
+        for (a, b) in self.series.iter_mut().zip(&c.series) {
+            a.merge(b);
+        }
+        self.hourly_rate.merge(&c.hourly_rate);
+    }
+}
+
+/// Everything a run measured.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    /// The scenario run.
+    pub model: Model,
+    /// N.
+    pub trajectories: u64,
+    /// Run seed.
+    pub seed: u64,
+    /// Wall time of the simulation.
+    pub elapsed: Duration,
+    /// Sketches and counts.
+    pub tally: Tally,
+    /// Means and standard deviations.
+    pub moments: MomentTotals,
+}
+
+impl RunResult {
+    /// Months simulated.
+    pub fn horizon(&self) -> usize {
+        self.model.horizon_months as usize
+    }
+
+    /// The sketch of `metric` in month t (1-based).
+    pub fn sketch(&self, metric: Metric, t: usize) -> &QuantileSketch {
+        &self.tally.series[metric as usize * self.horizon() + t - 1]
+    }
+
+    /// The moments of `metric` in month t (1-based).
+    pub fn moments(&self, metric: Metric, t: usize) -> &Moments {
+        &self.moments.series[metric as usize * self.horizon() + t - 1]
+    }
+}
+
+/// A run stopped by its cancel flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cancelled;
+
+impl std::fmt::Display for Cancelled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("interrupted")
+    }
+}
+
+impl std::error::Error for Cancelled {}
+
+fn run_chunk(
+    cm: &CompiledModel,
+    seed: u64,
+    range: std::ops::Range<u64>,
+    tally: &mut Tally,
+) -> ChunkMoments {
+    let h = cm.horizon();
+    let mut scratch = Scratch::new(h);
+    let mut path = Path::new(h);
+    let mut sums = vec![ShiftedSums::default(); NMETRICS * h];
+    let mut hourly = ShiftedSums::default();
+    for i in range {
+        let outcome = simulate(cm, seed, i, &mut scratch, &mut path);
+        for (s, &v) in sums.iter_mut().zip(path.data()) {
+            s.push(v);
+        }
+        if let Some(r) = outcome.hourly_rate() {
+            hourly.push(r);
+        }
+        tally.add(&path, &outcome);
+    }
+    ChunkMoments {
+        series: sums.iter().map(ShiftedSums::moments).collect(),
+        hourly_rate: hourly.moments(),
+    }
+}
+
+/// Runs a scenario. `progress` is called with the number of trajectories
+/// done after each wave of chunks; setting `cancel` stops the run at the
+/// next wave with [`Cancelled`].
+pub fn run(
+    model: &Model,
+    opts: &RunOptions,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: &AtomicBool,
+) -> anyhow::Result<RunResult> {
+    let start = Instant::now();
+    let cm = CompiledModel::new(model);
+    let h = cm.horizon();
+    let n = opts.trajectories;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads.unwrap_or(0))
+        .build()?;
+    let (tally, moments) = pool.install(|| -> Result<(Tally, MomentTotals), Cancelled> {
+        let threads = rayon::current_num_threads();
+        let tallies: Vec<Mutex<Tally>> = (0..threads).map(|_| Mutex::new(Tally::new(h))).collect();
+        let mut moments = MomentTotals::new(h);
+        let chunks = n.div_ceil(CHUNK);
+        let wave = (8 * threads) as u64;
+        let mut first = 0;
+        while first < chunks {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(Cancelled);
+            }
+            let last = (first + wave).min(chunks);
+            let parts: Vec<ChunkMoments> = (first..last)
+                .into_par_iter()
+                .map(|c| {
+                    let me = rayon::current_thread_index().unwrap_or(0) % threads;
+                    let mut tally = tallies[me].lock().expect("no panics while holding a tally");
+                    run_chunk(
+                        &cm,
+                        opts.seed,
+                        c * CHUNK..((c + 1) * CHUNK).min(n),
+                        &mut tally,
+                    )
+                })
+                .collect();
+            for p in &parts {
+                moments.merge(p);
+            }
+            progress((last * CHUNK).min(n));
+            first = last;
+        }
+        let mut total = Tally::new(h);
+        for t in tallies {
+            total.merge(&t.into_inner().expect("no panics while holding a tally"));
+        }
+        Ok((total, moments))
+    })?;
+    Ok(RunResult {
+        model: model.clone(),
+        trajectories: n,
+        seed: opts.seed,
+        elapsed: start.elapsed(),
+        tally,
+        moments,
+    })
+}

@@ -1,0 +1,533 @@
+//! One trajectory, month by month: MODEL.md section 2.
+//!
+//! Read this file beside MODEL.md: [`simulate`] follows its steps in order
+//! (platform, competitors, setup or launched month: churn, acquisition,
+//! money, hours, owner, semi-passive; then R), and the names are the
+//! model's.
+
+use super::rng::{Stream, open01, stream_rng};
+use super::sample::{binomial, poisson};
+use crate::model::{AcquisitionModel, ChurnModel, Model};
+use crate::scenario::keys::{NPARAMS, Param};
+use crate::scenario::uncertain::Sampler;
+use serde::Serialize;
+
+/// A monthly figure reported for every trajectory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Metric {
+    /// Gross revenue minus platform fee and costs (setup cost in setup months).
+    NetIncome,
+    /// Revenue before the platform's fee.
+    GrossRevenue,
+    /// Active customers N at the end of the month.
+    Customers,
+    /// Customers won this month.
+    NewCustomers,
+    /// Hours the owner worked.
+    Hours,
+    /// Net income so far, setup included.
+    CumulativeNet,
+    /// Competitors in the market (counted after an end too).
+    Competitors,
+    /// The platform's cut of gross revenue.
+    PlatformFee,
+}
+
+impl Metric {
+    /// Every metric, in `summary.json` order.
+    pub const ALL: [Metric; 8] = [
+        Metric::NetIncome,
+        Metric::GrossRevenue,
+        Metric::Customers,
+        Metric::NewCustomers,
+        Metric::Hours,
+        Metric::CumulativeNet,
+        Metric::Competitors,
+        Metric::PlatformFee,
+    ];
+
+    /// Name in `summary.json` and `percentiles.csv`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::NetIncome => "net_income",
+            Metric::GrossRevenue => "gross_revenue",
+            Metric::Customers => "customers",
+            Metric::NewCustomers => "new_customers",
+            Metric::Hours => "hours",
+            Metric::CumulativeNet => "cumulative_net",
+            Metric::Competitors => "competitors",
+            Metric::PlatformFee => "platform_fee",
+        }
+    }
+}
+
+/// Number of metrics.
+pub const NMETRICS: usize = 8;
+
+/// Why a hustle failed (MODEL.md section 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureCause {
+    /// The owner quit after too many bad months.
+    Abandoned,
+    /// The owner burned out after too many long months.
+    BurnedOut,
+    /// The platform banned the hustle.
+    Deplatformed,
+    /// Still running at the horizon but with cumulative net below 0.
+    Unprofitable,
+}
+
+impl FailureCause {
+    /// Every cause, in `summary.json` order.
+    pub const ALL: [FailureCause; 4] = [
+        FailureCause::Abandoned,
+        FailureCause::BurnedOut,
+        FailureCause::Deplatformed,
+        FailureCause::Unprofitable,
+    ];
+
+    /// Name in `summary.json`.
+    pub fn name(self) -> &'static str {
+        match self {
+            FailureCause::Abandoned => "abandoned",
+            FailureCause::BurnedOut => "burned_out",
+            FailureCause::Deplatformed => "deplatformed",
+            FailureCause::Unprofitable => "unprofitable",
+        }
+    }
+}
+
+/// One trajectory's parameter values, drawn before month 1.
+#[derive(Debug, Clone, Copy)]
+pub struct Params {
+    /// Values in [`Param`] order.
+    pub values: [f64; NPARAMS],
+    /// Bit `i` set: parameter `i` was drawn outside its valid range and
+    /// clamped.
+    pub clamped: u64,
+}
+
+impl Params {
+    #[inline]
+    fn get(&self, p: Param) -> f64 {
+        self.values[p as usize]
+    }
+}
+
+/// A [`Model`] prepared for simulation.
+#[derive(Debug, Clone)]
+pub struct CompiledModel {
+    /// The model.
+    pub model: Model,
+    samplers: [Sampler; NPARAMS],
+    horizon: usize,
+    setup_months: usize,
+    launch: usize,
+}
+
+impl CompiledModel {
+    /// Prepares a model.
+    pub fn new(model: &Model) -> Self {
+        CompiledModel {
+            samplers: model.samplers(),
+            horizon: model.horizon_months as usize,
+            setup_months: model.setup_months as usize,
+            launch: model.launch_month() as usize,
+            model: model.clone(),
+        }
+    }
+
+    /// Months simulated.
+    pub fn horizon(&self) -> usize {
+        self.horizon
+    }
+
+    /// Draws trajectory `i`'s parameters: one uniform per parameter from its
+    /// parameter stream, in table order, mapped by inverse CDF and clamped
+    /// into the valid range.
+    pub fn draw_params(&self, seed: u64, i: u64) -> Params {
+        let mut rng = stream_rng(seed, i, Stream::Parameters);
+        let mut values = [0.0; NPARAMS];
+        let mut clamped = 0u64;
+        for (k, sampler) in self.samplers.iter().enumerate() {
+            let u = open01(&mut rng);
+            let x = sampler.inverse_cdf(u);
+            if let Sampler::Fixed(_) = sampler {
+                values[k] = x;
+                continue;
+            }
+            let bound = Param::ALL[k].spec().bound;
+            let c = bound.clamp(x);
+            if c != x || !bound.contains(x) {
+                clamped |= 1 << k;
+            }
+            values[k] = c;
+        }
+        Params { values, clamped }
+    }
+}
+
+/// The monthly figures of one trajectory: `NMETRICS` rows of H months.
+#[derive(Debug, Clone)]
+pub struct Path {
+    horizon: usize,
+    data: Vec<f64>,
+}
+
+impl Path {
+    /// A zeroed path for horizon H.
+    pub fn new(horizon: usize) -> Self {
+        Path {
+            horizon,
+            data: vec![0.0; NMETRICS * horizon],
+        }
+    }
+
+    /// The figure of `metric` in month `t` (1-based).
+    pub fn get(&self, metric: Metric, t: usize) -> f64 {
+        self.data[metric as usize * self.horizon + t - 1]
+    }
+
+    /// Every month's figure of `metric`.
+    pub fn row(&self, metric: Metric) -> &[f64] {
+        let s = metric as usize * self.horizon;
+        &self.data[s..s + self.horizon]
+    }
+
+    /// All figures, metric-major.
+    pub fn data(&self) -> &[f64] {
+        &self.data
+    }
+
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    fn record(
+        &mut self,
+        t: usize,
+        net: f64,
+        gross: f64,
+        n: f64,
+        new: f64,
+        hours: f64,
+        cum: f64,
+        c: f64,
+        fee: f64,
+    ) {
+        let h = self.horizon;
+        let i = t - 1;
+        let d = &mut self.data;
+        d[i] = net;
+        d[h + i] = gross;
+        d[2 * h + i] = n;
+        d[3 * h + i] = new;
+        d[4 * h + i] = hours;
+        d[5 * h + i] = cum;
+        d[6 * h + i] = c;
+        d[7 * h + i] = fee;
+    }
+}
+
+/// How one trajectory ended up.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Outcome {
+    /// Failure cause and the month it ended (H for unprofitable), if it
+    /// failed.
+    pub failure: Option<(FailureCause, u32)>,
+    /// Month that completed the first run of qualifying months.
+    pub semi_passive_month: Option<u32>,
+    /// First launched month, before any end, with cumulative net >= 0.
+    pub break_even_month: Option<u32>,
+    /// Net income over the whole horizon, setup included.
+    pub cumulative_net: f64,
+    /// Hours over the whole horizon, setup included.
+    pub cumulative_hours: f64,
+    /// The trajectory's `owner.hourly_value`.
+    pub hourly_value: f64,
+    /// Bit t-1 set: month t qualified as semi-passive.
+    pub qualifying: u128,
+    /// Parameters clamped for this trajectory (bit per [`Param`]).
+    pub clamped: u64,
+}
+
+impl Outcome {
+    /// Cumulative net over cumulative hours, when any hours were worked.
+    pub fn hourly_rate(&self) -> Option<f64> {
+        (self.cumulative_hours > 0.0).then(|| self.cumulative_net / self.cumulative_hours)
+    }
+}
+
+/// Reusable per-thread buffers.
+#[derive(Debug, Clone)]
+pub struct Scratch {
+    /// Active customers by the month they were won (index = month - 1).
+    cohorts: Vec<u64>,
+}
+
+impl Scratch {
+    /// Buffers for horizon H.
+    pub fn new(horizon: usize) -> Self {
+        Scratch {
+            cohorts: vec![0; horizon],
+        }
+    }
+}
+
+/// Simulates trajectory `i` of a run with `seed`, writing its monthly figures
+/// into `path`.
+pub fn simulate(
+    cm: &CompiledModel,
+    seed: u64,
+    i: u64,
+    scratch: &mut Scratch,
+    path: &mut Path,
+) -> Outcome {
+    let params = cm.draw_params(seed, i);
+    simulate_with(cm, &params, seed, i, scratch, path)
+}
+
+/// Simulates trajectory `i` with given parameter values.
+pub fn simulate_with(
+    cm: &CompiledModel,
+    prm: &Params,
+    seed: u64,
+    i: u64,
+    scratch: &mut Scratch,
+    path: &mut Path,
+) -> Outcome {
+    use Param::*;
+    let m = &cm.model;
+    let (h_months, setup_months, launch) = (cm.horizon, cm.setup_months, cm.launch);
+    let mut platform_rng = stream_rng(seed, i, Stream::Platform);
+    let mut competitor_rng = stream_rng(seed, i, Stream::Competitors);
+    let mut churn_rng = stream_rng(seed, i, Stream::Churn);
+    let mut acquisition_rng = stream_rng(seed, i, Stream::Acquisition);
+
+    let ban_p = prm.get(BanProbability);
+    let hike_p = prm.get(FeeHikeProbability);
+    let hike = prm.get(FeeHike);
+    let shock_p = prm.get(PolicyShockProbability);
+    let shock_keep = 1.0 - prm.get(PolicyShockLoss);
+    let entry_rate = prm.get(EntryRate);
+    let copycat_per_unit = prm.get(CopycatRate) / 1000.0;
+    let lure_keep = 1.0 - prm.get(ChurnIncrease);
+    let acq_keep = 1.0 - prm.get(AcquisitionLoss);
+    let price_keep = 1.0 - prm.get(PriceErosion);
+    let (price_m, price_once) = (prm.get(PriceMonthly), prm.get(PriceOneTime));
+    let (cost_fixed, cost_per) = (prm.get(CostFixedMonthly), prm.get(CostPerCustomerMonthly));
+    let (hours_fixed, hours_per, hours_new) = (
+        prm.get(FixedHoursMonthly),
+        prm.get(HoursPerCustomerMonthly),
+        prm.get(HoursPerNewCustomer),
+    );
+    let automation_keep = 1.0 - prm.get(AutomationMonthly);
+    let (alpha, beta) = (prm.get(ChurnAlpha), prm.get(ChurnBeta));
+    let churn_monthly = prm.get(ChurnMonthly);
+    let (setup_hours, setup_cost) = (prm.get(SetupHours), prm.get(SetupCost));
+    let (rate, growth) = (prm.get(AcquisitionRate), prm.get(AcquisitionGrowth));
+    let market = prm.get(MarketSize).floor() as u64;
+    let (bass_p, bass_q) = (prm.get(Innovation), prm.get(Imitation));
+    let quit_below = prm.get(QuitBelowNet);
+    let burnout_hours = prm.get(BurnoutHoursMonthly);
+    let (sp_net, sp_hours) = (prm.get(SemiPassiveMinNet), prm.get(SemiPassiveMaxHours));
+    let sustain = m.semi_passive_sustain_months;
+    let quit_after = m.quit_after_months;
+    let burnout_after = m.burnout_after_months;
+
+    let cohorts = &mut scratch.cohorts;
+    cohorts.fill(0);
+
+    let mut alive = true;
+    let mut failure = None;
+    let mut competitors: u64 = 0;
+    let mut fee = prm.get(PlatformFee);
+    let mut acq_mult = 1.0; // s
+    let mut last_gross = 0.0; // R
+    let mut adopters: u64 = 0; // A
+    let mut quit_streak = 0u32;
+    let mut burnout_streak = 0u32;
+    let mut sp_streak = 0u32;
+    let mut sp_month = None;
+    let mut break_even = None;
+    let mut qualifying = 0u128;
+    let mut cum_net = 0.0;
+    let mut cum_hours = 0.0;
+    let mut poisson_rate = rate; // rate (1 + growth)^(k-1)
+    let mut automation = 1.0; // (1 - automation)^(k-1)
+
+    for t in 1..=h_months {
+        // 1. Platform: three uniforms every month, whether or not they act.
+        if alive {
+            let (u_ban, u_hike, u_shock) = (
+                open01(&mut platform_rng),
+                open01(&mut platform_rng),
+                open01(&mut platform_rng),
+            );
+            if u_ban < ban_p {
+                alive = false;
+                failure = Some((FailureCause::Deplatformed, t as u32));
+            }
+            if u_hike < hike_p {
+                fee = (fee + hike).min(1.0);
+            }
+            if u_shock < shock_p {
+                acq_mult *= shock_keep;
+            }
+        }
+
+        // 2. Competitors: the market goes on after an end, with R = 0.
+        competitors += poisson(
+            &mut competitor_rng,
+            entry_rate + copycat_per_unit * last_gross,
+        );
+        let c = competitors as f64;
+
+        if !alive {
+            path.record(t, 0.0, 0.0, 0.0, 0.0, 0.0, cum_net, c, 0.0);
+            last_gross = 0.0;
+            continue;
+        }
+
+        if t < launch {
+            // 3. Setup month.
+            let months = setup_months as f64;
+            let (net, hours) = (-setup_cost / months, setup_hours / months);
+            cum_net += net;
+            cum_hours += hours;
+            path.record(t, net, 0.0, 0.0, 0.0, hours, cum_net, c, 0.0);
+            last_gross = 0.0;
+            continue;
+        }
+
+        // 4. Launched month k.
+        let k = t - launch + 1;
+        if k > 1 {
+            poisson_rate *= 1.0 + growth;
+            automation *= automation_keep;
+        }
+        let lure = lure_keep.powi(competitors.min(i32::MAX as u64) as i32);
+
+        // Churn: each cohort's survivors are binomial.
+        let mut survivors: u64 = 0;
+        match m.churn {
+            ChurnModel::Constant => {
+                // Tenure does not matter: one binomial for all, kept in the
+                // launch month's slot.
+                let active: u64 = cohorts[launch - 1];
+                let s = (1.0 - churn_monthly) * lure;
+                let kept = binomial(&mut churn_rng, active, s);
+                cohorts[launch - 1] = kept;
+                survivors = kept;
+            }
+            ChurnModel::Sbg => {
+                for a in launch..t {
+                    let n = cohorts[a - 1];
+                    if n == 0 {
+                        continue;
+                    }
+                    let renewal = (t - a) as f64;
+                    let hazard = alpha / (alpha + beta + renewal - 1.0);
+                    let kept = binomial(&mut churn_rng, n, (1.0 - hazard) * lure);
+                    cohorts[a - 1] = kept;
+                    survivors += kept;
+                }
+            }
+        }
+
+        // Acquisition.
+        let mult = acq_mult * acq_keep.powi(competitors.min(i32::MAX as u64) as i32);
+        let new = match m.acquisition {
+            AcquisitionModel::Poisson => poisson(&mut acquisition_rng, poisson_rate * mult),
+            AcquisitionModel::Bass => {
+                let remaining = market.saturating_sub(adopters);
+                let share = adopters as f64 / market as f64;
+                let p = ((bass_p + bass_q * share) * mult).min(1.0);
+                let won = binomial(&mut acquisition_rng, remaining, p);
+                adopters += won;
+                won
+            }
+        };
+        match m.churn {
+            ChurnModel::Constant => cohorts[launch - 1] += new,
+            ChurnModel::Sbg => cohorts[t - 1] = new,
+        }
+
+        // Money.
+        let erosion = price_keep.powi(competitors.min(i32::MAX as u64) as i32);
+        let n_active = (survivors + new) as f64;
+        let new_f = new as f64;
+        let gross = n_active * price_m * erosion + new_f * price_once * erosion;
+        let platform_fee = fee * gross;
+        let costs = cost_fixed + cost_per * n_active;
+        let mut net = gross - platform_fee - costs;
+
+        // Hours.
+        let mut hours = hours_fixed + hours_per * n_active * automation + hours_new * new_f;
+        if setup_months == 0 && t == 1 {
+            hours += setup_hours;
+            net -= setup_cost;
+        }
+
+        cum_net += net;
+        cum_hours += hours;
+        if break_even.is_none() && cum_net >= 0.0 {
+            break_even = Some(t as u32);
+        }
+
+        // Semi-passive: this month counts even if the owner quits in it.
+        if let Some(sustain) = sustain {
+            if net >= sp_net && hours <= sp_hours {
+                qualifying |= 1u128 << (t - 1);
+                sp_streak += 1;
+                if sp_streak >= sustain && sp_month.is_none() {
+                    sp_month = Some(t as u32);
+                }
+            } else {
+                sp_streak = 0;
+            }
+        }
+
+        // Owner: the month that completes a streak still counts in full.
+        quit_streak = if net < quit_below { quit_streak + 1 } else { 0 };
+        burnout_streak = if hours > burnout_hours {
+            burnout_streak + 1
+        } else {
+            0
+        };
+        if quit_after > 0 && quit_streak >= quit_after {
+            alive = false;
+            failure = Some((FailureCause::Abandoned, t as u32));
+        } else if burnout_streak >= burnout_after {
+            alive = false;
+            failure = Some((FailureCause::BurnedOut, t as u32));
+        }
+
+        path.record(
+            t,
+            net,
+            gross,
+            n_active,
+            new_f,
+            hours,
+            cum_net,
+            c,
+            platform_fee,
+        );
+        // 5. R = this month's gross.
+        last_gross = gross;
+    }
+
+    if alive && cum_net < 0.0 {
+        failure = Some((FailureCause::Unprofitable, h_months as u32));
+    }
+    Outcome {
+        failure,
+        semi_passive_month: sp_month,
+        break_even_month: break_even,
+        cumulative_net: cum_net,
+        cumulative_hours: cum_hours,
+        hourly_value: prm.get(HourlyValue),
+        qualifying,
+        clamped: prm.clamped,
+    }
+}

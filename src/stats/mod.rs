@@ -1,0 +1,15 @@
+//! Streaming statistics whose memory does not grow with the number of
+//! trajectories: moments, a mergeable quantile sketch, Wilson intervals.
+//!
+//! Everything here merges deterministically: sketches and counts are
+//! order-free (integer counts, minima and maxima), and moments are merged in
+//! the fixed chunk order the driver imposes, so a run's statistics are
+//! bit-identical for any thread count.
+
+mod moments;
+mod sketch;
+mod wilson;
+
+pub use moments::{Moments, ShiftedSums};
+pub use sketch::{QuantileSketch, SKETCH_RELATIVE_WIDTH};
+pub use wilson::{Z95_TWO_SIDED, wilson_interval};
