@@ -60,7 +60,7 @@ pub struct RunArgs {
     /// Worker threads (default: all cores).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
-    /// Output folder (default: output/<scenario file stem>/).
+    /// Output folder (default: `output/<scenario file stem>/`).
     #[arg(short = 'o', long)]
     pub out: Option<PathBuf>,
     /// Override a scenario key with a TOML value, e.g. churn.monthly=0.08 (repeatable; an empty value removes the key).

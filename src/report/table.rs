@@ -42,7 +42,7 @@ pub fn render(s: &Summary) -> String {
     ));
     for c in FailureCause::ALL {
         o.push_str(&format!(
-            "    {:<23} {:>8}\n",
+            "    {:<24} {:>8}\n",
             c.name().replace('_', " "),
             format_percent(s.failure.causes.get(c))
         ));

@@ -75,11 +75,9 @@ impl Tally {
         }
     }
 
-    /// Counts one trajectory.
-    pub fn add(&mut self, path: &Path, outcome: &Outcome) {
-        for (sketch, &v) in self.series.iter_mut().zip(path.data()) {
-            sketch.insert(v);
-        }
+    /// Counts one trajectory's outcome (its monthly figures go in by column,
+    /// see [`Tally::add_column`]).
+    pub fn add_outcome(&mut self, outcome: &Outcome) {
         if let Some(rate) = outcome.hourly_rate() {
             self.hourly_rate.insert(rate);
             if rate >= outcome.hourly_value {
@@ -110,6 +108,11 @@ impl Tally {
             c &= c - 1;
         }
         self.trajectories += 1;
+    }
+
+    /// Adds a chunk's values of series column `c` (metric * H + t - 1).
+    pub fn add_column(&mut self, c: usize, values: &[f64]) {
+        self.series[c].extend(values);
     }
 
     /// Adds another tally (order-free: integer sums, minima and maxima).
@@ -217,6 +220,9 @@ impl std::fmt::Display for Cancelled {
 
 impl std::error::Error for Cancelled {}
 
+/// Simulates one chunk. Monthly figures are gathered by column (metric,
+/// month) and then fed to each column's sketch and sums in one go, which
+/// keeps every sketch in cache while it works.
 fn run_chunk(
     cm: &CompiledModel,
     seed: u64,
@@ -224,22 +230,33 @@ fn run_chunk(
     tally: &mut Tally,
 ) -> ChunkMoments {
     let h = cm.horizon();
+    let len = (range.end - range.start) as usize;
     let mut scratch = Scratch::new(h);
     let mut path = Path::new(h);
-    let mut sums = vec![ShiftedSums::default(); NMETRICS * h];
+    let mut columns = vec![0.0; NMETRICS * h * len];
     let mut hourly = ShiftedSums::default();
-    for i in range {
+    for (j, i) in range.enumerate() {
         let outcome = simulate(cm, seed, i, &mut scratch, &mut path);
-        for (s, &v) in sums.iter_mut().zip(path.data()) {
-            s.push(v);
+        for (c, &v) in path.data().iter().enumerate() {
+            columns[c * len + j] = v;
         }
         if let Some(r) = outcome.hourly_rate() {
             hourly.push(r);
         }
-        tally.add(&path, &outcome);
+        tally.add_outcome(&outcome);
     }
+    let series = columns
+        .chunks_exact(len)
+        .enumerate()
+        .map(|(c, col)| {
+            tally.add_column(c, col);
+            let mut sums = ShiftedSums::default();
+            col.iter().for_each(|&v| sums.push(v));
+            sums.moments()
+        })
+        .collect();
     ChunkMoments {
-        series: sums.iter().map(ShiftedSums::moments).collect(),
+        series,
         hourly_rate: hourly.moments(),
     }
 }

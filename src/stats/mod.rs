@@ -11,5 +11,5 @@ mod sketch;
 mod wilson;
 
 pub use moments::{Moments, ShiftedSums};
-pub use sketch::{QuantileSketch, SKETCH_RELATIVE_WIDTH};
+pub use sketch::{EXACT_CAPACITY, QuantileSketch, SKETCH_RELATIVE_WIDTH};
 pub use wilson::{Z95_TWO_SIDED, wilson_interval};

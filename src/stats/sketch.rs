@@ -1,28 +1,39 @@
-//! A mergeable quantile sketch: a log-linear histogram that remembers the
-//! smallest and largest value in every bin.
+//! A mergeable quantile sketch: exact order statistics within a fixed
+//! budget, a log-linear histogram beyond it.
 //!
-//! Values are binned by their binary exponent and the top
-//! [`SUB_BITS`] bits of their mantissa (as in HdrHistogram), so a bin spans
-//! at most [`SKETCH_RELATIVE_WIDTH`] of its lower edge; exact zeros have a
-//! bin of their own, and magnitudes below 2^[`MIN_EXP`] share the lowest bin
-//! of their sign. Each bin keeps its count, minimum and maximum.
+//! **Exact mode.** While a sketch has seen at most [`EXACT_CAPACITY`]
+//! distinct values it keeps each value's count, and its quantiles are the
+//! exact sample quantiles. Monthly figures of a hustle are mostly discrete
+//! (whole customers at fixed prices, zero after an end), so most series stay
+//! exact even for millions of trajectories.
 //!
-//! A quantile is found like NumPy's default (`linear`) sample quantile: the
-//! order statistics at ranks floor(h) and ceil(h), h = q (n - 1), linearly
-//! interpolated. An order statistic is read from the bin holding its rank,
-//! spreading the bin's values evenly between its minimum and maximum. So:
+//! **Histogram mode.** Past the budget the values move into a log-linear
+//! histogram: bins by binary exponent and the top [`SUB_BITS`] bits of the
+//! mantissa (as in HdrHistogram), so a bin spans at most
+//! [`SKETCH_RELATIVE_WIDTH`] (0.8 %) of its lower edge; exact zeros have a bin
+//! of their own, and magnitudes below 2^[`MIN_EXP`] share the lowest bin of
+//! their sign. Each bin keeps its count, its minimum and maximum and how many
+//! values equal each; an order statistic is read from the bin holding its
+//! rank, exactly when that rank falls on the bin's minimum or maximum, else
+//! spread evenly between them. The reported value therefore lies in the
+//! same bin as the true one (within 0.8 % of it), is exact for bins with at
+//! most two distinct values, and lies within the true p(XX - 0.5) ..
+//! p(XX + 0.5) whenever its bin holds at most 0.5 % of the values, which is
+//! the case for the spread-out, continuous figures that outgrow the exact
+//! budget (`tests/quantile_accuracy.rs` checks the window on the benchmark
+//! scenario).
 //!
-//! - values that fall alone in their bin, atoms (many trajectories with the
-//!   same value: zero after an end, a fixed monthly cost with no customers)
-//!   and whole numbers below 2^SUB_BITS are reported exactly;
-//! - otherwise the reported order statistic lies in the same bin as the true
-//!   one, within [`SKETCH_RELATIVE_WIDTH`] of it, and within the true
-//!   p(XX - 0.5)..p(XX + 0.5) whenever that bin holds no more than 0.5 % of
-//!   the trajectories (which the tests check on the benchmark scenario).
+//! Quantiles follow NumPy's default (`linear`) sample quantile: the order
+//! statistics at ranks floor(h) and ceil(h), h = q (n - 1), interpolated.
 //!
-//! Merging adds counts and takes minima and maxima, so the result does not
-//! depend on the order in which values or partial sketches arrive: the
-//! driver may merge per-thread sketches in any order and stay reproducible.
+//! **Merging** is order-free: counts add, minima and maxima combine, and a
+//! merge spills to the histogram exactly when the union outgrows the
+//! budget. So per-thread sketches merged in any order give the same result,
+//! which keeps runs reproducible for every thread count. Memory per sketch
+//! is bounded by the budget (about 100 KiB) or the histogram's range, never
+//! by the number of values.
+
+use rustc_hash::FxHashMap;
 
 /// Mantissa bits that index the bins within one power of two.
 pub const SUB_BITS: u32 = 7;
@@ -36,39 +47,70 @@ const SUB_MASK: u64 = (1 << SUB_BITS) - 1;
 
 #[derive(Debug, Clone, Copy)]
 struct Bin {
-    count: u64,
     min: f64,
     max: f64,
+    count: u64,
+    /// Values equal to `min`.
+    at_min: u64,
+    /// Values equal to `max`.
+    at_max: u64,
 }
 
 impl Bin {
     const EMPTY: Bin = Bin {
-        count: 0,
         min: f64::INFINITY,
         max: f64::NEG_INFINITY,
+        count: 0,
+        at_min: 0,
+        at_max: 0,
     };
 
     #[inline]
     fn add(&mut self, v: f64) {
         self.count += 1;
-        self.min = self.min.min(v);
-        self.max = self.max.max(v);
+        if v < self.min {
+            self.min = v;
+            self.at_min = 1;
+        } else if v == self.min {
+            self.at_min += 1;
+        }
+        if v > self.max {
+            self.max = v;
+            self.at_max = 1;
+        } else if v == self.max {
+            self.at_max += 1;
+        }
     }
 
     fn merge(&mut self, o: &Bin) {
         self.count += o.count;
-        self.min = self.min.min(o.min);
-        self.max = self.max.max(o.max);
+        if o.min < self.min {
+            self.min = o.min;
+            self.at_min = o.at_min;
+        } else if o.min == self.min {
+            self.at_min += o.at_min;
+        }
+        if o.max > self.max {
+            self.max = o.max;
+            self.at_max = o.at_max;
+        } else if o.max == self.max {
+            self.at_max += o.at_max;
+        }
     }
 
-    /// The j-th smallest of this bin's values (0-based), spread evenly
-    /// between its minimum and maximum.
+    /// The j-th smallest of this bin's values (0-based): values known to sit
+    /// at the minimum or maximum are exact, the rest are spread evenly
+    /// between them.
     fn value(&self, j: u64) -> f64 {
-        if self.count <= 1 || self.min == self.max {
-            self.min
-        } else {
-            self.min + (self.max - self.min) * (j as f64 / (self.count - 1) as f64)
+        if self.min == self.max || j < self.at_min {
+            return self.min;
         }
+        if j >= self.count - self.at_max {
+            return self.max;
+        }
+        let inner = self.count - self.at_min - self.at_max;
+        let pos = (j - self.at_min + 1) as f64 / (inner + 1) as f64;
+        self.min + (self.max - self.min) * pos
     }
 }
 
@@ -118,19 +160,18 @@ impl Store {
     }
 }
 
-/// A mergeable quantile sketch; see the module documentation for its
-/// accuracy.
+/// The log-linear histogram behind a sketch that outgrew its exact budget.
 #[derive(Debug, Clone)]
-pub struct QuantileSketch {
+struct Histogram {
     negative: Store,
     zero: Bin,
     positive: Store,
     count: u64,
 }
 
-impl Default for QuantileSketch {
+impl Default for Histogram {
     fn default() -> Self {
-        QuantileSketch {
+        Histogram {
             negative: Store::default(),
             zero: Bin::EMPTY,
             positive: Store::default(),
@@ -139,21 +180,10 @@ impl Default for QuantileSketch {
     }
 }
 
-impl QuantileSketch {
-    /// An empty sketch.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Number of values seen.
-    pub fn count(&self) -> u64 {
-        self.count
-    }
-
+impl Histogram {
     /// Adds one finite value.
     #[inline]
-    pub fn insert(&mut self, v: f64) {
-        debug_assert!(v.is_finite(), "sketch got {v}");
+    fn insert(&mut self, v: f64) {
         self.count += 1;
         let bits = v.to_bits();
         let mag = bits & !SIGN;
@@ -175,7 +205,7 @@ impl QuantileSketch {
     }
 
     /// Adds every value of `other`.
-    pub fn merge(&mut self, other: &QuantileSketch) {
+    fn merge(&mut self, other: &Histogram) {
         self.negative.merge(&other.negative);
         self.zero.merge(&other.zero);
         self.positive.merge(&other.positive);
@@ -204,39 +234,199 @@ impl QuantileSketch {
         }
         unreachable!("rank {r} beyond {} values", self.count)
     }
+}
 
-    /// The q-quantile (0 <= q <= 1) with linear interpolation between order
-    /// statistics, or `None` for an empty sketch.
-    pub fn quantile(&self, q: f64) -> Option<f64> {
+/// Distinct values a sketch counts exactly before it spills into its
+/// histogram.
+pub const EXACT_CAPACITY: usize = 4096;
+
+/// The canonical bits of a value: -0.0 counts as 0.0.
+#[inline]
+fn key(v: f64) -> u64 {
+    (v + 0.0).to_bits()
+}
+
+/// A mergeable quantile sketch; see the module documentation for its
+/// accuracy.
+#[derive(Debug, Clone)]
+pub struct QuantileSketch {
+    /// Exact counts by value while there are at most [`EXACT_CAPACITY`]
+    /// distinct values; `None` once spilled into `histogram`.
+    exact: Option<FxHashMap<u64, u64>>,
+    histogram: Histogram,
+    count: u64,
+}
+
+impl Default for QuantileSketch {
+    fn default() -> Self {
+        QuantileSketch {
+            exact: Some(FxHashMap::default()),
+            histogram: Histogram::default(),
+            count: 0,
+        }
+    }
+}
+
+impl QuantileSketch {
+    /// An empty sketch.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of values seen.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Whether every value is still counted exactly.
+    pub fn is_exact(&self) -> bool {
+        self.exact.is_some()
+    }
+
+    /// Adds one finite value.
+    #[inline]
+    pub fn insert(&mut self, v: f64) {
+        debug_assert!(v.is_finite(), "sketch got {v}");
+        self.count += 1;
+        match &mut self.exact {
+            Some(map) => {
+                *map.entry(key(v)).or_insert(0) += 1;
+                if map.len() > EXACT_CAPACITY {
+                    self.spill();
+                }
+            }
+            None => self.histogram.insert(v),
+        }
+    }
+
+    /// Adds a batch of finite values.
+    pub fn extend(&mut self, values: &[f64]) {
+        for &v in values {
+            self.insert(v);
+        }
+    }
+
+    #[cold]
+    fn spill(&mut self) {
+        if let Some(map) = self.exact.take() {
+            for (bits, n) in map {
+                let v = f64::from_bits(bits);
+                for _ in 0..n {
+                    self.histogram.insert(v);
+                }
+            }
+        }
+    }
+
+    /// Adds every value of `other`. The result depends only on the multiset
+    /// of values, never on the order of inserts and merges: it stays exact
+    /// exactly when the union has at most [`EXACT_CAPACITY`] distinct values,
+    /// and a histogram's bins are sums, minima and maxima.
+    pub fn merge(&mut self, other: &QuantileSketch) {
+        self.count += other.count;
+        match (&mut self.exact, &other.exact) {
+            (Some(a), Some(b)) => {
+                for (k, n) in b {
+                    *a.entry(*k).or_insert(0) += n;
+                }
+                if a.len() > EXACT_CAPACITY {
+                    self.spill();
+                }
+            }
+            (_, Some(b)) => {
+                for (k, n) in b {
+                    for _ in 0..*n {
+                        self.histogram.insert(f64::from_bits(*k));
+                    }
+                }
+            }
+            (_, None) => {
+                self.spill();
+                self.histogram.merge(&other.histogram);
+            }
+        }
+    }
+
+    /// Distinct values and their counts, ascending (exact mode only).
+    fn sorted_exact(&self) -> Option<Vec<(f64, u64)>> {
+        let map = self.exact.as_ref()?;
+        let mut v: Vec<(f64, u64)> = map.iter().map(|(k, n)| (f64::from_bits(*k), *n)).collect();
+        v.sort_by(|a, b| a.0.total_cmp(&b.0));
+        Some(v)
+    }
+
+    /// The q-quantiles (each 0 <= q <= 1) with linear interpolation between
+    /// order statistics, or `None` for an empty sketch.
+    pub fn quantiles(&self, qs: &[f64]) -> Option<Vec<f64>> {
         if self.count == 0 {
             return None;
         }
-        let h = q.clamp(0.0, 1.0) * (self.count - 1) as f64;
-        let lo = h.floor() as u64;
-        let frac = h - lo as f64;
-        let a = self.order_statistic(lo);
-        if frac == 0.0 || lo + 1 >= self.count {
-            return Some(a);
-        }
-        let b = self.order_statistic(lo + 1);
-        Some(a + frac * (b - a))
+        let exact = self.sorted_exact();
+        let order_statistic = |r: u64| -> f64 {
+            match &exact {
+                Some(values) => {
+                    let mut before = 0;
+                    for (v, n) in values {
+                        if r < before + n {
+                            return *v;
+                        }
+                        before += n;
+                    }
+                    unreachable!("rank {r} beyond {} values", self.count)
+                }
+                None => self.histogram.order_statistic(r),
+            }
+        };
+        Some(
+            qs.iter()
+                .map(|q| {
+                    let h = q.clamp(0.0, 1.0) * (self.count - 1) as f64;
+                    let lo = h.floor() as u64;
+                    let frac = h - lo as f64;
+                    let a = order_statistic(lo);
+                    if frac == 0.0 || lo + 1 >= self.count {
+                        a
+                    } else {
+                        a + frac * (order_statistic(lo + 1) - a)
+                    }
+                })
+                .collect(),
+        )
+    }
+
+    /// The q-quantile (0 <= q <= 1), or `None` for an empty sketch.
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        self.quantiles(&[q]).map(|v| v[0])
     }
 
     /// Smallest value seen.
     pub fn min(&self) -> Option<f64> {
-        self.bins_ascending().next().map(|b| b.min)
+        match self.sorted_exact() {
+            Some(v) => v.first().map(|x| x.0),
+            None => self.histogram.bins_ascending().next().map(|b| b.min),
+        }
     }
 
     /// Largest value seen.
     pub fn max(&self) -> Option<f64> {
-        self.bins_ascending().last().map(|b| b.max)
+        match self.sorted_exact() {
+            Some(v) => v.last().map(|x| x.0),
+            None => self.histogram.bins_ascending().last().map(|b| b.max),
+        }
     }
 
-    /// Number of values <= x, counting a bin that straddles x in proportion
-    /// (for charts' histograms).
+    /// Number of values <= x; in histogram mode a bin that straddles x
+    /// counts in proportion (for charts' histograms).
     pub fn count_at_most(&self, x: f64) -> f64 {
+        if let Some(map) = &self.exact {
+            return map
+                .iter()
+                .filter(|(k, _)| f64::from_bits(**k) <= x)
+                .map(|(_, n)| *n as f64)
+                .sum();
+        }
         let mut total = 0.0;
-        for bin in self.bins_ascending() {
+        for bin in self.histogram.bins_ascending() {
             if bin.max <= x {
                 total += bin.count as f64;
             } else if bin.min <= x {
@@ -251,6 +441,7 @@ impl QuantileSketch {
 
 #[cfg(test)]
 mod tests {
+    use super::EXACT_CAPACITY;
     use super::*;
     use rand::{RngExt, SeedableRng};
     use rand_xoshiro::Xoshiro256PlusPlus;
@@ -283,6 +474,7 @@ mod tests {
             v.push(x);
         }
         let v = sorted(v);
+        assert!(s.is_exact());
         for q in [0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0] {
             assert_eq!(s.quantile(q), Some(exact(&v, q)), "q = {q}");
         }
@@ -302,6 +494,7 @@ mod tests {
             v.push(x);
         }
         let v = sorted(v);
+        assert!(!s.is_exact(), "200,000 distinct values use the histogram");
         for q in [0.05, 0.25, 0.5, 0.75, 0.95] {
             let got = s.quantile(q).unwrap();
             assert!(
@@ -335,6 +528,32 @@ mod tests {
             assert_eq!(ba.quantile(q), whole.quantile(q));
         }
         assert_eq!(a.min(), xs.iter().copied().reduce(f64::min));
+    }
+
+    #[test]
+    fn spilling_is_order_free_across_the_budget() {
+        // Two halves each within the exact budget whose union is not: the
+        // merged sketch must equal the one fed every value directly.
+        let xs: Vec<f64> = (0..EXACT_CAPACITY as u64 + 500)
+            .map(|i| (i as f64 * 0.731).sin() * 1e3)
+            .collect();
+        let mid = xs.len() / 2;
+        let (mut a, mut b, mut whole) = (
+            QuantileSketch::new(),
+            QuantileSketch::new(),
+            QuantileSketch::new(),
+        );
+        a.extend(&xs[..mid]);
+        b.extend(&xs[mid..]);
+        whole.extend(&xs);
+        assert!(a.is_exact() && b.is_exact() && !whole.is_exact());
+        let mut ab = a.clone();
+        ab.merge(&b);
+        b.merge(&a);
+        for q in [0.05, 0.5, 0.95] {
+            assert_eq!(ab.quantile(q), whole.quantile(q));
+            assert_eq!(b.quantile(q), whole.quantile(q));
+        }
     }
 
     #[test]

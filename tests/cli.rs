@@ -1,0 +1,242 @@
+//! The `hustle-sim` binary end to end: run, check, list, new, `--set`, the
+//! built-in default scenario, and exit codes (0 success, 2 bad input).
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::Path;
+
+fn bin() -> Command {
+    Command::cargo_bin("hustle-sim").unwrap()
+}
+
+fn repo(p: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(p)
+        .display()
+        .to_string()
+}
+
+fn summary(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn run_without_a_scenario_uses_the_builtin_default() {
+    let tmp = tempfile::tempdir().unwrap();
+    bin()
+        .current_dir(tmp.path())
+        .args(["run", "-n", "500", "--no-charts"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Niche industry SaaS tool"))
+        .stdout(predicate::str::contains("Semi-passive by month 24"))
+        .stdout(predicate::str::contains("Failure by month 24"));
+    let out = tmp.path().join("output/niche-saas-tool");
+    let s = summary(&out);
+    assert_eq!(s["trajectories"], 500);
+    assert_eq!(s["seed"], 42);
+    for key in [
+        "generator",
+        "version",
+        "trajectories_per_second",
+        "elapsed_seconds",
+    ] {
+        assert!(s.get(key).is_some(), "summary.json lacks {key}");
+    }
+    let csv = std::fs::read_to_string(out.join("percentiles.csv")).unwrap();
+    assert!(csv.starts_with("month,metric,mean,sd,p5,p25,p50,p75,p95\n"));
+    assert_eq!(csv.lines().count(), 1 + 24 * 8);
+}
+
+#[test]
+fn run_writes_into_out_and_set_overrides_keys() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("res");
+    bin()
+        .args([
+            "run",
+            &repo("scenarios/niche-saas-tool.toml"),
+            "-n",
+            "300",
+            "--seed",
+            "9",
+            "--quiet",
+            "--no-charts",
+        ])
+        .args([
+            "-o",
+            out.to_str().unwrap(),
+            "--set",
+            "horizon_months=12",
+            "--set",
+            "platform.ban_probability=1",
+        ])
+        .assert()
+        .success()
+        .stdout("");
+    let s = summary(&out);
+    assert_eq!(s["horizon_months"], 12);
+    assert_eq!(s["seed"], 9);
+    assert_eq!(s["failure"]["causes"]["deplatformed"], 1.0);
+    assert_eq!(
+        s["series"]["net_income"]["mean"].as_array().unwrap().len(),
+        12
+    );
+}
+
+#[test]
+fn same_seed_same_numbers_across_thread_counts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut outs = Vec::new();
+    for threads in ["1", "3"] {
+        let out = tmp.path().join(threads);
+        bin()
+            .args([
+                "run",
+                "-n",
+                "3000",
+                "--quiet",
+                "--no-charts",
+                "--threads",
+                threads,
+                "-o",
+                out.to_str().unwrap(),
+            ])
+            .assert()
+            .success();
+        let mut s = summary(&out);
+        s["elapsed_seconds"] = 0.into();
+        s["trajectories_per_second"] = 0.into();
+        outs.push(s);
+    }
+    assert_eq!(outs[0], outs[1]);
+}
+
+#[test]
+fn check_prints_resolved_parameters_with_defaults() {
+    bin()
+        .args(["check", &repo("scenarios/niche-saas-tool.toml")])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("valid"))
+        .stdout(predicate::str::contains("churn.beta"))
+        .stdout(predicate::str::contains("triangular"));
+    let tmp = tempfile::tempdir().unwrap();
+    let minimal = tmp.path().join("minimal.toml");
+    std::fs::write(&minimal, "name = \"minimal\"\n").unwrap();
+    bin()
+        .args([
+            "check",
+            minimal.to_str().unwrap(),
+            "--set",
+            "churn.monthly=0.07",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"churn.monthly += 0.07 +# --set").unwrap())
+        .stdout(predicate::str::is_match(r"horizon_months += 24").unwrap())
+        .stdout(predicate::str::is_match(r"pricing.monthly += 0 +# default").unwrap());
+}
+
+#[test]
+fn list_shows_names_and_descriptions() {
+    bin()
+        .args(["list", &repo("scenarios")])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("niche-saas-tool"))
+        .stdout(predicate::str::contains("Niche industry SaaS tool"));
+}
+
+#[test]
+fn new_writes_a_valid_template_and_never_overwrites() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("mine.toml");
+    bin()
+        .args(["new", file.to_str().unwrap()])
+        .assert()
+        .success();
+    let first = std::fs::read(&file).unwrap();
+    bin()
+        .args(["check", file.to_str().unwrap()])
+        .assert()
+        .success();
+    bin()
+        .args(["new", file.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists"));
+    assert_eq!(std::fs::read(&file).unwrap(), first);
+}
+
+fn bad_input(args: &[&str], message: &str) {
+    let tmp = tempfile::tempdir().unwrap();
+    bin()
+        .current_dir(tmp.path())
+        .args(args)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(message));
+}
+
+#[test]
+fn bad_input_exits_with_code_2_and_says_what_is_wrong() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("bad.toml");
+    std::fs::write(&bad, "name = \"x\"\n[churn]\nmonthly = 1.3\n").unwrap();
+    let bad = bad.to_str().unwrap();
+    bad_input(&["run", bad], "churn.monthly must be within 0..=1, got 1.3");
+    bad_input(
+        &["check", bad],
+        "churn.monthly must be within 0..=1, got 1.3",
+    );
+    let typo = tmp.path().join("typo.toml");
+    std::fs::write(&typo, "name = \"x\"\n[churn]\nmontly = 0.1\n").unwrap();
+    bad_input(
+        &["run", typo.to_str().unwrap()],
+        "did you mean `churn.monthly`",
+    );
+    let syntax = tmp.path().join("syntax.toml");
+    std::fs::write(&syntax, "name = \"x\"\n[churn\nmonthly = 0.1\n").unwrap();
+    bad_input(&["run", syntax.to_str().unwrap()], "line 2");
+    bad_input(
+        &["run", "does-not-exist.toml"],
+        "does-not-exist.toml: cannot read",
+    );
+    bad_input(&["run", tmp.path().to_str().unwrap()], "is a directory");
+    bad_input(&["run", "-n", "0"], "0 is not in 1..=1000000000");
+    bad_input(&["run", "-n", "many"], "invalid value");
+    bad_input(
+        &["run", "--set", "churn.montly=0.1"],
+        "did you mean `churn.monthly`",
+    );
+    bad_input(
+        &["run", "--set", "churn.monthly=2"],
+        "churn.monthly must be within 0..=1, got 2",
+    );
+    bad_input(
+        &["run", "--set", "horizon_months=\"long\""],
+        "horizon_months must be a whole number",
+    );
+    bad_input(&["run", "--set", "nonsense"], "expected KEY=VALUE");
+}
+
+#[test]
+fn out_naming_an_existing_file_is_refused_and_left_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("keep.txt");
+    std::fs::write(&file, "precious").unwrap();
+    bin()
+        .args([
+            "run",
+            "-n",
+            "10",
+            "--no-charts",
+            "-o",
+            file.to_str().unwrap(),
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a folder"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "precious");
+}

@@ -1,0 +1,55 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use hustle_sim::Scenario;
+use hustle_sim::model::Model;
+use hustle_sim::report::Summary;
+use hustle_sim::sim::{self, CompiledModel, Outcome, Path, RunOptions, RunResult, Scratch};
+use std::sync::atomic::AtomicBool;
+
+/// A model from scenario text; panics on invalid text.
+pub fn model(text: &str) -> Model {
+    Scenario::parse(text, "test.toml", "test")
+        .and_then(|s| s.model())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs a model through the parallel driver.
+pub fn run(m: &Model, n: u64, seed: u64, threads: Option<usize>) -> RunResult {
+    sim::run(
+        m,
+        &RunOptions {
+            trajectories: n,
+            seed,
+            threads,
+        },
+        &|_| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap()
+}
+
+/// The summary of a run.
+pub fn summary(m: &Model, n: u64, seed: u64) -> Summary {
+    Summary::from_run(&run(m, n, seed, None), "test.toml")
+}
+
+/// Every trajectory's path and outcome, simulated one by one.
+pub fn trajectories(m: &Model, n: u64, seed: u64) -> impl Iterator<Item = (Path, Outcome)> {
+    let cm = CompiledModel::new(m);
+    let h = cm.horizon();
+    let mut scratch = Scratch::new(h);
+    (0..n).map(move |i| {
+        let mut path = Path::new(h);
+        let o = sim::simulate(&cm, seed, i, &mut scratch, &mut path);
+        (path, o)
+    })
+}
+
+/// Sample mean and unbiased variance.
+pub fn mean_var(xs: &[f64]) -> (f64, f64) {
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    (mean, var)
+}

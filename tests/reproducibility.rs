@@ -1,0 +1,31 @@
+//! Same seed, same results, for any thread count (MODEL.md section 3).
+
+mod common;
+
+use common::{model, run};
+use hustle_sim::report::Summary;
+
+const BENCH: &str = include_str!("../../shared/reference/bench.toml");
+
+fn summary_json(threads: usize, n: u64) -> String {
+    let m = model(BENCH);
+    let mut s = Summary::from_run(&run(&m, n, 7, Some(threads)), "bench.toml");
+    s.elapsed_seconds = 0.0;
+    s.trajectories_per_second = 0.0;
+    String::from_utf8(s.to_json()).unwrap()
+}
+
+#[test]
+fn summary_is_identical_for_one_and_four_threads() {
+    // Not a multiple of the chunk size, so the last chunk is partial.
+    let n = 20_000 + 37;
+    let one = summary_json(1, n);
+    let four = summary_json(4, n);
+    assert!(one == four, "summary.json differs between 1 and 4 threads");
+    // And a different seed really changes it.
+    let m = model(BENCH);
+    let mut other = Summary::from_run(&run(&m, n, 8, Some(2)), "bench.toml");
+    other.elapsed_seconds = 0.0;
+    other.trajectories_per_second = 0.0;
+    assert_ne!(String::from_utf8(other.to_json()).unwrap(), one);
+}
