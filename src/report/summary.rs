@@ -6,7 +6,7 @@ use crate::scenario::keys::Param;
 use crate::sim::driver::RunResult;
 use crate::sim::rng::GENERATOR_NAME;
 use crate::sim::trajectory::{FailureCause, Metric};
-use crate::stats::{QuantileSketch, Z95_TWO_SIDED, wilson_interval};
+use crate::stats::{Z95_TWO_SIDED, wilson_interval};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -250,21 +250,24 @@ pub struct HourlyRate {
 
 fn series_stats(r: &RunResult, m: Metric) -> SeriesStats {
     let h = r.horizon();
-    let months = 1..=h;
-    let q = |p: f64| -> Vec<f64> {
-        months
-            .clone()
-            .map(|t| r.sketch(m, t).quantile(p).unwrap_or(0.0))
-            .collect()
-    };
+    let qs: Vec<f64> = QUANTILES.iter().map(|(_, q)| *q).collect();
+    // One pass over each sketch for all five quantiles.
+    let by_month: Vec<Vec<f64>> = (1..=h)
+        .map(|t| {
+            r.sketch(m, t)
+                .quantiles(&qs)
+                .unwrap_or_else(|| vec![0.0; qs.len()])
+        })
+        .collect();
+    let column = |i: usize| by_month.iter().map(|v| v[i]).collect();
     SeriesStats {
-        mean: months.clone().map(|t| r.moments(m, t).mean).collect(),
-        sd: months.clone().map(|t| r.moments(m, t).sd()).collect(),
-        p5: q(0.05),
-        p25: q(0.25),
-        p50: q(0.5),
-        p75: q(0.75),
-        p95: q(0.95),
+        mean: (1..=h).map(|t| r.moments(m, t).mean).collect(),
+        sd: (1..=h).map(|t| r.moments(m, t).sd()).collect(),
+        p5: column(0),
+        p25: column(1),
+        p50: column(2),
+        p75: column(3),
+        p95: column(4),
     }
 }
 
@@ -277,10 +280,6 @@ fn cumulative_shares(counts: &[u64], n: u64) -> Vec<f64> {
             total as f64 / n as f64
         })
         .collect()
-}
-
-fn sketch_quantile(s: &QuantileSketch, q: f64) -> Option<f64> {
-    s.quantile(q)
 }
 
 impl Summary {
@@ -320,6 +319,8 @@ impl Summary {
 
         let hr = &t.hourly_rate;
         let hr_n = hr.count();
+        let hq = hr.quantiles(&QUANTILES.map(|(_, q)| q));
+        let hq = |i: usize| hq.as_ref().map(|v| v[i]);
         let hm = &r.moments.hourly_rate;
 
         let clamped = r
@@ -387,11 +388,11 @@ impl Summary {
                 trajectories: hr_n,
                 mean: (hr_n > 0).then_some(hm.mean),
                 sd: (hr_n > 0).then(|| hm.sd()),
-                p5: sketch_quantile(hr, 0.05),
-                p25: sketch_quantile(hr, 0.25),
-                p50: sketch_quantile(hr, 0.5),
-                p75: sketch_quantile(hr, 0.75),
-                p95: sketch_quantile(hr, 0.95),
+                p5: hq(0),
+                p25: hq(1),
+                p50: hq(2),
+                p75: hq(3),
+                p95: hq(4),
                 beats_hourly_value: (hr_n > 0).then(|| t.beat_hourly_value as f64 / hr_n as f64),
             },
             clamped,

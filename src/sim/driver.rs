@@ -308,9 +308,14 @@ pub fn run(
             progress((last * CHUNK).min(n));
             first = last;
         }
-        let mut total = Tally::new(h);
-        for t in tallies {
-            total.merge(&t.into_inner().expect("no panics while holding a tally"));
+        // Order-free merge; start from one thread's tally rather than an
+        // empty one so a one-thread run merges nothing.
+        let mut parts = tallies
+            .into_iter()
+            .map(|t| t.into_inner().expect("no panics while holding a tally"));
+        let mut total = parts.next().expect("at least one thread");
+        for t in parts {
+            total.merge(&t);
         }
         Ok((total, moments))
     })?;

@@ -2,6 +2,7 @@
 //! streams ([`rng`]) and samplers ([`sample`]), and the parallel driver
 //! ([`driver`]).
 
+pub mod cohort;
 pub mod driver;
 pub mod rng;
 pub mod sample;

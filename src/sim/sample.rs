@@ -2,18 +2,16 @@
 //!
 //! Most cohorts hold a handful of customers and most monthly means are
 //! small, so the general-purpose algorithms of `rand_distr` (BTPE, PTRS),
-//! with their setup cost per call, are kept for large counts only. The fast
-//! paths are exact in distribution, and inversion makes one uniform decide
-//! one draw, which keeps paired scenarios (common random numbers) tightly
-//! coupled: a higher churn chance never yields more survivors from the same
-//! uniform.
+//! with their setup cost per call, are kept for large counts only; small
+//! ones are drawn by inversion of the exact CDF, one uniform per draw, with
+//! the logarithm the hot loop already knows. Inversion also keeps paired
+//! scenarios (common random numbers) tightly coupled: a higher churn chance
+//! never yields more survivors from the same uniform.
 
 use super::rng::open01;
 use rand::Rng;
 use rand_distr::{Binomial, Distribution, Poisson};
 
-/// Cohorts up to this size are renewed by one Bernoulli trial per customer.
-const BERNOULLI_MAX_N: u64 = 12;
 /// Binomials with a smaller mean (of the rarer outcome) use inversion.
 const INVERSION_MAX_MEAN: f64 = 24.0;
 /// Poisson means below this use inversion.
@@ -28,30 +26,48 @@ pub fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
     if p >= 1.0 {
         return n;
     }
-    if n <= BERNOULLI_MAX_N {
-        // Successes are the uniforms below p: 2^-64 resolution.
-        let threshold = (p * 18_446_744_073_709_551_616.0) as u64;
-        return (0..n).filter(|_| rng.next_u64() < threshold).count() as u64;
+    binomial_with_log(rng, n, p, (-p).ln_1p())
+}
+
+/// A draw from Binomial(n, p) given `ln_1mp` = ln(1 - p), which callers in
+/// the hot loop compute once for many draws. Needs 0 < p < 1.
+#[inline]
+pub fn binomial_with_log<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64, ln_1mp: f64) -> u64 {
+    if n == 0 {
+        return 0;
     }
-    let (q, flip) = if p <= 0.5 {
-        (p, false)
+    if p <= 0.5 {
+        if (n as f64) * p < INVERSION_MAX_MEAN {
+            binomial_inversion(rng, n, p, ln_1mp)
+        } else {
+            Binomial::new(n, p).expect("0 < p <= 0.5").sample(rng)
+        }
     } else {
-        (1.0 - p, true)
-    };
-    let k = if (n as f64) * q < INVERSION_MAX_MEAN {
-        binomial_inversion(rng, n, q)
-    } else {
-        Binomial::new(n, q).expect("0 < q <= 0.5").sample(rng)
-    };
-    if flip { n - k } else { k }
+        // Count the rarer outcome: failures ~ Binomial(n, 1 - p).
+        let q = 1.0 - p;
+        let failures = if (n as f64) * q < INVERSION_MAX_MEAN {
+            binomial_inversion(rng, n, q, p.ln())
+        } else {
+            Binomial::new(n, q).expect("0 < q < 0.5").sample(rng)
+        };
+        n - failures
+    }
 }
 
 /// Sequential search of the binomial CDF from 0 (Kachitvichyanukul and
-/// Schmeiser 1988, algorithm BINV); expected work n q + 1 steps.
-fn binomial_inversion<R: Rng + ?Sized>(rng: &mut R, n: u64, q: f64) -> u64 {
+/// Schmeiser 1988, algorithm BINV) given ln(1 - q); expected work n q + 1
+/// steps.
+#[inline]
+fn binomial_inversion<R: Rng + ?Sized>(rng: &mut R, n: u64, q: f64, ln_1mq: f64) -> u64 {
     let u = open01(rng);
     let s = q / (1.0 - q);
-    let mut pmf = ((n as f64) * (-q).ln_1p()).exp();
+    // P(0) = (1 - q)^n: binary powering for the small n that dominate
+    // (a few roundings, far cheaper than exp), exp of the known log beyond.
+    let mut pmf = if n <= 64 {
+        powu(1.0 - q, n)
+    } else {
+        ((n as f64) * ln_1mq).exp()
+    };
     let mut cdf = pmf;
     let mut k = 0;
     while u > cdf && k < n {
@@ -64,6 +80,32 @@ fn binomial_inversion<R: Rng + ?Sized>(rng: &mut R, n: u64, q: f64) -> u64 {
         }
     }
     k
+}
+
+/// 1/k for the Poisson inversion loop (a multiply instead of a division;
+/// past the table, which means below 30 almost never reach, it divides).
+const RECIPROCALS: [f64; 128] = {
+    let mut t = [0.0; 128];
+    let mut k = 1;
+    while k < 128 {
+        t[k] = 1.0 / k as f64;
+        k += 1;
+    }
+    t
+};
+
+/// x^n by binary powering.
+#[inline]
+fn powu(mut x: f64, mut n: u64) -> f64 {
+    let mut p = 1.0;
+    while n > 0 {
+        if n & 1 == 1 {
+            p *= x;
+        }
+        x *= x;
+        n >>= 1;
+    }
+    p
 }
 
 /// A draw from Poisson(lambda), lambda finite and >= 0.
@@ -79,7 +121,11 @@ pub fn poisson<R: Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
         let mut k = 0u64;
         while u > cdf {
             k += 1;
-            pmf *= lambda / k as f64;
+            pmf *= lambda
+                * RECIPROCALS
+                    .get(k as usize)
+                    .copied()
+                    .unwrap_or(1.0 / k as f64);
             cdf += pmf;
             if pmf <= 0.0 {
                 break;
@@ -135,7 +181,7 @@ mod tests {
 
     #[test]
     fn binomial_matches_its_pmf_on_every_path() {
-        // (n, p) covering Bernoulli trials, inversion from both sides, BTPE.
+        // (n, p) covering inversion and BTPE, each from both sides.
         let cases = [
             (5, 0.3),
             (12, 0.97),

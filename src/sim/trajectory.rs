@@ -5,6 +5,7 @@
 //! money, hours, owner, semi-passive; then R), and the names are the
 //! model's.
 
+use super::cohort::Cohorts;
 use super::rng::{Stream, open01, stream_rng};
 use super::sample::{binomial, poisson};
 use crate::model::{AcquisitionModel, ChurnModel, Model};
@@ -260,16 +261,42 @@ impl Outcome {
 /// Reusable per-thread buffers.
 #[derive(Debug, Clone)]
 pub struct Scratch {
-    /// Active customers by the month they were won (index = month - 1).
-    cohorts: Vec<u64>,
+    /// Active customers by the month they were won.
+    cohorts: Cohorts,
+    /// Chance to stay at renewal n (index n - 1), before competitors.
+    keep: Vec<f64>,
 }
 
 impl Scratch {
     /// Buffers for horizon H.
     pub fn new(horizon: usize) -> Self {
         Scratch {
-            cohorts: vec![0; horizon],
+            cohorts: Cohorts::new(horizon),
+            keep: vec![0.0; horizon],
         }
+    }
+}
+
+/// What C competitors do to one customer or sale: recomputed only when C
+/// changes, which is rare.
+struct CompetitorFactors {
+    lure_keep: f64,
+    acq_keep: f64,
+    price_keep: f64,
+    /// (1 - churn_increase)^C: lured away by none.
+    lure: f64,
+    /// (1 - acquisition_loss)^C.
+    acquisition: f64,
+    /// (1 - price_erosion)^C.
+    price: f64,
+}
+
+impl CompetitorFactors {
+    fn update(&mut self, c: u64) {
+        let ci = c.min(i32::MAX as u64) as i32;
+        self.lure = self.lure_keep.powi(ci);
+        self.acquisition = self.acq_keep.powi(ci);
+        self.price = self.price_keep.powi(ci);
     }
 }
 
@@ -335,7 +362,26 @@ pub fn simulate_with(
     let burnout_after = m.burnout_after_months;
 
     let cohorts = &mut scratch.cohorts;
-    cohorts.fill(0);
+    cohorts.clear();
+    // Chance to stay at the n-th renewal, for n = 1..H:
+    // sbg 1 - alpha / (alpha + beta + n - 1), constant 1 - churn.monthly.
+    let keep = &mut scratch.keep;
+    for (n, k) in keep.iter_mut().enumerate() {
+        *k = 1.0
+            - match m.churn {
+                ChurnModel::Constant => churn_monthly,
+                ChurnModel::Sbg => alpha / (alpha + beta + n as f64),
+            };
+    }
+    let mut factors = CompetitorFactors {
+        lure_keep,
+        acq_keep,
+        price_keep,
+        lure: 1.0,
+        acquisition: 1.0,
+        price: 1.0,
+    };
+    let mut factors_for: u64 = 0;
 
     let mut alive = true;
     let mut failure = None;
@@ -405,37 +451,22 @@ pub fn simulate_with(
             poisson_rate *= 1.0 + growth;
             automation *= automation_keep;
         }
-        let lure = lure_keep.powi(competitors.min(i32::MAX as u64) as i32);
+        if competitors != factors_for {
+            factors.update(competitors);
+            factors_for = competitors;
+        }
+        let lure = factors.lure;
 
-        // Churn: each cohort's survivors are binomial.
+        // Churn: each customer stays with chance (1 - h)(1 - churn_increase)^C
+        // at its n-th renewal (a customer won in month a renews first in a + 1).
         let mut survivors: u64 = 0;
-        match m.churn {
-            ChurnModel::Constant => {
-                // Tenure does not matter: one binomial for all, kept in the
-                // launch month's slot.
-                let active: u64 = cohorts[launch - 1];
-                let s = (1.0 - churn_monthly) * lure;
-                let kept = binomial(&mut churn_rng, active, s);
-                cohorts[launch - 1] = kept;
-                survivors = kept;
-            }
-            ChurnModel::Sbg => {
-                for a in launch..t {
-                    let n = cohorts[a - 1];
-                    if n == 0 {
-                        continue;
-                    }
-                    let renewal = (t - a) as f64;
-                    let hazard = alpha / (alpha + beta + renewal - 1.0);
-                    let kept = binomial(&mut churn_rng, n, (1.0 - hazard) * lure);
-                    cohorts[a - 1] = kept;
-                    survivors += kept;
-                }
-            }
+        for a in launch..t {
+            let n = t - a;
+            survivors += cohorts.renew(a, keep[n - 1] * lure, &mut churn_rng);
         }
 
         // Acquisition.
-        let mult = acq_mult * acq_keep.powi(competitors.min(i32::MAX as u64) as i32);
+        let mult = acq_mult * factors.acquisition;
         let new = match m.acquisition {
             AcquisitionModel::Poisson => poisson(&mut acquisition_rng, poisson_rate * mult),
             AcquisitionModel::Bass => {
@@ -447,13 +478,10 @@ pub fn simulate_with(
                 won
             }
         };
-        match m.churn {
-            ChurnModel::Constant => cohorts[launch - 1] += new,
-            ChurnModel::Sbg => cohorts[t - 1] = new,
-        }
+        cohorts.win(t, new, &mut churn_rng);
 
         // Money.
-        let erosion = price_keep.powi(competitors.min(i32::MAX as u64) as i32);
+        let erosion = factors.price;
         let n_active = (survivors + new) as f64;
         let new_f = new as f64;
         let gross = n_active * price_m * erosion + new_f * price_once * erosion;

@@ -33,8 +33,6 @@
 //! is bounded by the budget (about 100 KiB) or the histogram's range, never
 //! by the number of values.
 
-use rustc_hash::FxHashMap;
-
 /// Mantissa bits that index the bins within one power of two.
 pub const SUB_BITS: u32 = 7;
 /// Smallest binary exponent with bins of its own.
@@ -246,13 +244,105 @@ fn key(v: f64) -> u64 {
     (v + 0.0).to_bits()
 }
 
+/// Exact counts by value: open addressing with linear probing on the
+/// value's bits, at most half full. Leaner than a general hash map for the
+/// one operation the hot loop needs.
+#[derive(Debug, Clone)]
+struct ExactCounts {
+    keys: Vec<u64>,
+    counts: Vec<u64>,
+    len: usize,
+    /// Slot of the value added last.
+    last: usize,
+}
+
+/// Marks an empty slot: a NaN pattern no finite value has.
+const EMPTY_KEY: u64 = u64::MAX;
+
+impl ExactCounts {
+    fn new() -> Self {
+        ExactCounts {
+            keys: vec![EMPTY_KEY; 16],
+            counts: vec![0; 16],
+            len: 0,
+            last: 0,
+        }
+    }
+
+    #[inline]
+    fn slot(&self, k: u64) -> usize {
+        // Fibonacci hashing: the top bits of k times 2^64 / phi.
+        let bits = self.keys.len().trailing_zeros();
+        (k.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as usize
+    }
+
+    #[inline]
+    fn add(&mut self, k: u64, n: u64) {
+        // Columns repeat values often (zeros after an end, setup months,
+        // whole customers): try the slot of the last value first.
+        if self.keys[self.last] == k {
+            self.counts[self.last] += n;
+            return;
+        }
+        let mask = self.keys.len() - 1;
+        let mut i = self.slot(k);
+        loop {
+            let here = self.keys[i];
+            if here == k {
+                self.counts[i] += n;
+                self.last = i;
+                return;
+            }
+            if here == EMPTY_KEY {
+                self.keys[i] = k;
+                self.counts[i] = n;
+                self.len += 1;
+                self.last = i;
+                if 2 * self.len > self.keys.len() {
+                    self.grow();
+                }
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    #[cold]
+    fn grow(&mut self) {
+        let old = std::mem::replace(
+            self,
+            ExactCounts {
+                keys: vec![EMPTY_KEY; self.keys.len() * 2],
+                counts: vec![0; self.keys.len() * 2],
+                len: 0,
+                last: 0,
+            },
+        );
+        for (k, n) in old.iter() {
+            self.add(k, n);
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
+        self.keys
+            .iter()
+            .zip(&self.counts)
+            .filter(|(k, _)| **k != EMPTY_KEY)
+            .map(|(k, n)| (*k, *n))
+    }
+}
+
 /// A mergeable quantile sketch; see the module documentation for its
 /// accuracy.
 #[derive(Debug, Clone)]
 pub struct QuantileSketch {
     /// Exact counts by value while there are at most [`EXACT_CAPACITY`]
     /// distinct values; `None` once spilled into `histogram`.
-    exact: Option<FxHashMap<u64, u64>>,
+    exact: Option<ExactCounts>,
     histogram: Histogram,
     count: u64,
 }
@@ -260,7 +350,7 @@ pub struct QuantileSketch {
 impl Default for QuantileSketch {
     fn default() -> Self {
         QuantileSketch {
-            exact: Some(FxHashMap::default()),
+            exact: Some(ExactCounts::new()),
             histogram: Histogram::default(),
             count: 0,
         }
@@ -284,13 +374,13 @@ impl QuantileSketch {
     }
 
     /// Adds one finite value.
-    #[inline]
+    #[inline(always)]
     pub fn insert(&mut self, v: f64) {
         debug_assert!(v.is_finite(), "sketch got {v}");
         self.count += 1;
         match &mut self.exact {
             Some(map) => {
-                *map.entry(key(v)).or_insert(0) += 1;
+                map.add(key(v), 1);
                 if map.len() > EXACT_CAPACITY {
                     self.spill();
                 }
@@ -309,7 +399,7 @@ impl QuantileSketch {
     #[cold]
     fn spill(&mut self) {
         if let Some(map) = self.exact.take() {
-            for (bits, n) in map {
+            for (bits, n) in map.iter() {
                 let v = f64::from_bits(bits);
                 for _ in 0..n {
                     self.histogram.insert(v);
@@ -326,17 +416,17 @@ impl QuantileSketch {
         self.count += other.count;
         match (&mut self.exact, &other.exact) {
             (Some(a), Some(b)) => {
-                for (k, n) in b {
-                    *a.entry(*k).or_insert(0) += n;
+                for (k, n) in b.iter() {
+                    a.add(k, n);
                 }
                 if a.len() > EXACT_CAPACITY {
                     self.spill();
                 }
             }
             (_, Some(b)) => {
-                for (k, n) in b {
-                    for _ in 0..*n {
-                        self.histogram.insert(f64::from_bits(*k));
+                for (k, n) in b.iter() {
+                    for _ in 0..n {
+                        self.histogram.insert(f64::from_bits(k));
                     }
                 }
             }
@@ -350,7 +440,7 @@ impl QuantileSketch {
     /// Distinct values and their counts, ascending (exact mode only).
     fn sorted_exact(&self) -> Option<Vec<(f64, u64)>> {
         let map = self.exact.as_ref()?;
-        let mut v: Vec<(f64, u64)> = map.iter().map(|(k, n)| (f64::from_bits(*k), *n)).collect();
+        let mut v: Vec<(f64, u64)> = map.iter().map(|(k, n)| (f64::from_bits(k), n)).collect();
         v.sort_by(|a, b| a.0.total_cmp(&b.0));
         Some(v)
     }
@@ -421,8 +511,8 @@ impl QuantileSketch {
         if let Some(map) = &self.exact {
             return map
                 .iter()
-                .filter(|(k, _)| f64::from_bits(**k) <= x)
-                .map(|(_, n)| *n as f64)
+                .filter(|(k, _)| f64::from_bits(*k) <= x)
+                .map(|(_, n)| n as f64)
                 .sum();
         }
         let mut total = 0.0;
