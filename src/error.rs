@@ -23,10 +23,13 @@ impl fmt::Display for InputError {
 impl std::error::Error for InputError {}
 
 /// Exit code for an error: 2 when any cause in its chain is an
-/// [`InputError`], else 1.
+/// [`InputError`], 130 (the shell's code for Ctrl-C) when the run was
+/// interrupted, else 1.
 pub fn exit_code(err: &anyhow::Error) -> i32 {
     if err.chain().any(|e| e.is::<InputError>()) {
         2
+    } else if err.chain().any(|e| e.is::<crate::sim::Cancelled>()) {
+        130
     } else {
         1
     }

@@ -11,7 +11,7 @@ use crate::scenario::Scenario;
 use std::path::Path;
 
 pub use check::describe_model;
-pub use run::run_scenario;
+pub use run::{interrupt_flag, run_scenario};
 
 /// Runs the command the arguments name.
 pub fn dispatch(cli: Cli) -> anyhow::Result<()> {

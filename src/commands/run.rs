@@ -52,6 +52,19 @@ pub fn run_scenario(
     result
 }
 
+/// A flag set by Ctrl-C: long runs check it between waves of chunks and
+/// stop within a fraction of a second, before anything is written.
+pub fn interrupt_flag() -> &'static AtomicBool {
+    static FLAG: AtomicBool = AtomicBool::new(false);
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        // Without a handler (e.g. one is already installed) Ctrl-C simply
+        // kills the process, which still leaves no partial files.
+        let _ = ctrlc::set_handler(|| FLAG.store(true, std::sync::atomic::Ordering::Relaxed));
+    });
+    &FLAG
+}
+
 pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
     let scenario = load_scenario(args.scenario.as_deref(), &args.set)?;
     let model = scenario.model()?;
@@ -65,8 +78,7 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
         seed: args.seed,
         threads: args.threads.map(|t| t as usize),
     };
-    let cancel = AtomicBool::new(false);
-    let result = run_scenario(&model, &opts, args.quiet, &cancel)?;
+    let result = run_scenario(&model, &opts, args.quiet, interrupt_flag())?;
     let summary = Summary::from_run(&result, &scenario.source);
     let mut written = vec![
         write_atomic(&out, "summary.json", &summary.to_json())?,

@@ -28,6 +28,11 @@ pub enum Bound {
 /// bound > 0").
 pub const OPEN_BOUND_STEP: f64 = 1e-9;
 
+/// Largest magnitude any parameter may have: a written value beyond it is
+/// an error, a drawn one is clamped to it (and counted). It keeps every
+/// figure of a run finite: 1e9 customers at 1e9 a month still fits.
+pub const MAX_MAGNITUDE: f64 = 1e9;
+
 impl Bound {
     /// Whether `x` is a valid value.
     pub fn contains(self, x: f64) -> bool {
@@ -40,8 +45,9 @@ impl Bound {
         }
     }
 
-    /// The nearest valid value to `x`.
+    /// The nearest valid value to `x`, within [`MAX_MAGNITUDE`].
     pub fn clamp(self, x: f64) -> f64 {
+        let x = x.clamp(-MAX_MAGNITUDE, MAX_MAGNITUDE);
         match self {
             Bound::Any => x,
             Bound::AtLeast(lo) => x.max(lo),

@@ -12,7 +12,7 @@ pub mod uncertain;
 
 use crate::error::InputError;
 use crate::model::{AcquisitionModel, ChurnModel, Model, Origin};
-use keys::{KeyKind, NPARAMS, Param, SECTIONS, key_kind, suggest};
+use keys::{KeyKind, MAX_MAGNITUDE, NPARAMS, Param, SECTIONS, key_kind, suggest};
 use std::collections::BTreeSet;
 use std::path::Path;
 use toml::{Table, Value};
@@ -268,6 +268,11 @@ impl Builder<'_> {
             if !bound.contains(value) {
                 return Err(self.err(format!("{key} must be {bound}, got {value}")));
             }
+        }
+        if let Some(x) = u.numbers().into_iter().find(|x| x.abs() > MAX_MAGNITUDE) {
+            return Err(self.err(format!(
+                "{key}: {x} is beyond the simulator's range (magnitudes up to {MAX_MAGNITUDE:e})"
+            )));
         }
         Ok(Some(u))
     }

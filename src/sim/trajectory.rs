@@ -13,6 +13,11 @@ use crate::scenario::keys::{NPARAMS, Param};
 use crate::scenario::uncertain::Sampler;
 use serde::Serialize;
 
+/// Largest expected number of new customers, or of new competitors, in one
+/// month: a simulation limit that keeps counts and money finite whatever the
+/// growth (documented in docs/model.md, "Simulation limits").
+pub const MAX_MONTHLY_ARRIVALS: f64 = 1e7;
+
 /// A monthly figure reported for every trajectory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Metric {
@@ -398,7 +403,7 @@ pub fn simulate_with(
     let mut qualifying = 0u128;
     let mut cum_net = 0.0;
     let mut cum_hours = 0.0;
-    let mut poisson_rate = rate; // rate (1 + growth)^(k-1)
+    let mut poisson_rate = rate.min(MAX_MONTHLY_ARRIVALS); // rate (1 + growth)^(k-1)
     let mut automation = 1.0; // (1 - automation)^(k-1)
 
     for t in 1..=h_months {
@@ -424,7 +429,7 @@ pub fn simulate_with(
         // 2. Competitors: the market goes on after an end, with R = 0.
         competitors += poisson(
             &mut competitor_rng,
-            entry_rate + copycat_per_unit * last_gross,
+            (entry_rate + copycat_per_unit * last_gross).min(MAX_MONTHLY_ARRIVALS),
         );
         let c = competitors as f64;
 
@@ -448,7 +453,7 @@ pub fn simulate_with(
         // 4. Launched month k.
         let k = t - launch + 1;
         if k > 1 {
-            poisson_rate *= 1.0 + growth;
+            poisson_rate = (poisson_rate * (1.0 + growth)).min(MAX_MONTHLY_ARRIVALS);
             automation *= automation_keep;
         }
         if competitors != factors_for {
