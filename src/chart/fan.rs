@@ -172,7 +172,7 @@ pub fn references(kind: FanKind, model: &Model, currency: &str) -> Vec<Reference
                     kind: ReferenceKind::SemiPassive,
                     value: t.value,
                     label: format!(
-                        "semi-passive: net at least {} {currency}{}",
+                        "semi-passive: net at least {} {currency} a month{}",
                         t.text(),
                         t.note()
                     ),
@@ -184,7 +184,11 @@ pub fn references(kind: FanKind, model: &Model, currency: &str) -> Vec<Reference
                 refs.push(Reference {
                     kind: ReferenceKind::SemiPassive,
                     value: t.value,
-                    label: format!("semi-passive: at most {} hours{}", t.text(), t.note()),
+                    label: format!(
+                        "semi-passive: at most {} hours a month{}",
+                        t.text(),
+                        t.note()
+                    ),
                 });
             }
             if model.burnout_enabled()
@@ -194,7 +198,7 @@ pub fn references(kind: FanKind, model: &Model, currency: &str) -> Vec<Reference
                     kind: ReferenceKind::Burnout,
                     value: t.value,
                     label: format!(
-                        "burnout: above {} hours for {} months in a row{}",
+                        "burnout: above {} hours for {} months in a row after launch{}",
                         t.text(),
                         model.burnout_after_months,
                         t.note()
@@ -585,7 +589,7 @@ mod tests {
         let net = references(FanKind::NetIncome, &m, "USD");
         assert_eq!(net.len(), 1);
         assert_eq!(net[0].value, 500.0);
-        assert_eq!(net[0].label, "semi-passive: net at least 500 USD");
+        assert_eq!(net[0].label, "semi-passive: net at least 500 USD a month");
         let hours = references(FanKind::Hours, &m, "USD");
         let kinds: Vec<_> = hours.iter().map(|r| (r.kind, r.value)).collect();
         assert_eq!(
