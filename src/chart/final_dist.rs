@@ -166,7 +166,10 @@ pub fn final_data(r: &RunResult, s: &Summary) -> FinalData {
     if cum_sketch.count() > 0 {
         // Strictly below 0: at most the largest negative number.
         let below = cum_sketch.count_at_most(-f64::MIN_POSITIVE) / cum_sketch.count() as f64;
-        cum_notes.push(format!("{} ended below break-even.", share(below)));
+        cum_notes.push(format!(
+            "{} of trajectories ended below break-even.",
+            share(below)
+        ));
     }
     let cumulative = DistPanel::new(
         format!("Cumulative net at month {h}"),
@@ -198,7 +201,7 @@ pub fn final_data(r: &RunResult, s: &Summary) -> FinalData {
     }
     match hr.beats_hourly_value {
         Some(b) => hr_notes.push(format!(
-            "{} earned at least their owner's hourly value.",
+            "{} of trajectories earned at least the owner's hourly value.",
             share(b)
         )),
         None => hr_notes.push("No trajectory worked any hours.".into()),
