@@ -61,7 +61,12 @@ pub struct RunArgs {
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
     /// Output folder (default: `output/<scenario file stem>/`).
-    #[arg(short = 'o', long)]
+    // The help text is spelled out so that it shows no Markdown backticks.
+    #[arg(
+        short = 'o',
+        long,
+        help = "Output folder (default: output/<scenario file stem>/)"
+    )]
     pub out: Option<PathBuf>,
     /// Override a scenario key with a TOML value, e.g. churn.monthly=0.08 (repeatable; an empty value removes the key).
     #[arg(long = "set", value_name = "KEY=VALUE")]

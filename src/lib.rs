@@ -18,11 +18,14 @@
 //!   intervals: memory stays flat in the number of trajectories and results
 //!   are identical for every thread count.
 //! - [`report`]: `summary.json`, `percentiles.csv` and the terminal table.
+//! - [`chart`]: the PNG fan, outcome and final charts, drawn with an
+//!   embedded font and one shared style.
 //! - [`commands`]: the subcommands behind the `hustle-sim` binary; [`cli`]
 //!   its arguments; [`output`] atomic writing into the output folder.
 
 #![warn(missing_docs)]
 
+pub mod chart;
 pub mod cli;
 pub mod commands;
 pub mod error;

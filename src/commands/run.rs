@@ -1,7 +1,8 @@
-//! `hustle-sim run`: simulate, write `summary.json` and `percentiles.csv`,
-//! print the summary table.
+//! `hustle-sim run`: simulate, write `summary.json`, `percentiles.csv` and
+//! (unless `--no-charts`) the PNG charts, print the summary table.
 
 use super::load_scenario;
+use crate::chart;
 use crate::cli::RunArgs;
 use crate::model::Model;
 use crate::output::{prepare_dir, sanitize_stem, write_atomic};
@@ -84,6 +85,9 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
         write_atomic(&out, "summary.json", &summary.to_json())?,
         write_atomic(&out, "percentiles.csv", &summary.percentiles_csv())?,
     ];
+    if !args.no_charts {
+        written.extend(chart::write_charts(&out, &result, &summary)?);
+    }
     written.retain(|p| p.exists());
     if !args.quiet {
         print!("{}", table::render(&summary));

@@ -133,11 +133,11 @@ impl Series {
 /// Months by which 25, 50 and 75 % of all trajectories reached a milestone.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq)]
 pub struct MonthQuantiles {
-    /// First month t with `reached_by_month[t]` >= 25 %, else null.
+    /// First month t with `reached_by_month[t] >= 25 %`, else null.
     pub p25: Option<u32>,
-    /// First month t with `reached_by_month[t]` >= 50 %, else null.
+    /// First month t with `reached_by_month[t] >= 50 %`, else null.
     pub p50: Option<u32>,
-    /// First month t with `reached_by_month[t]` >= 75 %, else null.
+    /// First month t with `reached_by_month[t] >= 75 %`, else null.
     pub p75: Option<u32>,
 }
 

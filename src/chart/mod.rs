@@ -1,0 +1,188 @@
+//! PNG charts of a run, drawn with plotters' bitmap backend and the bundled
+//! DejaVu Sans font, so that neither building nor running needs a system
+//! font library.
+//!
+//! A run writes six charts (`docs/charts.md` describes each):
+//!
+//! - [`fan`]: `fan_net_income.png`, `fan_customers.png`, `fan_hours.png`
+//!   and `fan_cumulative_net.png`, one monthly metric's bands across all
+//!   trajectories with a few single trajectories;
+//! - [`outcomes`]: `outcomes.png`, the shares semi-passive, broken even and
+//!   failed (by cause) month by month;
+//! - [`final_dist`]: `final.png`, histograms of cumulative net at the
+//!   horizon and of the effective hourly rate.
+//!
+//! Every chart kind has a data function (plain numbers, unit-tested) and a
+//! drawing function that returns PNG bytes; [`style`] is the one look they
+//! share (font, palette, sizes, number formats), [`frame`] the header, axes
+//! and side panel around every plot, [`axis`] the tick arithmetic.
+
+pub mod axis;
+pub mod fan;
+pub mod final_dist;
+pub mod frame;
+pub mod outcomes;
+pub mod style;
+
+use crate::output::write_atomic;
+use crate::report::Summary;
+use crate::sim::{CompiledModel, Path, RunResult, Scratch, simulate};
+use fan::FanKind;
+use frame::RunInfo;
+use std::path::PathBuf;
+
+/// Single trajectories drawn on each fan chart: trajectories 0, 1, ... of
+/// the run's seed, the same ones the run simulated.
+pub const SAMPLE_TRAJECTORIES: u64 = 5;
+
+/// The file name of every chart a run writes, in order.
+pub const FILE_NAMES: [&str; 6] = [
+    "fan_net_income.png",
+    "fan_customers.png",
+    "fan_hours.png",
+    "fan_cumulative_net.png",
+    "outcomes.png",
+    "final.png",
+];
+
+/// Re-simulates the first `k` trajectories of a run for the fan charts.
+/// Trajectory i depends only on (seed, i), so these are exactly the paths
+/// the run counted.
+pub fn sample_paths(r: &RunResult, k: u64) -> Vec<Path> {
+    let cm = CompiledModel::new(&r.model);
+    let h = cm.horizon();
+    let mut scratch = Scratch::new(h);
+    (0..k.min(r.trajectories))
+        .map(|i| {
+            let mut path = Path::new(h);
+            simulate(&cm, r.seed, i, &mut scratch, &mut path);
+            path
+        })
+        .collect()
+}
+
+/// Draws every chart of a run: (file name, PNG bytes), in [`FILE_NAMES`]
+/// order.
+pub fn render_charts(r: &RunResult, s: &Summary) -> anyhow::Result<Vec<(&'static str, Vec<u8>)>> {
+    let info = RunInfo::from_summary(s);
+    let paths = sample_paths(r, SAMPLE_TRAJECTORIES);
+    let mut charts = Vec::with_capacity(FILE_NAMES.len());
+    for kind in FanKind::ALL {
+        let rows: Vec<Vec<f64>> = paths
+            .iter()
+            .map(|p| p.row(kind.metric()).to_vec())
+            .collect();
+        let refs = fan::references(kind, &r.model, &s.currency);
+        let data = fan::fan_data(kind, s.series.get(kind.metric()), &rows, refs);
+        charts.push((kind.file_name(), fan::draw_fan(&data, &info)?));
+    }
+    let data = outcomes::outcomes_data(s);
+    charts.push(("outcomes.png", outcomes::draw_outcomes(&data, &info)?));
+    let data = final_dist::final_data(r, s);
+    charts.push(("final.png", final_dist::draw_final(&data, &info)?));
+    debug_assert!(charts.iter().map(|c| c.0).eq(FILE_NAMES));
+    Ok(charts)
+}
+
+/// Draws every chart of a run and writes each atomically into `dir`;
+/// returns the paths written.
+pub fn write_charts(
+    dir: &std::path::Path,
+    r: &RunResult,
+    s: &Summary,
+) -> anyhow::Result<Vec<PathBuf>> {
+    render_charts(r, s)?
+        .into_iter()
+        .map(|(name, bytes)| write_atomic(dir, name, &bytes))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+    use crate::sim::{RunOptions, run};
+    use std::sync::atomic::AtomicBool;
+
+    fn run_scenario(toml: Option<&str>, n: u64) -> (RunResult, Summary) {
+        let s = match toml {
+            Some(t) => Scenario::parse(t, "test", "test").unwrap(),
+            None => Scenario::builtin_default(),
+        };
+        let opts = RunOptions {
+            trajectories: n,
+            seed: 3,
+            threads: Some(1),
+        };
+        let r = run(&s.model().unwrap(), &opts, &|_| {}, &AtomicBool::new(false)).unwrap();
+        let summary = Summary::from_run(&r, "test");
+        (r, summary)
+    }
+
+    /// Decodes PNG bytes and returns (width, height).
+    fn png_size(bytes: &[u8]) -> (u32, u32) {
+        let reader = png::Decoder::new(std::io::Cursor::new(bytes))
+            .read_info()
+            .expect("a valid PNG");
+        let info = reader.info();
+        (info.width, info.height)
+    }
+
+    fn assert_all_charts(toml: Option<&str>) {
+        let (r, s) = run_scenario(toml, 500);
+        let charts = render_charts(&r, &s).unwrap();
+        let names: Vec<&str> = charts.iter().map(|c| c.0).collect();
+        assert_eq!(names, FILE_NAMES);
+        for (name, bytes) in &charts {
+            let (w, h) = png_size(bytes);
+            assert_eq!((w, h), (style::WIDTH, style::HEIGHT), "{name}");
+            assert!(w >= 1200 && h >= 675, "{name} is {w}x{h}");
+        }
+    }
+
+    #[test]
+    fn the_default_scenario_draws_six_full_size_charts() {
+        assert_all_charts(None);
+    }
+
+    #[test]
+    fn a_scenario_with_no_customers_hours_or_semi_passive_still_draws() {
+        // Regression guard for empty sketches (no hourly rate at all) and
+        // series that are 0 in every month.
+        assert_all_charts(Some("name = \"bare\"\nhorizon_months = 6"));
+    }
+
+    #[test]
+    fn a_one_month_horizon_draws() {
+        assert_all_charts(Some(
+            "name = \"one\"\nhorizon_months = 1\n[setup]\nmonths = 0\nhours = 10\ncost = 100\n\
+             [acquisition]\nrate = 2\n[pricing]\nmonthly = 10",
+        ));
+    }
+
+    #[test]
+    fn a_long_horizon_with_uncertain_thresholds_and_bans_draws() {
+        assert_all_charts(Some(
+            "name = \"Ein sehr langer Szenarioname für einen Nebenerwerb, der nicht in eine Zeile passt\"\n\
+             currency = \"EUR\"\nhorizon_months = 120\n\
+             [setup]\nmonths = 3\nhours = 40\n\
+             [acquisition]\nmodel = \"bass\"\nmarket_size = 400\ninnovation = 0.01\nimitation = 0.3\n\
+             [churn]\nmonthly = 0.05\n[pricing]\nmonthly = 20\n\
+             [effort]\nhours_per_customer_monthly = 0.3\n\
+             [platform]\nfee = 0.2\nban_probability = 0.01\n\
+             [owner]\nhourly_value = \"20 to 60\"\nburnout_hours_monthly = \"80 to 120\"\n\
+             [semi_passive]\nmin_net_monthly = \"300 to 800\"\nmax_hours_monthly = 20",
+        ));
+    }
+
+    #[test]
+    fn sample_paths_are_the_runs_first_trajectories() {
+        let (r, _) = run_scenario(None, 100);
+        let paths = sample_paths(&r, SAMPLE_TRAJECTORIES);
+        assert_eq!(paths.len(), SAMPLE_TRAJECTORIES as usize);
+        assert_eq!(sample_paths(&r, 1)[0].data(), paths[0].data());
+        // Never more than the run had.
+        let (small, _) = run_scenario(None, 2);
+        assert_eq!(sample_paths(&small, SAMPLE_TRAJECTORIES).len(), 2);
+    }
+}
