@@ -18,6 +18,8 @@
 //!   intervals: memory stays flat in the number of trajectories and results
 //!   are identical for every thread count.
 //! - [`report`]: `summary.json`, `percentiles.csv` and the terminal table.
+//! - [`fit`]: churn fitted to a hustle's own retention data (sbg by
+//!   maximum likelihood against constant churn), for `fit-churn`.
 //! - [`commands`]: the subcommands behind the `hustle-sim` binary; [`cli`]
 //!   its arguments; [`output`] atomic writing into the output folder.
 
@@ -26,6 +28,7 @@
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod fit;
 pub mod model;
 pub mod output;
 pub mod report;
