@@ -162,10 +162,7 @@ mod tests {
     #[test]
     fn a_cohort_is_churn_per_period_plus_survivors_censored() {
         let lt = Lifetimes::from_survival(&[10, 7, 7, 4]);
-        assert_eq!(
-            (lt.churned(1), lt.churned(2), lt.churned(3)),
-            (3, 0, 3)
-        );
+        assert_eq!((lt.churned(1), lt.churned(2), lt.churned(3)), (3, 0, 3));
         assert_eq!(lt.censored(3), 4);
         assert_eq!(lt.customers(), 10);
         assert_eq!(lt.last_period(), 3);

@@ -265,10 +265,7 @@ pub fn fit(lt: &Lifetimes) -> Result<SbgFit, FitError> {
         let scale = h[0][0].abs() + h[1][1].abs() + 1e-12;
         let mut lambda = 0.0;
         let step = loop {
-            let m = [
-                [-h[0][0] + lambda, -h[0][1]],
-                [-h[1][0], -h[1][1] + lambda],
-            ];
+            let m = [[-h[0][0] + lambda, -h[0][1]], [-h[1][0], -h[1][1] + lambda]];
             let det = m[0][0] * m[1][1] - m[0][1] * m[1][0];
             if m[0][0] > 0.0 && det > 0.0 {
                 break [
@@ -363,7 +360,10 @@ mod tests {
             for t in [0, 1, 5, 24] {
                 let direct = (ln_b(a, b + f64::from(t)) - ln_b(a, b)).exp();
                 let s = survival(a, b, t);
-                assert!((s - direct).abs() < 1e-12 * direct.max(1e-300), "{a} {b} {t}");
+                assert!(
+                    (s - direct).abs() < 1e-12 * direct.max(1e-300),
+                    "{a} {b} {t}"
+                );
             }
         }
     }
@@ -390,8 +390,8 @@ mod tests {
         let gb = (f(a, b + h) - f(a, b - h)) / (2.0 * h);
         let haa = (f(a + h, b) - 2.0 * f(a, b) + f(a - h, b)) / (h * h);
         let hbb = (f(a, b + h) - 2.0 * f(a, b) + f(a, b - h)) / (h * h);
-        let hab = (f(a + h, b + h) - f(a + h, b - h) - f(a - h, b + h) + f(a - h, b - h))
-            / (4.0 * h * h);
+        let hab =
+            (f(a + h, b + h) - f(a + h, b - h) - f(a - h, b + h) + f(a - h, b - h)) / (4.0 * h * h);
         let close = |x: f64, y: f64| (x - y).abs() <= 1e-5 * y.abs().max(1.0);
         assert!(close(ga, d.gradient[0]), "{ga} {:?}", d.gradient);
         assert!(close(gb, d.gradient[1]), "{gb} {:?}", d.gradient);

@@ -1,0 +1,212 @@
+//! `fit.png`: observed survival against the fitted sbg curve, held-out
+//! periods shaded and marked, the projection past the fitted periods
+//! dashed, and constant churn for comparison.
+//!
+//! Drawn with plotters into memory and encoded as PNG bytes, so the caller
+//! writes it atomically and tests need no files. The font (DejaVu Sans,
+//! `assets/fonts/`, Bitstream Vera licence) is embedded, so charts look the
+//! same on every machine.
+
+use super::ChurnFit;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::{FontStyle, register_font};
+use std::sync::Once;
+
+/// Chart width in pixels.
+pub const WIDTH: u32 = 1600;
+/// Chart height in pixels (16:9).
+pub const HEIGHT: u32 = 900;
+
+const FONT: &str = "sans-serif";
+static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
+const OBSERVED: RGBColor = RGBColor(34, 34, 34);
+const HELD_OUT: RGBColor = RGBColor(217, 95, 2);
+const SBG: RGBColor = RGBColor(31, 119, 180);
+const CONSTANT: RGBColor = RGBColor(140, 140, 140);
+
+fn register() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The bytes are a valid TrueType font, checked by the tests.
+        let _ = register_font(FONT, FontStyle::Normal, FONT_BYTES);
+    });
+}
+
+fn plot_error<E: std::fmt::Display>(e: E) -> anyhow::Error {
+    anyhow::anyhow!("cannot draw fit.png: {e}")
+}
+
+/// Renders the chart for `fit` as PNG bytes; `name` (the data file's name)
+/// goes into the title.
+pub fn render_png(fit: &ChurnFit, name: &str) -> anyhow::Result<Vec<u8>> {
+    register();
+    let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+    draw(fit, name, &mut rgb).map_err(plot_error)?;
+    let mut png_bytes = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut png_bytes, WIDTH, HEIGHT);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut w = enc.write_header().map_err(plot_error)?;
+        w.write_image_data(&rgb).map_err(plot_error)?;
+    }
+    Ok(png_bytes)
+}
+
+fn se(x: Option<f64>) -> String {
+    x.map(|s| format!(" ± {s:.3}")).unwrap_or_default()
+}
+
+fn draw(fit: &ChurnFit, name: &str, rgb: &mut [u8]) -> Result<(), Box<dyn std::error::Error>> {
+    let root = BitMapBackend::with_buffer(rgb, (WIDTH, HEIGHT)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let (head, body) = root.split_vertically(120);
+    head.draw(&Text::new(
+        format!("Customer survival: {name}"),
+        (60, 22),
+        (FONT, 40).into_font().color(&BLACK),
+    ))?;
+    let sub = match fit.boundary {
+        Some("homogeneous") => format!(
+            "sbg fit: no spread of churn chances detectable, constant churn {:.1} % a month · log-likelihood {:.2}",
+            fit.constant_churn.monthly * 100.0,
+            fit.log_likelihood
+        ),
+        _ => format!(
+            "sbg fit on periods 1–{}: alpha = {:.3}{}, beta = {:.3}{} · log-likelihood {:.2} (constant churn: {:.2})",
+            fit.periods_fitted,
+            fit.alpha,
+            se(fit.alpha_se),
+            fit.beta,
+            se(fit.beta_se),
+            fit.log_likelihood,
+            fit.constant_churn.log_likelihood
+        ),
+    };
+    head.draw(&Text::new(
+        sub,
+        (60, 76),
+        (FONT, 24).into_font().color(&RGBColor(70, 70, 70)),
+    ))?;
+
+    let k = fit.periods_fitted as f64;
+    let last = fit.data.last_period as f64;
+    let horizon = fit
+        .projection
+        .last()
+        .map(|r| r.period)
+        .unwrap_or(fit.periods_fitted) as f64;
+    let rows: Vec<_> = fit.fitted.iter().chain(&fit.projection).collect();
+
+    let mut chart = ChartBuilder::on(&body)
+        .margin_left(30)
+        .margin_right(60)
+        .margin_top(10)
+        .margin_bottom(20)
+        .x_label_area_size(80)
+        .y_label_area_size(110)
+        .build_cartesian_2d(0f64..horizon, 0f64..100f64)?;
+    chart
+        .configure_mesh()
+        .x_desc("Renewal period (months since start)")
+        .y_desc("Customers still active (%)")
+        .x_labels(((horizon as usize) / 2).clamp(2, 25))
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_labels(11)
+        .y_label_formatter(&|v| format!("{v:.0} %"))
+        .label_style((FONT, 24))
+        .axis_desc_style((FONT, 26))
+        .bold_line_style(RGBColor(225, 225, 225))
+        .light_line_style(WHITE)
+        .draw()?;
+
+    if last > k {
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(k, 0.0), (last, 100.0)],
+                HELD_OUT.mix(0.08).filled(),
+            )))?
+            .label(format!(
+                "held out: periods {}–{} (not fitted)",
+                fit.periods_fitted + 1,
+                fit.data.last_period
+            ))
+            .legend(|(x, y)| {
+                Rectangle::new([(x, y - 9), (x + 36, y + 9)], HELD_OUT.mix(0.15).filled())
+            });
+    }
+
+    chart
+        .draw_series(LineSeries::new(
+            rows.iter()
+                .map(|r| (r.period as f64, r.constant_survival * 100.0)),
+            CONSTANT.stroke_width(2),
+        ))?
+        .label(format!(
+            "constant churn, {:.1} % a month",
+            fit.constant_churn.monthly * 100.0
+        ))
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 36, y)], CONSTANT.stroke_width(2)));
+
+    chart
+        .draw_series(LineSeries::new(
+            fit.fitted
+                .iter()
+                .map(|r| (r.period as f64, r.survival * 100.0)),
+            SBG.stroke_width(4),
+        ))?
+        .label("sbg fit")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 36, y)], SBG.stroke_width(4)));
+    let tail: Vec<(f64, f64)> = fit
+        .fitted
+        .last()
+        .into_iter()
+        .chain(&fit.projection)
+        .map(|r| (r.period as f64, r.survival * 100.0))
+        .collect();
+    chart
+        .draw_series(DashedLineSeries::new(tail, 14, 9, SBG.stroke_width(4)))?
+        .label("sbg projection")
+        .legend(|(x, y)| {
+            DashedPathElement::new(vec![(x, y), (x + 36, y)], 10, 6, SBG.stroke_width(4))
+        });
+
+    let observed = |held_out: bool| {
+        rows.iter()
+            .filter(move |r| r.held_out == held_out)
+            .filter_map(|r| r.observed_survival.map(|s| (r.period as f64, s * 100.0)))
+            .collect::<Vec<_>>()
+    };
+    chart
+        .draw_series(
+            observed(false)
+                .into_iter()
+                .map(|p| Circle::new(p, 7, OBSERVED.filled())),
+        )?
+        .label("observed, fitted")
+        .legend(|(x, y)| Circle::new((x + 18, y), 7, OBSERVED.filled()));
+    let held = observed(true);
+    if !held.is_empty() {
+        chart
+            .draw_series(
+                held.into_iter()
+                    .map(|p| Circle::new(p, 7, HELD_OUT.stroke_width(3))),
+            )?
+            .label("observed, held out")
+            .legend(|(x, y)| Circle::new((x + 18, y), 7, HELD_OUT.stroke_width(3)));
+    }
+
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .margin(20)
+        .legend_area_size(50)
+        .label_font((FONT, 24))
+        .background_style(WHITE.mix(0.92))
+        .border_style(RGBColor(200, 200, 200))
+        .draw()?;
+    root.present()?;
+    Ok(())
+}
