@@ -8,6 +8,7 @@
 //! same on every machine.
 
 use super::ChurnFit;
+use super::report::format_sig;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
@@ -56,7 +57,8 @@ pub fn render_png(fit: &ChurnFit, name: &str) -> anyhow::Result<Vec<u8>> {
 }
 
 fn se(x: Option<f64>) -> String {
-    x.map(|s| format!(" ± {s:.3}")).unwrap_or_default()
+    x.map(|s| format!(" ± {}", format_sig(s)))
+        .unwrap_or_default()
 }
 
 fn draw(fit: &ChurnFit, name: &str, rgb: &mut [u8]) -> Result<(), Box<dyn std::error::Error>> {
@@ -75,11 +77,11 @@ fn draw(fit: &ChurnFit, name: &str, rgb: &mut [u8]) -> Result<(), Box<dyn std::e
             fit.log_likelihood
         ),
         _ => format!(
-            "sbg fit on periods 1–{}: alpha = {:.3}{}, beta = {:.3}{} · log-likelihood {:.2} (constant churn: {:.2})",
+            "sbg fit on periods 1–{}: alpha = {}{}, beta = {}{} · log-likelihood {:.2} (constant churn: {:.2})",
             fit.periods_fitted,
-            fit.alpha,
+            format_sig(fit.alpha),
             se(fit.alpha_se),
-            fit.beta,
+            format_sig(fit.beta),
             se(fit.beta_se),
             fit.log_likelihood,
             fit.constant_churn.log_likelihood
@@ -185,7 +187,11 @@ fn draw(fit: &ChurnFit, name: &str, rgb: &mut [u8]) -> Result<(), Box<dyn std::e
                 .into_iter()
                 .map(|p| Circle::new(p, 7, OBSERVED.filled())),
         )?
-        .label("observed, fitted")
+        .label(if fit.fitted[0].observed_alive.is_some() {
+            "observed"
+        } else {
+            "observed (Kaplan-Meier)"
+        })
         .legend(|(x, y)| Circle::new((x + 18, y), 7, OBSERVED.filled()));
     let held = observed(true);
     if !held.is_empty() {

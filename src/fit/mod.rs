@@ -206,7 +206,10 @@ pub fn fit_churn(ds: &Dataset, fit_periods: Option<u32>) -> Result<ChurnFit, Inp
             constant_survival: (1.0 - p).powi(t as i32),
             churn: (t > 0).then(|| sbg::churn_at_renewal(a, b, t)),
             expected_alive: single.map(|alive| alive[0] as f64 * s),
-            observed_survival: km.get(t as usize).copied(),
+            observed_survival: match single {
+                Some(alive) => alive.get(t as usize).map(|&n| n as f64 / alive[0] as f64),
+                None => km.get(t as usize).copied(),
+            },
             observed_alive: single.and_then(|alive| alive.get(t as usize).copied()),
             held_out: t > k && t <= last,
         }

@@ -92,7 +92,14 @@ pub fn render(f: &ChurnFit) -> String {
         Some(_) => o.push_str(
             "    (alpha or beta reached the search limit 1e-6..1e6: the estimate is a limit,\n     not an interior maximum, so it has no standard errors)\n",
         ),
-        None => {}
+        None => {
+            let loose = |x: f64, se: Option<f64>| se.is_some_and(|se| se > x);
+            if loose(f.alpha, f.alpha_se) || loose(f.beta, f.beta_se) {
+                o.push_str(
+                    "    (standard errors exceed the estimates: the data pin down first-renewal churn\n     alpha / (alpha + beta) far better than the spread of churn chances)\n",
+                );
+            }
+        }
     }
     let c = &f.constant_churn;
     o.push_str("  Constant churn\n");
