@@ -14,13 +14,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// A scenario rewrite, computed but not yet written.
-struct Into {
+struct ScenarioRewrite {
     path: PathBuf,
     text: String,
     changes: Vec<rewrite::Change>,
 }
 
-fn plan_into(path: &Path, fit: &ChurnFit, data_name: &str) -> Result<Into, InputError> {
+fn plan_into(path: &Path, fit: &ChurnFit, data_name: &str) -> Result<ScenarioRewrite, InputError> {
     let source = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| InputError::new(format!("--into {source}: cannot read the scenario: {e}")))?;
@@ -38,7 +38,7 @@ fn plan_into(path: &Path, fit: &ChurnFit, data_name: &str) -> Result<Into, Input
         }
     };
     let (text, changes) = rewrite::rewrite_churn(&text, &source, fit.scenario_churn(), &note)?;
-    Ok(Into {
+    Ok(ScenarioRewrite {
         path: path.to_path_buf(),
         text,
         changes,
@@ -47,7 +47,7 @@ fn plan_into(path: &Path, fit: &ChurnFit, data_name: &str) -> Result<Into, Input
 
 /// Replaces the scenario atomically (a temporary file in its folder, then a
 /// rename), writing through a symbolic link and keeping the permissions.
-fn write_into(into: &Into) -> anyhow::Result<()> {
+fn write_into(into: &ScenarioRewrite) -> anyhow::Result<()> {
     let real = std::fs::canonicalize(&into.path)
         .map_err(|e| anyhow::anyhow!("cannot resolve {}: {e}", into.path.display()))?;
     let permissions = std::fs::metadata(&real)?.permissions();

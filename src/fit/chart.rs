@@ -216,3 +216,44 @@ fn draw(fit: &ChurnFit, name: &str, rgb: &mut [u8]) -> Result<(), Box<dyn std::e
     root.present()?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fit::data::parse_survival;
+    use crate::fit::fit_churn;
+
+    #[test]
+    fn the_embedded_font_is_a_valid_truetype_font() {
+        assert!(register_font("font-check", FontStyle::Normal, FONT_BYTES).is_ok());
+    }
+
+    #[test]
+    fn the_chart_draws_its_title_and_keeps_its_margins_clear() {
+        let ds = parse_survival(
+            "period,alive\n0,1000\n1,631\n2,468\n3,382\n4,326\n5,289\n6,262\n7,241\n8,223\n",
+            "t.csv",
+        )
+        .unwrap();
+        let fit = fit_churn(&ds, Some(6)).unwrap();
+        register();
+        let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+        draw(&fit, "t.csv", &mut rgb).unwrap();
+        let dark_in = |rows: std::ops::Range<u32>, cols: std::ops::Range<u32>| {
+            rows.flat_map(|y| cols.clone().map(move |x| (x, y)))
+                .filter(|&(x, y)| {
+                    let i = ((y * WIDTH + x) * 3) as usize;
+                    rgb[i..i + 3].iter().all(|&c| c < 100)
+                })
+                .count()
+        };
+        // The title is drawn (dark glyph pixels near the top left): a
+        // missing font would leave the area blank.
+        assert!(dark_in(20..70, 60..600) > 500);
+        // Nothing is drawn in the corners' outer margin.
+        assert_eq!(dark_in(0..8, 0..WIDTH), 0);
+        assert_eq!(dark_in(HEIGHT - 8..HEIGHT, 0..WIDTH), 0);
+        let png = render_png(&fit, "t.csv").unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    }
+}
