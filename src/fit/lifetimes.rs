@@ -98,10 +98,15 @@ impl Lifetimes {
         self.churned.iter().sum()
     }
 
-    /// Customers who faced renewal `t` (t >= 1): those who churned in
-    /// period t or later, plus those censored after t or more renewals.
+    /// Customers who faced renewal `t`: those who churned in period t or
+    /// later, plus those censored after t or more renewals (for t = 0,
+    /// everyone).
     pub fn at_risk(&self, t: u32) -> u64 {
-        let churned: u64 = self.churned.iter().skip(t as usize - 1).sum();
+        let churned: u64 = self
+            .churned
+            .iter()
+            .skip((t as usize).saturating_sub(1))
+            .sum();
         let censored: u64 = self.censored.iter().skip(t as usize).sum();
         churned + censored
     }
@@ -167,6 +172,7 @@ mod tests {
         assert_eq!(lt.customers(), 10);
         assert_eq!(lt.last_period(), 3);
         assert_eq!((lt.at_risk(1), lt.at_risk(2), lt.at_risk(3)), (10, 7, 7));
+        assert_eq!(lt.at_risk(0), 10);
         let km = lt.kaplan_meier();
         for (s, want) in km.iter().zip([1.0, 0.7, 0.7, 0.4]) {
             assert!((s - want).abs() < 1e-15, "{km:?}");
