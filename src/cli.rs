@@ -1,6 +1,6 @@
 //! Command-line arguments (clap derive), nothing else.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// The seed used when `--seed` is not given, so that a rerun reproduces.
@@ -43,6 +43,8 @@ pub enum Command {
         /// The file to create.
         file: PathBuf,
     },
+    /// Fit churn (sbg and constant) to your own retention data; optionally write it into a scenario.
+    FitChurn(FitChurnArgs),
 }
 
 /// Arguments of `hustle-sim run`.
@@ -77,6 +79,40 @@ pub struct RunArgs {
     /// Print nothing but errors; no progress bar.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// Layouts of `fit-churn` data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DataFormat {
+    /// `period,alive` survival counts, period 0 the cohort's size; an optional `cohort` column.
+    Survival,
+    /// One row per customer, `start,end` ISO dates, `end` empty while active.
+    Customers,
+}
+
+/// Arguments of `hustle-sim fit-churn`.
+#[derive(Debug, Args)]
+pub struct FitChurnArgs {
+    /// CSV file with survival counts or one row per customer.
+    pub data: PathBuf,
+    /// Layout of the data file.
+    #[arg(long, value_enum, default_value_t = DataFormat::Survival)]
+    pub format: DataFormat,
+    /// Fit renewal periods 1..=K only and show the later ones as a holdout.
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(2..))]
+    pub fit_periods: Option<u32>,
+    /// Export date of a customer list: active customers are censored here (default: the latest date in the file).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+    /// Print the fit as JSON on stdout instead of the report.
+    #[arg(long)]
+    pub json: bool,
+    /// Rewrite the churn section of this scenario with the fit, keeping the rest of the file byte for byte.
+    #[arg(long, value_name = "SCENARIO.toml")]
+    pub into: Option<PathBuf>,
+    /// Output folder for fit.png (default: output/fit-DATA-STEM/, after the data file name).
+    #[arg(short = 'o', long)]
+    pub out: Option<PathBuf>,
 }
 
 #[cfg(test)]

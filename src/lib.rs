@@ -20,6 +20,8 @@
 //! - [`report`]: `summary.json`, `percentiles.csv` and the terminal table.
 //! - [`chart`]: the PNG fan, outcome and final charts, drawn with an
 //!   embedded font and one shared style.
+//! - [`fit`]: churn fitted to a hustle's own retention data (sbg by
+//!   maximum likelihood against constant churn), for `fit-churn`.
 //! - [`commands`]: the subcommands behind the `hustle-sim` binary; [`cli`]
 //!   its arguments; [`output`] atomic writing into the output folder.
 
@@ -29,6 +31,7 @@ pub mod chart;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod fit;
 pub mod model;
 pub mod output;
 pub mod report;

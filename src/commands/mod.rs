@@ -1,6 +1,7 @@
 //! The subcommands of the `hustle-sim` binary, one file each.
 
 mod check;
+mod fit_churn;
 mod list;
 mod new;
 mod run;
@@ -20,6 +21,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Check { scenarios, set } => check::check(&scenarios, &set),
         Command::List { dir } => list::list(&dir),
         Command::New { file } => new::new(&file),
+        Command::FitChurn(args) => fit_churn::fit_churn(&args),
     }
 }
 

@@ -1,0 +1,133 @@
+//! `hustle-sim fit-churn`: fit churn to retention data, print the report
+//! (or JSON), draw `fit.png`, and optionally rewrite a scenario's
+//! `[churn]` section with the fit.
+//!
+//! Everything that can fail on bad input (the data, `--as-of`, the
+//! scenario of `--into`) is checked before anything is written.
+
+use crate::cli::{DataFormat, FitChurnArgs};
+use crate::error::InputError;
+use crate::fit::data::{self, Date, Format};
+use crate::fit::{self, ChurnFit, chart, report, rewrite};
+use crate::output::{prepare_dir, sanitize_stem, write_atomic};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// A scenario rewrite, computed but not yet written.
+struct ScenarioRewrite {
+    path: PathBuf,
+    text: String,
+    changes: Vec<rewrite::Change>,
+}
+
+fn plan_into(path: &Path, fit: &ChurnFit, data_name: &str) -> Result<ScenarioRewrite, InputError> {
+    let source = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| InputError::new(format!("--into {source}: cannot read the scenario: {e}")))?;
+    let base = format!("fit-churn {data_name}, periods 1-{}", fit.periods_fitted);
+    let note = |key: &str| {
+        let se = match key {
+            "alpha" => fit.alpha_se,
+            "beta" => fit.beta_se,
+            "monthly" => Some(fit.constant_churn.monthly_se),
+            _ => None,
+        };
+        match se {
+            Some(se) => format!("{base}, standard error {}", report::format_sig(se)),
+            None => base.clone(),
+        }
+    };
+    let (text, changes) = rewrite::rewrite_churn(&text, &source, fit.scenario_churn(), &note)?;
+    Ok(ScenarioRewrite {
+        path: path.to_path_buf(),
+        text,
+        changes,
+    })
+}
+
+/// Replaces the scenario atomically (a temporary file in its folder, then a
+/// rename), writing through a symbolic link and keeping the permissions.
+fn write_into(into: &ScenarioRewrite) -> anyhow::Result<()> {
+    let real = std::fs::canonicalize(&into.path)
+        .map_err(|e| anyhow::anyhow!("cannot resolve {}: {e}", into.path.display()))?;
+    let permissions = std::fs::metadata(&real)?.permissions();
+    let dir = real.parent().unwrap_or(Path::new("."));
+    let name = real
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let written = write_atomic(dir, &name, into.text.as_bytes())?;
+    std::fs::set_permissions(&written, permissions)?;
+    Ok(())
+}
+
+pub(super) fn fit_churn(args: &FitChurnArgs) -> anyhow::Result<()> {
+    let format = match args.format {
+        DataFormat::Survival => Format::Survival,
+        DataFormat::Customers => Format::Customers,
+    };
+    let as_of = args
+        .as_of
+        .as_deref()
+        .map(|s| Date::parse(s).map_err(|m| InputError::new(format!("--as-of: {m}"))))
+        .transpose()?;
+    let dataset = data::read(&args.data, format, as_of)?;
+    let fit = fit::fit_churn(&dataset, args.fit_periods)?;
+
+    let data_name = args
+        .data
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| args.data.display().to_string());
+    let into = args
+        .into
+        .as_deref()
+        .map(|p| plan_into(p, &fit, &data_name))
+        .transpose()?;
+
+    let stem = args
+        .data
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(format!("fit-{}", sanitize_stem(&stem))));
+    prepare_dir(&out)?;
+    let png = chart::render_png(&fit, &data_name)?;
+    let chart_path = write_atomic(&out, "fit.png", &png)?;
+    if let Some(into) = &into
+        && !into.changes.is_empty()
+    {
+        write_into(into)?;
+    }
+
+    // With --json, stdout carries only the JSON; notes go to stderr.
+    let mut notes = Vec::new();
+    notes.push(format!("Wrote {}", chart_path.display()));
+    if let Some(into) = &into {
+        if into.changes.is_empty() {
+            notes.push(format!(
+                "{}: [churn] already holds this fit; left unchanged",
+                into.path.display()
+            ));
+        } else {
+            notes.push(format!("Updated [churn] in {}:", into.path.display()));
+            notes.extend(into.changes.iter().map(|c| format!("  {c}")));
+        }
+    }
+    if args.json {
+        std::io::stdout().write_all(&fit.to_json())?;
+        for n in notes {
+            eprintln!("{n}");
+        }
+    } else {
+        print!("{}", report::render(&fit));
+        println!();
+        for n in notes {
+            println!("  {n}");
+        }
+    }
+    Ok(())
+}
