@@ -195,6 +195,30 @@ fn list_run_prints_one_row_per_scenario_and_writes_nothing() {
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
 }
 
+#[test]
+fn docs_scenarios_table_is_the_output_of_list_run() {
+    // docs/scenarios.md says its table is the output of `hustle-sim list
+    // --run` (10,000 trajectories, seed 42); runs are identical on every
+    // machine and thread count, so the docs must match it line for line.
+    let out = bin()
+        .args(["list", "--run", &repo("scenarios")])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let table: Vec<&str> = out.lines().filter(|l| l.starts_with('|')).collect();
+    let docs = std::fs::read_to_string(repo("docs/scenarios.md")).unwrap();
+    let documented: Vec<&str> = docs.lines().filter(|l| l.starts_with('|')).collect();
+    assert_eq!(
+        documented,
+        table,
+        "docs/scenarios.md is out of date; paste the table of `hustle-sim list --run`:\n{}",
+        table.join("\n")
+    );
+}
+
 /// A table row: stem, horizon, P(semi-passive), median month, P(failure),
 /// main cause (share), median cumulative net, median hourly rate.
 fn regex_row(stem: &str) -> predicates::str::RegexPredicate {
