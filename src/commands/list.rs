@@ -312,8 +312,8 @@ mod tests {
                 .all(|l| l.chars().count() == lines[0].chars().count())
         );
         assert!(lines[0].contains("median cumulative net (USD)"));
-        assert!(lines[1].starts_with("|:---"));
-        assert!(lines[2].contains("| 44.2 % |"), "{}", lines[2]);
+        assert!(lines[1].starts_with("| :---"), "{}", lines[1]);
+        assert!(lines[2].contains(" 44.2 % |"), "{}", lines[2]);
         assert!(lines[2].contains("burned out (12.0 %)"));
         assert!(lines[2].contains("9,611"));
         assert!(lines[2].contains("25.69"));
