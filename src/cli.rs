@@ -32,11 +32,23 @@ pub enum Command {
         #[arg(long = "set", value_name = "KEY=VALUE")]
         set: Vec<String>,
     },
-    /// List the scenarios in a folder with their names and descriptions.
+    /// List the scenarios in a folder with their names and descriptions, or
+    /// run them all and print a table of results (`--run`).
     List {
         /// Folder to list.
         #[arg(default_value = "scenarios")]
         dir: PathBuf,
+        /// Run every scenario in the folder (same trajectories and seed for
+        /// each) and print one row of results per scenario; writes no files.
+        #[arg(long)]
+        run: bool,
+        /// Trajectories per scenario, with `--run`.
+        #[arg(short = 'n', long, default_value_t = DEFAULT_TRAJECTORIES, requires = "run",
+              value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+        trajectories: u64,
+        /// Run seed, with `--run`: every scenario gets the same one.
+        #[arg(long, default_value_t = DEFAULT_SEED, requires = "run")]
+        seed: u64,
     },
     /// Write a fully commented template scenario (never overwrites a file).
     New {

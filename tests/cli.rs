@@ -149,6 +149,125 @@ fn list_shows_names_and_descriptions() {
 }
 
 #[test]
+fn list_run_prints_one_row_per_scenario_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = bin()
+        .current_dir(tmp.path())
+        .args(["list", "--run", "-n", "200", &repo("scenarios")])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("200 trajectories each, seed 42"))
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let header = out.lines().find(|l| l.starts_with("| scenario")).unwrap();
+    for column in [
+        "months",
+        "P(semi-passive)",
+        "median month",
+        "P(failure)",
+        "main cause",
+        "median cumulative net (USD)",
+        "median hourly rate (USD)",
+    ] {
+        assert!(header.contains(column), "no column {column}: {header}");
+    }
+    // One row per scenario file, e.g. the built-in default's.
+    let rows = out.lines().filter(|l| l.starts_with("| ")).count() - 2; // less header and rule
+    let files = std::fs::read_dir(repo("scenarios"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "toml")
+        })
+        .count();
+    assert_eq!(rows, files);
+    let row = regex_row("niche-saas-tool");
+    assert!(
+        out.lines().any(|l| row.eval(l)),
+        "no niche-saas-tool row in\n{out}"
+    );
+    // Nothing written into the working folder.
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn docs_scenarios_table_is_the_output_of_list_run() {
+    // docs/scenarios.md says its table is the output of `hustle-sim list
+    // --run` (10,000 trajectories, seed 42); runs are identical on every
+    // machine and thread count, so the docs must match it line for line.
+    let out = bin()
+        .args(["list", "--run", &repo("scenarios")])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let table: Vec<&str> = out.lines().filter(|l| l.starts_with('|')).collect();
+    let docs = std::fs::read_to_string(repo("docs/scenarios.md")).unwrap();
+    let documented: Vec<&str> = docs.lines().filter(|l| l.starts_with('|')).collect();
+    assert_eq!(
+        documented,
+        table,
+        "docs/scenarios.md is out of date; paste the table of `hustle-sim list --run`:\n{}",
+        table.join("\n")
+    );
+}
+
+/// A table row: stem, horizon, P(semi-passive), median month, P(failure),
+/// main cause (share), median cumulative net, median hourly rate.
+fn regex_row(stem: &str) -> predicates::str::RegexPredicate {
+    predicate::str::is_match(format!(
+        r"^\| {stem} +\| +24 \| +\d+\.\d % \| +(\d+|-) \| +\d+\.\d % \| [a-z ]+ \(\d+\.\d %\) +\| +-?[\d,.]+ \| +-?[\d,.]+ \|$"
+    ))
+    .unwrap()
+}
+
+#[test]
+fn list_run_skips_invalid_scenarios_and_exits_with_code_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        repo("scenarios/niche-saas-tool.toml"),
+        tmp.path().join("niche-saas-tool.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("broken.toml"),
+        "name = \"x\"\n[churn]\nmonthly = 1.3\n",
+    )
+    .unwrap();
+    bin()
+        .args(["list", "--run", "-n", "50", tmp.path().to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stdout(predicate::function(|out: &str| {
+            out.lines().any(|l| regex_row("niche-saas-tool").eval(l))
+        }))
+        .stdout(predicate::str::contains("broken").not())
+        .stderr(predicate::str::contains(
+            "churn.monthly must be within 0..=1, got 1.3 (skipped)",
+        ))
+        .stderr(predicate::str::contains("1 of 2 scenarios"));
+    // Plain `list` reports it too, and also exits with code 2.
+    bin()
+        .args(["list", tmp.path().to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("broken"))
+        .stdout(predicate::str::contains("INVALID"));
+    // -n and --seed belong to --run.
+    bin()
+        .args(["list", "-n", "5", tmp.path().to_str().unwrap()])
+        .assert()
+        .code(2);
+}
+
+#[test]
 fn new_writes_a_valid_template_and_never_overwrites() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("mine.toml");

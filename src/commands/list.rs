@@ -1,10 +1,17 @@
-//! `hustle-sim list`: the scenarios in a folder.
+//! `hustle-sim list`: the scenarios in a folder, and with `--run` one row of
+//! results per scenario.
 
+use super::run_scenario;
 use crate::error::InputError;
+use crate::report::Summary;
+use crate::report::format::{format_money, format_number, format_percent};
 use crate::scenario::Scenario;
-use std::path::Path;
+use crate::sim::{FailureCause, RunOptions};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
-pub(super) fn list(dir: &Path) -> anyhow::Result<()> {
+/// The `*.toml` files directly in `dir`, sorted by path.
+fn scenario_files(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| InputError::new(format!("{}: cannot list scenarios: {e}", dir.display())))?;
     let mut files: Vec<_> = entries
@@ -13,20 +20,34 @@ pub(super) fn list(dir: &Path) -> anyhow::Result<()> {
         .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
         .collect();
     files.sort();
+    Ok(files)
+}
+
+fn stem(p: &Path) -> String {
+    p.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The error that makes the exit code 2 after invalid scenarios were skipped.
+fn invalid(count: usize, total: usize, dir: &Path) -> anyhow::Error {
+    InputError::new(format!(
+        "{count} of {total} scenarios in {} are invalid",
+        dir.display()
+    ))
+    .into()
+}
+
+pub(super) fn list(dir: &Path) -> anyhow::Result<()> {
+    let files = scenario_files(dir)?;
     if files.is_empty() {
         println!("No scenarios (*.toml) in {}", dir.display());
         return Ok(());
     }
-    let stem_width = files
-        .iter()
-        .map(|p| p.file_stem().map_or(0, |s| s.len()))
-        .max()
-        .unwrap_or(0);
+    let stem_width = files.iter().map(|p| stem(p).len()).max().unwrap_or(0);
+    let mut failed = 0;
     for p in &files {
-        let stem = p
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let stem = stem(p);
         match Scenario::from_file(p).and_then(|s| s.model()) {
             Ok(m) => {
                 println!("{stem:<stem_width$}  {}", m.name);
@@ -34,8 +55,275 @@ pub(super) fn list(dir: &Path) -> anyhow::Result<()> {
                     println!("{:<stem_width$}  {}", "", m.description);
                 }
             }
-            Err(e) => println!("{stem:<stem_width$}  INVALID: {e}"),
+            Err(e) => {
+                println!("{stem:<stem_width$}  INVALID: {e}");
+                failed += 1;
+            }
         }
     }
+    if failed > 0 {
+        return Err(invalid(failed, files.len(), dir));
+    }
     Ok(())
+}
+
+/// `list --run`: runs every valid scenario in `dir` with the same number of
+/// trajectories and seed, prints one row each, and writes no files. Invalid
+/// scenarios are reported on stderr and skipped; any makes the exit code 2.
+pub(super) fn run_all(dir: &Path, trajectories: u64, seed: u64) -> anyhow::Result<()> {
+    let files = scenario_files(dir)?;
+    if files.is_empty() {
+        println!("No scenarios (*.toml) in {}", dir.display());
+        return Ok(());
+    }
+    let opts = RunOptions {
+        trajectories,
+        seed,
+        threads: None,
+    };
+    let cancel = AtomicBool::new(false);
+    let mut rows = Vec::new();
+    let mut failed = 0;
+    for p in &files {
+        let model = match Scenario::from_file(p).and_then(|s| s.model()) {
+            Ok(m) => m,
+            Err(e) => {
+                eprintln!("error: {e} (skipped)");
+                failed += 1;
+                continue;
+            }
+        };
+        let result = run_scenario(&model, &opts, true, &cancel)?;
+        let summary = Summary::from_run(&result, &p.display().to_string());
+        rows.push(Row::from_summary(&stem(p), &summary));
+    }
+    println!(
+        "Scenarios in {}: {} trajectories each, seed {}\n",
+        dir.display(),
+        format_number(trajectories as f64, 0),
+        seed
+    );
+    print!("{}", render(&rows));
+    println!("\n{LEGEND}");
+    if failed > 0 {
+        return Err(invalid(failed, files.len(), dir));
+    }
+    Ok(())
+}
+
+/// What the columns of the `list --run` table mean.
+const LEGEND: &str = "\
+P(semi-passive): share of trajectories whose income became semi-passive by the
+  horizon, by each scenario's own [semi_passive] bar. Median month: among those
+  trajectories, the median month it happened. P(failure): share that failed
+  (abandoned, burned out, deplatformed or unprofitable); main cause: the most
+  common cause and its share of all trajectories. Cumulative net (setup
+  included) at the horizon and effective hourly rate are medians over all
+  trajectories.";
+
+/// One scenario's row of the `list --run` table.
+#[derive(Debug, Clone, PartialEq)]
+struct Row {
+    stem: String,
+    currency: String,
+    horizon: u32,
+    /// `None` when the scenario has no `[semi_passive]` section.
+    semi_passive: Option<f64>,
+    /// Median month of becoming semi-passive among the trajectories that did.
+    semi_passive_month: Option<u32>,
+    failure: f64,
+    main_cause: Option<(FailureCause, f64)>,
+    cumulative_net: f64,
+    hourly_rate: Option<f64>,
+}
+
+impl Row {
+    fn from_summary(stem: &str, s: &Summary) -> Row {
+        let h = s.horizon_months as usize;
+        let main_cause = FailureCause::ALL
+            .iter()
+            .map(|&c| (c, s.failure.causes.get(c)))
+            .filter(|&(_, p)| p > 0.0)
+            .fold(
+                None,
+                |best: Option<(FailureCause, f64)>, (c, p)| match best {
+                    Some((_, bp)) if bp >= p => best,
+                    _ => Some((c, p)),
+                },
+            );
+        Row {
+            stem: stem.to_string(),
+            currency: s.currency.clone(),
+            horizon: s.horizon_months,
+            semi_passive: s.semi_passive.defined.then_some(s.semi_passive.probability),
+            semi_passive_month: median_month_among_reached(&s.semi_passive.reached_by_month),
+            failure: s.failure.probability,
+            main_cause,
+            cumulative_net: s.series.cumulative_net.p50[h - 1],
+            hourly_rate: s.hourly_rate.p50,
+        }
+    }
+}
+
+/// The median month of reaching a milestone among the trajectories that
+/// reached it by the horizon: the first month whose cumulative share is at
+/// least half the final share. `None` when none reached it.
+fn median_month_among_reached(reached: &[f64]) -> Option<u32> {
+    let total = *reached.last()?;
+    if total <= 0.0 {
+        return None;
+    }
+    reached
+        .iter()
+        .position(|&r| r >= total / 2.0)
+        .map(|i| i as u32 + 1)
+}
+
+/// The table as aligned Markdown: readable in a terminal, and pasted into
+/// the docs it renders as a table.
+fn render(rows: &[Row]) -> String {
+    let one_currency = rows
+        .first()
+        .map(|r| r.currency.clone())
+        .filter(|c| rows.iter().all(|r| &r.currency == c));
+    let unit = one_currency
+        .as_ref()
+        .map(|c| format!(" ({c})"))
+        .unwrap_or_default();
+    let money = |r: &Row, x: f64| match one_currency {
+        Some(_) => format_money(x),
+        None => format!("{} {}", format_money(x), r.currency),
+    };
+    let header = [
+        "scenario".to_string(),
+        "months".into(),
+        "P(semi-passive)".into(),
+        "median month".into(),
+        "P(failure)".into(),
+        "main cause".into(),
+        format!("median cumulative net{unit}"),
+        format!("median hourly rate{unit}"),
+    ];
+    // Text columns are left-aligned, figures right-aligned.
+    let right = [false, true, true, true, true, false, true, true];
+    let cells: Vec<[String; 8]> = rows
+        .iter()
+        .map(|r| {
+            [
+                r.stem.clone(),
+                r.horizon.to_string(),
+                r.semi_passive
+                    .map(format_percent)
+                    .unwrap_or_else(|| "n/a".into()),
+                r.semi_passive_month
+                    .map(|m| m.to_string())
+                    .unwrap_or_else(|| "-".into()),
+                format_percent(r.failure),
+                r.main_cause
+                    .map(|(c, p)| format!("{} ({})", c.name().replace('_', " "), format_percent(p)))
+                    .unwrap_or_else(|| "-".into()),
+                money(r, r.cumulative_net),
+                r.hourly_rate
+                    .map(|x| money(r, x))
+                    .unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    let widths: Vec<usize> = (0..8)
+        .map(|i| {
+            cells
+                .iter()
+                .map(|c| c[i].chars().count())
+                .chain([header[i].chars().count(), 3])
+                .max()
+                .unwrap_or(3)
+        })
+        .collect();
+    let line = |cols: &[String]| {
+        let mut s = String::from("|");
+        for (i, c) in cols.iter().enumerate() {
+            let pad = widths[i] - c.chars().count();
+            if right[i] {
+                s.push_str(&format!(" {}{c} |", " ".repeat(pad)));
+            } else {
+                s.push_str(&format!(" {c}{} |", " ".repeat(pad)));
+            }
+        }
+        s.push('\n');
+        s
+    };
+    let mut out = line(&header);
+    let rule: Vec<String> = (0..8)
+        .map(|i| {
+            if right[i] {
+                format!("{}:", "-".repeat(widths[i] - 1))
+            } else {
+                format!(":{}", "-".repeat(widths[i] - 1))
+            }
+        })
+        .collect();
+    out.push_str(&line(&rule));
+    for c in &cells {
+        out.push_str(&line(c));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(stem: &str, currency: &str) -> Row {
+        Row {
+            stem: stem.into(),
+            currency: currency.into(),
+            horizon: 24,
+            semi_passive: Some(0.442),
+            semi_passive_month: Some(14),
+            failure: 0.191,
+            main_cause: Some((FailureCause::BurnedOut, 0.12)),
+            cumulative_net: 9611.4,
+            hourly_rate: Some(25.69),
+        }
+    }
+
+    #[test]
+    fn median_month_is_taken_among_those_that_reached() {
+        assert_eq!(median_month_among_reached(&[0.0, 0.0, 0.0]), None);
+        assert_eq!(median_month_among_reached(&[]), None);
+        // 20 % reach it in the end; half of them (10 %) by month 2.
+        assert_eq!(median_month_among_reached(&[0.05, 0.1, 0.15, 0.2]), Some(2));
+        assert_eq!(median_month_among_reached(&[0.0, 0.6, 0.9]), Some(2));
+    }
+
+    #[test]
+    fn table_is_aligned_markdown() {
+        let mut other = row("gpt-store-assistant", "USD");
+        other.semi_passive = None;
+        other.semi_passive_month = None;
+        other.main_cause = None;
+        other.hourly_rate = None;
+        let t = render(&[row("niche-saas-tool", "USD"), other]);
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(lines.len(), 4);
+        assert!(
+            lines
+                .iter()
+                .all(|l| l.chars().count() == lines[0].chars().count())
+        );
+        assert!(lines[0].contains("median cumulative net (USD)"));
+        assert!(lines[1].starts_with("| :---"), "{}", lines[1]);
+        assert!(lines[2].contains(" 44.2 % |"), "{}", lines[2]);
+        assert!(lines[2].contains("burned out (12.0 %)"));
+        assert!(lines[2].contains("9,611"));
+        assert!(lines[2].contains("25.69"));
+        assert!(lines[3].contains("n/a"));
+    }
+
+    #[test]
+    fn mixed_currencies_are_labelled_per_cell() {
+        let t = render(&[row("a", "USD"), row("b", "EUR")]);
+        assert!(t.contains("9,611 EUR"));
+        assert!(t.contains("| median cumulative net |"));
+    }
 }

@@ -19,7 +19,18 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Check { scenarios, set } => check::check(&scenarios, &set),
-        Command::List { dir } => list::list(&dir),
+        Command::List {
+            dir,
+            run,
+            trajectories,
+            seed,
+        } => {
+            if run {
+                list::run_all(&dir, trajectories, seed)
+            } else {
+                list::list(&dir)
+            }
+        }
         Command::New { file } => new::new(&file),
         Command::FitChurn(args) => fit_churn::fit_churn(&args),
     }
