@@ -211,11 +211,6 @@ mod tests {
     use crate::fit::fit_churn;
 
     #[test]
-    fn the_embedded_font_is_a_valid_truetype_font() {
-        assert!(register_font("font-check", FontStyle::Normal, FONT_BYTES).is_ok());
-    }
-
-    #[test]
     fn the_chart_draws_its_title_and_keeps_its_margins_clear() {
         let ds = parse_survival(
             "period,alive\n0,1000\n1,631\n2,468\n3,382\n4,326\n5,289\n6,262\n7,241\n8,223\n",
@@ -223,7 +218,7 @@ mod tests {
         )
         .unwrap();
         let fit = fit_churn(&ds, Some(6)).unwrap();
-        register();
+        style::register_fonts();
         let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
         draw(&fit, "t.csv", &mut rgb).unwrap();
         let dark_in = |rows: std::ops::Range<u32>, cols: std::ops::Range<u32>| {
