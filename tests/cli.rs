@@ -359,3 +359,49 @@ fn out_naming_an_existing_file_is_refused_and_left_alone() {
         .stderr(predicate::str::contains("not a folder"));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "precious");
 }
+
+#[test]
+fn ctrl_c_stops_a_long_run_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("interrupted");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("hustle-sim"))
+        .args([
+            "run",
+            &repo("scenarios/niche-saas-tool.toml"),
+            "-n",
+            "1000000000",
+            "--quiet",
+        ])
+        .arg("-o")
+        .arg(&out)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Let it start simulating, then press Ctrl-C.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // A billion trajectories would take hours: only the interrupt ends it.
+    // (The wait guards against a hang; it is not a speed check.)
+    let mut waited = 0;
+    let code = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s.code();
+        }
+        assert!(waited < 1200, "the run ignored Ctrl-C");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        waited += 1;
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+    assert_eq!(code, Some(130), "{stderr}");
+    assert!(
+        stderr.contains("interrupted; no results were written"),
+        "{stderr}"
+    );
+    let left: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
+    assert!(left.is_empty(), "files left behind: {left:?}");
+}

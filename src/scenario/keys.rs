@@ -401,13 +401,13 @@ pub const PARAMS: [ParamSpec; NPARAMS] = [
         "semi_passive.min_net_monthly",
         Bound::Any,
         None,
-        "a semi-passive month nets at least this",
+        "a semi-passive month nets at least this much",
     ),
     p(
         "semi_passive.max_hours_monthly",
         NONNEG,
         None,
-        "... and takes at most this many hours",
+        "a semi-passive month takes at most this many hours",
     ),
 ];
 

@@ -103,8 +103,8 @@ impl Scenario {
                     Value::Table(t) => t,
                     other => {
                         return Err(InputError::new(format!(
-                            "{origin}: `{s}` in the scenario is a {}, not a section",
-                            other.type_str()
+                            "{origin}: `{s}` in the scenario is {}, not a section",
+                            a_type(other)
                         )));
                     }
                 }
@@ -179,8 +179,8 @@ impl Builder<'_> {
             if SECTIONS.contains(&k.as_str()) {
                 let Value::Table(t) = v else {
                     return Err(self.err(format!(
-                        "`{k}` must be a section ([{k}]), got a {}",
-                        v.type_str()
+                        "`{k}` must be a section ([{k}]), got {}",
+                        a_type(v)
                     )));
                 };
                 for sk in t.keys() {
@@ -189,6 +189,20 @@ impl Builder<'_> {
                         return Err(self.err(unknown_key_message(&path)));
                     }
                 }
+            } else if let Value::Table(_) = v {
+                // An unknown section: suggest the nearest section.
+                let near = SECTIONS
+                    .iter()
+                    .map(|s| (strsim::jaro_winkler(k, s), *s))
+                    .max_by(|a, b| a.0.total_cmp(&b.0))
+                    .filter(|(score, _)| *score >= 0.8);
+                return Err(self.err(match near {
+                    Some((_, s)) => format!("unknown section [{k}]; did you mean [{s}]?"),
+                    None => format!(
+                        "unknown section [{k}]; valid sections are {}",
+                        SECTIONS.map(|s| format!("[{s}]")).join(", ")
+                    ),
+                }));
             } else if key_kind(k).is_none() || k.contains('.') {
                 return Err(self.err(unknown_key_message(k)));
             }
@@ -201,8 +215,8 @@ impl Builder<'_> {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
             Some(v) => Err(self.err(format!(
-                "{path} must be text (in quotes), got a {}",
-                v.type_str()
+                "{path} must be text (in quotes), got {}",
+                a_type(v)
             ))),
         }
     }
@@ -266,12 +280,13 @@ impl Builder<'_> {
         if let Uncertain::Fixed { value } = u {
             let bound = p.spec().bound;
             if !bound.contains(value) {
-                return Err(self.err(format!("{key} must be {bound}, got {value}")));
+                return Err(self.err(format!("{key} must be {bound}, got {}", show_number(value))));
             }
         }
         if let Some(x) = u.numbers().into_iter().find(|x| x.abs() > MAX_MAGNITUDE) {
             return Err(self.err(format!(
-                "{key}: {x} is beyond the simulator's range (magnitudes up to {MAX_MAGNITUDE:e})"
+                "{key}: {} is beyond the simulator's range (magnitudes up to {MAX_MAGNITUDE:e})",
+                show_number(x)
             )));
         }
         Ok(Some(u))
@@ -314,8 +329,15 @@ impl Builder<'_> {
             }
             let required = used && p.spec().default.is_none() && p != Param::BurnoutHoursMonthly;
             if given.is_none() && required {
+                let context = match p {
+                    Param::MarketSize | Param::Innovation | Param::Imitation => {
+                        "with acquisition.model = \"bass\""
+                    }
+                    Param::ChurnAlpha | Param::ChurnBeta => "with churn.model = \"sbg\"",
+                    _ => "when the scenario has a [semi_passive] section",
+                };
                 return Err(self.err(format!(
-                    "{} is required here: {}",
+                    "{} is required {context} ({})",
                     p.key(),
                     p.spec().meaning
                 )));
@@ -399,8 +421,29 @@ fn placeholder(p: Param) -> f64 {
 fn display_value(v: &Value) -> String {
     match v {
         Value::String(s) => format!("\"{s}\""),
-        Value::Table(_) | Value::Array(_) => format!("a {}", v.type_str()),
+        Value::Table(_) | Value::Array(_) => a_type(v),
         other => other.to_string(),
+    }
+}
+
+/// "an integer", "a string", ...: a value's TOML type with its article.
+fn a_type(v: &Value) -> String {
+    let t = v.type_str();
+    let article = if t.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {t}")
+}
+
+/// A number as a person would write it: plain for ordinary magnitudes,
+/// scientific beyond (1e300, not three hundred digits).
+pub fn show_number(x: f64) -> String {
+    if x != 0.0 && (x.abs() >= 1e7 || x.abs() < 1e-4) && x.is_finite() {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
     }
 }
 
@@ -425,8 +468,8 @@ pub fn parse_uncertain(v: &Value) -> Result<Uncertain, String> {
         Value::String(s) => Uncertain::parse_interval(s),
         Value::Table(t) => parse_dist_table(t),
         other => Err(format!(
-            "must be a number, \"a to b\" or a {{ dist = ... }} table, got a {}",
-            other.type_str()
+            "must be a number, \"a to b\" or a {{ dist = ... }} table, got {}",
+            a_type(other)
         )),
     }
 }

@@ -1,0 +1,101 @@
+//! Every row of docs/errors.md, run: the documented input must exit with
+//! code 2 and print the documented message. Editing a message means editing
+//! the docs, and the reverse.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+struct Row {
+    kind: String,
+    input: String,
+    message: String,
+}
+
+/// The text inside the outermost backticks of a table cell.
+fn code(cell: &str) -> String {
+    let cell = cell.trim();
+    let ticks = cell.chars().take_while(|c| *c == '`').count();
+    assert!(ticks > 0, "cell is not code: {cell}");
+    cell[ticks..cell.len() - ticks].trim().to_string()
+}
+
+fn rows() -> Vec<Row> {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md"))
+        .unwrap();
+    doc.lines()
+        .skip_while(|l| !l.starts_with("| kind of bad input"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| {
+            // Cells are separated by " | " (a code span may hold a lone "|").
+            let cells: Vec<&str> = l.trim_matches('|').split(" | ").collect();
+            assert_eq!(cells.len(), 3, "row with {} cells: {l}", cells.len());
+            Row {
+                kind: cells[0].trim().to_string(),
+                input: code(cells[1]),
+                message: code(cells[2]),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn every_documented_bad_input_gives_its_message_and_exit_code_2() {
+    let rows = rows();
+    assert!(
+        rows.len() >= 35,
+        "docs/errors.md lists only {} rows",
+        rows.len()
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("existing.txt");
+    std::fs::write(&file, "keep me").unwrap();
+    let dir = tmp.path().join("a-folder");
+    std::fs::create_dir(&dir).unwrap();
+    let mut failures = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let mut cmd = Command::cargo_bin("hustle-sim").unwrap();
+        cmd.current_dir(tmp.path());
+        if let Some(args) = row.input.strip_prefix("args: ") {
+            let args = args
+                .replace("{file}", file.to_str().unwrap())
+                .replace("{dir}", dir.to_str().unwrap());
+            cmd.args(args.split_whitespace());
+        } else {
+            let (raw, snippet) = match row.input.strip_prefix("file-raw: ") {
+                Some(s) => (true, s),
+                None => (
+                    false,
+                    row.input
+                        .strip_prefix("file: ")
+                        .expect("file: or args: input"),
+                ),
+            };
+            let text = snippet.replace('⏎', "\n");
+            let text = if raw {
+                text
+            } else {
+                format!("name = \"x\"\n{text}\n")
+            };
+            let path = tmp.path().join(format!("row{i}.toml"));
+            std::fs::write(&path, text).unwrap();
+            cmd.args(["check", path.to_str().unwrap()]);
+        }
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if out.status.code() != Some(2) || !stderr.contains(&row.message) {
+            failures.push(format!(
+                "{}: exit {:?}, expected `{}` in:\n{stderr}",
+                row.kind,
+                out.status.code(),
+                row.message
+            ));
+        }
+    }
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "keep me",
+        "a documented error touched a file"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
