@@ -1,91 +1,126 @@
 //! Active customers grouped by the month they were won, and their renewals
 //! (MODEL.md section 2, step 4, *Churn*).
 //!
-//! A customer of the cohort won in month a is still active in month t with
-//! probability S_a(t), the product of the cohort's chances to stay at each
-//! renewal so far: (1 - h_n)(1 - churn_increase)^C. Giving each customer
-//! one uniform U when won and keeping it while U < S_a(t) is exactly the
-//! model: P(U < S(t) | U < S(t - 1)) = S(t) / S(t - 1), independently for
-//! every customer. With each cohort's uniforms sorted, a renewal is a
-//! multiply and a comparison per leaver instead of a binomial draw, and two
-//! paired scenarios keep every customer's fate coupled (a higher churn
-//! chance never keeps a customer the lower one loses).
+//! A customer won in month a is still active in month t with probability
+//! S_a(t), the product of its cohort's chances to stay at each renewal so
+//! far: (1 - h_n)(1 - churn_increase)^C. Think of each customer as holding
+//! a uniform U, active while U < S_a(t): that is exactly the model, since
+//! P(U < S(t) | U < S(t - 1)) = S(t) / S(t - 1) independently for every
+//! customer. The simulation never draws those uniforms one by one. Given
+//! the survival S so far, the n active customers' uniforms are iid on
+//! (0, S), so their largest ("top") is S times the largest of n uniforms
+//! on (0, 1); the customer holding it leaves in the first month S falls to
+//! or below it, and the next largest is top times the largest of n - 1
+//! fresh uniforms. So a month costs a multiply and a comparison per cohort,
+//! plus one such draw per customer who leaves.
 //!
-//! A cohort of more than [`EXPLICIT_MAX`] customers is instead renewed by a
-//! binomial draw each month, which is cheaper for large counts.
+//! Each cohort draws from its own SplitMix64 sub-stream, keyed from the
+//! trajectory's churn stream and the month it was won, so paired scenarios
+//! (common random numbers) keep every cohort's draws aligned: with the same
+//! customers won, a higher churn chance only makes the same departures come
+//! earlier.
+//!
+//! A cohort of more than [`EXPLICIT_MAX`] active customers is renewed by a
+//! binomial draw per month instead (cheaper for large counts), and switches
+//! to the order-statistic form once it shrinks to that size.
 
-use super::rng::{StreamRng, open01};
+use super::rng::open01;
 use super::sample::binomial_with_log;
+use rand::SeedableRng;
+use rand_xoshiro::SplitMix64;
 
-/// Largest cohort that keeps one uniform per customer.
+/// Largest cohort renewed by order statistics.
 pub const EXPLICIT_MAX: u64 = 64;
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone)]
 struct Cohort {
-    /// Start of this cohort's uniforms in [`Cohorts::uniforms`].
-    start: usize,
     /// Active customers.
     active: u64,
     /// S_a(t): chance that a customer won in this cohort is still active.
     survival: f64,
-    /// Renewed by binomial draws rather than by its customers' uniforms.
-    counted: bool,
+    /// The largest uniform among the active customers (order-statistic form).
+    top: f64,
+    /// This cohort's own random numbers.
+    rng: SplitMix64,
+}
+
+/// The largest of n iid uniforms on (0, 1), n >= 1. Its distribution is
+/// that of V^(1/n); small n draw it as the maximum of n cheap uniforms (or
+/// the square root of one for n = 2), avoiding a logarithm and an
+/// exponential.
+#[inline]
+fn top_of(rng: &mut SplitMix64, n: u64) -> f64 {
+    match n {
+        1 => open01(rng),
+        2 => open01(rng).sqrt(),
+        3..=MAX_BY_DRAWS => (0..n).map(|_| open01(rng)).fold(0.0, f64::max),
+        _ => (open01(rng).ln() / n as f64).exp(),
+    }
+}
+
+/// Up to this many customers the top uniform is the maximum of as many draws.
+const MAX_BY_DRAWS: u64 = 3;
+
+impl Cohort {
+    /// Draws the top uniform of `active` customers on (0, survival).
+    #[inline]
+    fn draw_top(&mut self) {
+        if self.active > 0 {
+            self.top = self.survival * top_of(&mut self.rng, self.active);
+        }
+    }
 }
 
 /// Every cohort of one trajectory.
 #[derive(Debug, Clone)]
 pub struct Cohorts {
     by_month: Vec<Cohort>,
-    /// Sorted uniforms of each explicit cohort's customers, cohort after
-    /// cohort.
-    uniforms: Vec<f64>,
+    /// Key of this trajectory's cohort sub-streams.
+    key: u64,
 }
 
 impl Cohorts {
     /// Room for a horizon of H months.
     pub fn new(horizon: usize) -> Self {
         Cohorts {
-            by_month: vec![Cohort::default(); horizon],
-            uniforms: Vec::with_capacity(64 * horizon),
+            by_month: vec![
+                Cohort {
+                    active: 0,
+                    survival: 1.0,
+                    top: 0.0,
+                    rng: SplitMix64::seed_from_u64(0),
+                };
+                horizon
+            ],
+            key: 0,
         }
     }
 
-    /// Forgets every customer.
-    pub fn clear(&mut self) {
-        self.by_month.fill(Cohort::default());
-        self.uniforms.clear();
-    }
-
-    /// Records the `new` customers won in month `t`, drawing their uniforms
-    /// from `rng` (the churn stream).
-    pub fn win(&mut self, t: usize, new: u64, rng: &mut StreamRng) {
-        let start = self.uniforms.len();
-        let counted = new > EXPLICIT_MAX;
-        if !counted {
-            // Insertion sort as they are drawn: cohorts are small.
-            for _ in 0..new {
-                let u = open01(rng);
-                self.uniforms.push(u);
-                let mut i = self.uniforms.len() - 1;
-                while i > start && self.uniforms[i - 1] > u {
-                    self.uniforms[i] = self.uniforms[i - 1];
-                    i -= 1;
-                }
-                self.uniforms[i] = u;
-            }
+    /// Forgets every customer; `key` (one draw from the trajectory's churn
+    /// stream) seeds the cohorts' sub-streams.
+    pub fn reset(&mut self, key: u64) {
+        self.key = key;
+        for c in &mut self.by_month {
+            c.active = 0;
         }
-        self.by_month[t - 1] = Cohort {
-            start,
-            active: new,
-            survival: 1.0,
-            counted,
-        };
     }
 
-    /// Renews the cohort won in month `a`, whose customers face their
-    /// renewal with chance `stay` to stay, and returns its active customers.
+    /// Records the `new` customers won in month `t`.
+    pub fn win(&mut self, t: usize, new: u64) {
+        let key = self.key ^ (t as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let c = &mut self.by_month[t - 1];
+        c.active = new;
+        c.survival = 1.0;
+        c.rng = SplitMix64::seed_from_u64(key);
+        if new <= EXPLICIT_MAX {
+            c.draw_top();
+        }
+    }
+
+    /// Renews the cohort won in month `a`, whose customers stay with chance
+    /// `stay` this month, and returns its active customers.
     #[inline]
-    pub fn renew(&mut self, a: usize, stay: f64, rng: &mut StreamRng) -> u64 {
+    pub fn renew(&mut self, a: usize, stay: f64) -> u64 {
         let c = &mut self.by_month[a - 1];
         if c.active == 0 || stay >= 1.0 {
             return c.active;
@@ -94,13 +129,20 @@ impl Cohorts {
             c.active = 0;
             return 0;
         }
-        if c.counted {
-            c.active -= binomial_with_log(rng, c.active, 1.0 - stay, stay.ln());
+        c.survival *= stay;
+        if c.active > EXPLICIT_MAX {
+            c.active -= binomial_with_log(&mut c.rng, c.active, 1.0 - stay, stay.ln());
+            if c.active <= EXPLICIT_MAX {
+                // The survivors' uniforms are iid on (0, survival).
+                c.draw_top();
+            }
         } else {
-            c.survival *= stay;
-            // The largest uniforms leave first.
-            while c.active > 0 && self.uniforms[c.start + c.active as usize - 1] >= c.survival {
+            while c.top >= c.survival {
                 c.active -= 1;
+                if c.active == 0 {
+                    break;
+                }
+                c.top *= top_of(&mut c.rng, c.active);
             }
         }
         c.active

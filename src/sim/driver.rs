@@ -20,8 +20,11 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+/// Most trajectories one run may have.
+pub const MAX_TRAJECTORIES: u64 = 1_000_000_000;
+
 /// Trajectories per chunk: the unit of work and of moment merging.
-pub const CHUNK: u64 = 1024;
+pub const CHUNK: u64 = 4096;
 
 /// What to run.
 #[derive(Debug, Clone, Copy)]
@@ -271,6 +274,14 @@ pub fn run(
     cancel: &AtomicBool,
 ) -> anyhow::Result<RunResult> {
     let start = Instant::now();
+    // Sketch counts are 32-bit: a run is capped at a billion trajectories.
+    anyhow::ensure!(
+        (1..=MAX_TRAJECTORIES).contains(&opts.trajectories),
+        crate::error::InputError::new(format!(
+            "trajectories must be within 1..={MAX_TRAJECTORIES}, got {}",
+            opts.trajectories
+        ))
+    );
     let cm = CompiledModel::new(model);
     let h = cm.horizon();
     let n = opts.trajectories;

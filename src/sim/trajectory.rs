@@ -11,6 +11,7 @@ use super::sample::{binomial, poisson};
 use crate::model::{AcquisitionModel, ChurnModel, Model};
 use crate::scenario::keys::{NPARAMS, Param};
 use crate::scenario::uncertain::Sampler;
+use rand::Rng;
 use serde::Serialize;
 
 /// Largest expected number of new customers, or of new competitors, in one
@@ -367,7 +368,7 @@ pub fn simulate_with(
     let burnout_after = m.burnout_after_months;
 
     let cohorts = &mut scratch.cohorts;
-    cohorts.clear();
+    cohorts.reset(churn_rng.next_u64());
     // Chance to stay at the n-th renewal, for n = 1..H:
     // sbg 1 - alpha / (alpha + beta + n - 1), constant 1 - churn.monthly.
     let keep = &mut scratch.keep;
@@ -467,7 +468,7 @@ pub fn simulate_with(
         let mut survivors: u64 = 0;
         for a in launch..t {
             let n = t - a;
-            survivors += cohorts.renew(a, keep[n - 1] * lure, &mut churn_rng);
+            survivors += cohorts.renew(a, keep[n - 1] * lure);
         }
 
         // Acquisition.
@@ -483,7 +484,7 @@ pub fn simulate_with(
                 won
             }
         };
-        cohorts.win(t, new, &mut churn_rng);
+        cohorts.win(t, new);
 
         // Money.
         let erosion = factors.price;

@@ -47,11 +47,13 @@ const SUB_MASK: u64 = (1 << SUB_BITS) - 1;
 struct Bin {
     min: f64,
     max: f64,
-    count: u64,
+    /// Values in the bin (runs are capped at a billion trajectories, so a
+    /// bin's count fits in 32 bits).
+    count: u32,
     /// Values equal to `min`.
-    at_min: u64,
+    at_min: u32,
     /// Values equal to `max`.
-    at_max: u64,
+    at_max: u32,
 }
 
 impl Bin {
@@ -100,14 +102,15 @@ impl Bin {
     /// at the minimum or maximum are exact, the rest are spread evenly
     /// between them.
     fn value(&self, j: u64) -> f64 {
-        if self.min == self.max || j < self.at_min {
+        let (count, at_min, at_max) = (self.count as u64, self.at_min as u64, self.at_max as u64);
+        if self.min == self.max || j < at_min {
             return self.min;
         }
-        if j >= self.count - self.at_max {
+        if j >= count - at_max {
             return self.max;
         }
-        let inner = self.count - self.at_min - self.at_max;
-        let pos = (j - self.at_min + 1) as f64 / (inner + 1) as f64;
+        let inner = count - at_min - at_max;
+        let pos = (j - at_min + 1) as f64 / (inner + 1) as f64;
         self.min + (self.max - self.min) * pos
     }
 }
@@ -225,10 +228,10 @@ impl Histogram {
     fn order_statistic(&self, r: u64) -> f64 {
         let mut before = 0;
         for bin in self.bins_ascending() {
-            if r < before + bin.count {
+            if r < before + bin.count as u64 {
                 return bin.value(r - before);
             }
-            before += bin.count;
+            before += bin.count as u64;
         }
         unreachable!("rank {r} beyond {} values", self.count)
     }
@@ -236,7 +239,7 @@ impl Histogram {
 
 /// Distinct values a sketch counts exactly before it spills into its
 /// histogram.
-pub const EXACT_CAPACITY: usize = 4096;
+pub const EXACT_CAPACITY: usize = 3072;
 
 /// The canonical bits of a value: -0.0 counts as 0.0.
 #[inline]
@@ -245,12 +248,13 @@ fn key(v: f64) -> u64 {
 }
 
 /// Exact counts by value: open addressing with linear probing on the
-/// value's bits, at most half full. Leaner than a general hash map for the
+/// value's bits, at most three quarters full, 12 bytes a slot (counts are
+/// per thread and runs are capped at a billion trajectories). Leaner than a general hash map for the
 /// one operation the hot loop needs.
 #[derive(Debug, Clone)]
 struct ExactCounts {
     keys: Vec<u64>,
-    counts: Vec<u64>,
+    counts: Vec<u32>,
     len: usize,
     /// Slot of the value added last.
     last: usize,
@@ -277,7 +281,7 @@ impl ExactCounts {
     }
 
     #[inline]
-    fn add(&mut self, k: u64, n: u64) {
+    fn add(&mut self, k: u64, n: u32) {
         // Columns repeat values often (zeros after an end, setup months,
         // whole customers): try the slot of the last value first.
         if self.keys[self.last] == k {
@@ -298,7 +302,7 @@ impl ExactCounts {
                 self.counts[i] = n;
                 self.len += 1;
                 self.last = i;
-                if 2 * self.len > self.keys.len() {
+                if 4 * self.len > 3 * self.keys.len() {
                     self.grow();
                 }
                 return;
@@ -327,7 +331,7 @@ impl ExactCounts {
         self.len
     }
 
-    fn iter(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
+    fn iter(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
         self.keys
             .iter()
             .zip(&self.counts)
@@ -440,7 +444,10 @@ impl QuantileSketch {
     /// Distinct values and their counts, ascending (exact mode only).
     fn sorted_exact(&self) -> Option<Vec<(f64, u64)>> {
         let map = self.exact.as_ref()?;
-        let mut v: Vec<(f64, u64)> = map.iter().map(|(k, n)| (f64::from_bits(k), n)).collect();
+        let mut v: Vec<(f64, u64)> = map
+            .iter()
+            .map(|(k, n)| (f64::from_bits(k), n as u64))
+            .collect();
         v.sort_by(|a, b| a.0.total_cmp(&b.0));
         Some(v)
     }
