@@ -15,7 +15,10 @@ use std::sync::atomic::AtomicBool;
 const BENCH: &str = include_str!("../../shared/reference/bench.toml");
 
 fn bench_model() -> hustle_sim::Model {
-    Scenario::parse(BENCH, "bench.toml", "bench").unwrap().model().unwrap()
+    Scenario::parse(BENCH, "bench.toml", "bench")
+        .unwrap()
+        .model()
+        .unwrap()
 }
 
 fn one_trajectory(c: &mut Criterion) {
@@ -37,14 +40,18 @@ fn whole_run(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Elements(10_000));
     for threads in [1usize, 2] {
-        group.bench_with_input(BenchmarkId::new("bench_10k_trajectories", threads), &threads, |b, &t| {
-            let opts = RunOptions {
-                trajectories: 10_000,
-                seed: 7,
-                threads: Some(t),
-            };
-            b.iter(|| run(&model, &opts, &|_| {}, &AtomicBool::new(false)).unwrap())
-        });
+        group.bench_with_input(
+            BenchmarkId::new("bench_10k_trajectories", threads),
+            &threads,
+            |b, &t| {
+                let opts = RunOptions {
+                    trajectories: 10_000,
+                    seed: 7,
+                    threads: Some(t),
+                };
+                b.iter(|| run(&model, &opts, &|_| {}, &AtomicBool::new(false)).unwrap())
+            },
+        );
     }
     group.finish();
 }
@@ -71,7 +78,11 @@ fn accumulators(c: &mut Criterion) {
             warm.extend(column);
         }
         group.bench_function(BenchmarkId::new("sketch_extend", name), |b| {
-            b.iter_batched_ref(|| warm.clone(), |s| s.extend(black_box(column)), criterion::BatchSize::LargeInput)
+            b.iter_batched_ref(
+                || warm.clone(),
+                |s| s.extend(black_box(column)),
+                criterion::BatchSize::LargeInput,
+            )
         });
         group.bench_function(BenchmarkId::new("shifted_sums", name), |b| {
             b.iter(|| {
