@@ -20,7 +20,7 @@
 //! customers won, a higher churn chance only makes the same departures come
 //! earlier.
 //!
-//! A cohort of more than [`EXPLICIT_MAX`] active customers is renewed by a
+//! A cohort of more than [`ORDER_STATISTICS_MAX`] active customers is renewed by a
 //! binomial draw per month instead (cheaper for large counts), and switches
 //! to the order-statistic form once it shrinks to that size.
 
@@ -30,7 +30,7 @@ use rand::SeedableRng;
 use rand_xoshiro::SplitMix64;
 
 /// Largest cohort renewed by order statistics.
-pub const EXPLICIT_MAX: u64 = 64;
+pub const ORDER_STATISTICS_MAX: u64 = 64;
 
 #[derive(Debug, Clone)]
 struct Cohort {
@@ -112,7 +112,7 @@ impl Cohorts {
         c.active = new;
         c.survival = 1.0;
         c.rng = SplitMix64::seed_from_u64(key);
-        if new <= EXPLICIT_MAX {
+        if new <= ORDER_STATISTICS_MAX {
             c.draw_top();
         }
     }
@@ -130,9 +130,9 @@ impl Cohorts {
             return 0;
         }
         c.survival *= stay;
-        if c.active > EXPLICIT_MAX {
+        if c.active > ORDER_STATISTICS_MAX {
             c.active -= binomial_with_log(&mut c.rng, c.active, 1.0 - stay, stay.ln());
-            if c.active <= EXPLICIT_MAX {
+            if c.active <= ORDER_STATISTICS_MAX {
                 // The survivors' uniforms are iid on (0, survival).
                 c.draw_top();
             }
