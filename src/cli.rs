@@ -127,8 +127,12 @@ pub struct SweepArgs {
     /// Worker threads (default: all cores).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
-    /// Output folder (default: output/<scenario file stem>-sweep-<KEY>/).
-    #[arg(short = 'o', long)]
+    /// Output folder (default: `output/<scenario file stem>-sweep-<KEY>/`).
+    #[arg(
+        short = 'o',
+        long,
+        help = "Output folder (default: output/<scenario file stem>-sweep-<KEY>/)"
+    )]
     pub out: Option<PathBuf>,
     /// Override another key before sweeping, as `run --set` does (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
@@ -160,8 +164,12 @@ pub struct CompareArgs {
     /// Worker threads (default: all cores).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
-    /// Output folder (default: output/<first scenario's file stem>-compare/).
-    #[arg(short = 'o', long)]
+    /// Output folder (default: `output/<first scenario's file stem>-compare/`).
+    #[arg(
+        short = 'o',
+        long,
+        help = "Output folder (default: output/<first scenario's file stem>-compare/)"
+    )]
     pub out: Option<PathBuf>,
     /// Do not write compare.png and diff_fan.png.
     #[arg(long)]

@@ -465,7 +465,7 @@ mod tests {
         // A higher price never lowers the median month by month here.
         let (a, b) = (&d.scenarios[0], &d.scenarios[1]);
         assert!(a.p50.iter().zip(&b.p50).all(|(x, y)| y >= x));
-        assert_eq!(d.setup_months, 1);
+        assert_eq!(d.setup_months, 2, "the built-in scenario's setup months");
     }
 
     #[test]
