@@ -57,6 +57,10 @@ pub enum Command {
     },
     /// Fit churn (sbg and constant) to your own retention data; optionally write it into a scenario.
     FitChurn(FitChurnArgs),
+    /// Sweep one parameter over values on the same random numbers and write sweep.csv and sweep.png.
+    Sweep(SweepArgs),
+    /// Compare scenarios, or variants of one (--with), trajectory by trajectory on the same random numbers.
+    Compare(CompareArgs),
 }
 
 /// Arguments of `hustle-sim run`.
@@ -86,6 +90,88 @@ pub struct RunArgs {
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
     /// Do not write PNG charts.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Print nothing but errors; no progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Arguments of `hustle-sim sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario file.
+    pub scenario: PathBuf,
+    /// The real-valued key to sweep, e.g. churn.monthly.
+    #[arg(long, value_name = "KEY")]
+    pub param: String,
+    /// Comma-separated values, e.g. 0.02,0.05,0.08.
+    #[arg(
+        long,
+        value_name = "A,B,C",
+        allow_hyphen_values = true,
+        required_unless_present = "range",
+        conflicts_with = "range"
+    )]
+    pub values: Option<String>,
+    /// FROM:TO:STEPS: STEPS evenly spaced values, both ends included.
+    #[arg(long, value_name = "FROM:TO:STEPS", allow_hyphen_values = true)]
+    pub range: Option<String>,
+    /// Trajectories per value.
+    #[arg(short = 'n', long, default_value_t = DEFAULT_TRAJECTORIES,
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    pub trajectories: u64,
+    /// Run seed, shared by every value.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Output folder (default: `output/<scenario file stem>-sweep-<KEY>/`).
+    #[arg(
+        short = 'o',
+        long,
+        help = "Output folder (default: output/<scenario file stem>-sweep-<KEY>/)"
+    )]
+    pub out: Option<PathBuf>,
+    /// Override another key before sweeping, as `run --set` does (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Do not write sweep.png.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Print nothing but errors; no progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Arguments of `hustle-sim compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario files; the first is the one the others are compared against.
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+    /// A variant of the first scenario with these overrides, separated by `;` (repeatable: one variant each).
+    #[arg(long = "with", value_name = "KEY=VALUE[; KEY=VALUE...]")]
+    pub with: Vec<String>,
+    /// Trajectories per scenario.
+    #[arg(short = 'n', long, default_value_t = DEFAULT_TRAJECTORIES,
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    pub trajectories: u64,
+    /// Run seed, shared by every scenario.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Output folder (default: `output/<first scenario's file stem>-compare/`).
+    #[arg(
+        short = 'o',
+        long,
+        help = "Output folder (default: output/<first scenario's file stem>-compare/)"
+    )]
+    pub out: Option<PathBuf>,
+    /// Do not write compare.png and diff_fan.png.
     #[arg(long)]
     pub no_charts: bool,
     /// Print nothing but errors; no progress bar.

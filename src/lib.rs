@@ -12,12 +12,15 @@
 //!   its key). [`scenario::keys`] is the registry of every key;
 //!   [`scenario::uncertain`] the uncertain-value forms.
 //! - [`sim`]: one trajectory month by month (`docs/model.md`, MODEL.md
-//!   section 2), its per-purpose random streams, exact fast samplers, and
-//!   the parallel driver that folds trajectories into statistics.
+//!   section 2), its per-purpose random streams, exact fast samplers, the
+//!   parallel driver that folds trajectories into statistics, and the
+//!   paired driver that runs variants in lockstep on common random numbers
+//!   (for `sweep` and `compare`).
 //! - [`stats`]: streaming moments, a mergeable quantile sketch and Wilson
 //!   intervals: memory stays flat in the number of trajectories and results
 //!   are identical for every thread count.
-//! - [`report`]: `summary.json`, `percentiles.csv` and the terminal table.
+//! - [`report`]: `summary.json`, `percentiles.csv` and the terminal table;
+//!   `sweep.csv`, `compare.json` and theirs.
 //! - [`chart`]: the PNG fan, outcome and final charts, drawn with an
 //!   embedded font and one shared style.
 //! - [`fit`]: churn fitted to a hustle's own retention data (sbg by

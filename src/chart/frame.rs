@@ -234,6 +234,12 @@ pub fn plot<'a, 'b>(
     y: &AxisSpec,
     top_margin: f64,
 ) -> anyhow::Result<Plot<'a, 'b>> {
+    plot_with_y_area(area, x, y, top_margin, y_label_area(y))
+}
+
+/// Width (canvas pixels) of the label area left of a plot with value axis
+/// `y`: its widest tick label and its description.
+pub fn y_label_area(y: &AxisSpec) -> i32 {
     let tick = text(size::TICK, MUTED);
     let widest = y
         .ticks
@@ -241,7 +247,18 @@ pub fn plot<'a, 'b>(
         .map(|v| style::text_width(&(y.label)(*v), &tick))
         .max()
         .unwrap_or(0);
-    let y_area = widest + px(size::AXIS * 1.5 + 22.0);
+    widest + px(size::AXIS * 1.5 + 22.0)
+}
+
+/// Like [`plot`] with a given label area left of the plot (canvas pixels),
+/// so that plots stacked above each other line up.
+pub fn plot_with_y_area<'a, 'b>(
+    area: &'a Canvas<'b>,
+    x: &AxisSpec,
+    y: &AxisSpec,
+    top_margin: f64,
+    y_area: i32,
+) -> anyhow::Result<Plot<'a, 'b>> {
     let x_area = px(size::TICK * 1.5 + size::AXIS * 1.5 + 14.0);
     let chart = ChartBuilder::on(area)
         .margin_top(px(top_margin))

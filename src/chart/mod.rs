@@ -12,17 +12,22 @@
 //! - [`final_dist`]: `final.png`, histograms of cumulative net at the
 //!   horizon and of the effective hourly rate.
 //!
+//! `sweep` draws [`sweep`]'s `sweep.png`; `compare` draws [`compare`]'s
+//! `compare.png` and `diff_fan.png`.
+//!
 //! Every chart kind has a data function (plain numbers, unit-tested) and a
 //! drawing function that returns PNG bytes; [`style`] is the one look they
 //! share (font, palette, sizes, number formats), [`frame`] the header, axes
 //! and side panel around every plot, [`axis`] the tick arithmetic.
 
 pub mod axis;
+pub mod compare;
 pub mod fan;
 pub mod final_dist;
 pub mod frame;
 pub mod outcomes;
 pub mod style;
+pub mod sweep;
 
 use crate::output::write_atomic;
 use crate::report::Summary;

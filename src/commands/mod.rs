@@ -1,10 +1,12 @@
 //! The subcommands of the `hustle-sim` binary, one file each.
 
 mod check;
+mod compare;
 mod fit_churn;
 mod list;
 mod new;
 mod run;
+mod sweep;
 
 use crate::cli::{Cli, Command};
 use crate::error::InputError;
@@ -12,7 +14,7 @@ use crate::scenario::Scenario;
 use std::path::Path;
 
 pub use check::describe_model;
-pub use run::{interrupt_flag, run_scenario};
+pub use run::{interrupt_flag, run_scenario, with_progress};
 
 /// Runs the command the arguments name.
 pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
@@ -33,6 +35,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         }
         Command::New { file } => new::new(&file),
         Command::FitChurn(args) => fit_churn::fit_churn(&args),
+        Command::Sweep(args) => sweep::sweep(&args),
+        Command::Compare(args) => compare::compare(&args),
     }
 }
 

@@ -15,14 +15,14 @@ use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-/// Runs a model with a progress bar on stderr that appears only for runs
-/// longer than about a second, and only when stderr is a terminal.
-pub fn run_scenario(
-    model: &Model,
-    opts: &RunOptions,
+/// Calls `work` with a progress callback that drives a progress bar on
+/// stderr for `total` trajectories; the bar appears only for work longer
+/// than about a second, only when stderr is a terminal and not `quiet`.
+pub fn with_progress<R>(
+    total: u64,
     quiet: bool,
-    cancel: &AtomicBool,
-) -> anyhow::Result<RunResult> {
+    work: impl FnOnce(&(dyn Fn(u64) + Sync)) -> R,
+) -> R {
     let show = !quiet && std::io::stderr().is_terminal();
     let start = Instant::now();
     let bar: Mutex<Option<ProgressBar>> = Mutex::new(None);
@@ -32,10 +32,7 @@ pub fn run_scenario(
         }
         let mut bar = bar.lock().expect("progress bar lock");
         let b = bar.get_or_insert_with(|| {
-            let b = ProgressBar::with_draw_target(
-                Some(opts.trajectories),
-                ProgressDrawTarget::stderr(),
-            );
+            let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             b.set_style(
                 ProgressStyle::with_template(
                     "{spinner} {bar:40} {human_pos}/{human_len} trajectories, {eta} left",
@@ -46,11 +43,23 @@ pub fn run_scenario(
         });
         b.set_position(done);
     };
-    let result = sim::run(model, opts, &progress, cancel);
+    let result = work(&progress);
     if let Some(b) = bar.into_inner().expect("progress bar lock") {
         b.finish_and_clear();
     }
     result
+}
+
+/// Runs a model with a progress bar on stderr (see [`with_progress`]).
+pub fn run_scenario(
+    model: &Model,
+    opts: &RunOptions,
+    quiet: bool,
+    cancel: &AtomicBool,
+) -> anyhow::Result<RunResult> {
+    with_progress(opts.trajectories, quiet, |progress| {
+        sim::run(model, opts, progress, cancel)
+    })
 }
 
 /// A flag set by Ctrl-C: long runs check it between waves of chunks and

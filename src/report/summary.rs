@@ -142,7 +142,8 @@ pub struct MonthQuantiles {
 }
 
 impl MonthQuantiles {
-    fn from_reached(reached: &[f64]) -> Self {
+    /// The months from the H-long shares reached by month t.
+    pub fn from_reached(reached: &[f64]) -> Self {
         let first = |q: f64| reached.iter().position(|&r| r >= q).map(|i| i as u32 + 1);
         MonthQuantiles {
             p25: first(0.25),
@@ -171,7 +172,7 @@ pub struct SemiPassive {
 }
 
 /// Shares of all trajectories by failure cause.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Causes {
     /// The owner quit after too many months below `owner.quit_below_net`.
     pub abandoned: f64,

@@ -264,6 +264,67 @@ fn run_chunk(
     }
 }
 
+/// Runs `n` trajectories in fixed chunks of [`CHUNK`] on a pool of
+/// `threads` workers (all cores for `None`) and folds them: `run_chunk`
+/// simulates one chunk into the calling worker's tally (order-free
+/// statistics) and returns that chunk's moments, which `merge_moments`
+/// receives in chunk order, a wave of chunks at a time; at the end the
+/// workers' tallies are added up with `merge_tally`. So whatever is folded,
+/// the result is bit-identical for every thread count, and memory is the
+/// tallies plus one wave of chunk moments. `progress` gets the number of
+/// trajectories done after each wave; a set `cancel` stops the fold at the
+/// next wave with [`Cancelled`].
+#[allow(clippy::too_many_arguments)]
+pub fn fold_chunks<T: Send, M: Send>(
+    n: u64,
+    threads: Option<usize>,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: &AtomicBool,
+    new_tally: impl Fn() -> T + Sync,
+    run_chunk: impl Fn(std::ops::Range<u64>, &mut T) -> M + Sync,
+    mut merge_moments: impl FnMut(M) + Send,
+    merge_tally: impl Fn(&mut T, &T) + Sync,
+) -> anyhow::Result<T> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()?;
+    let total = pool.install(|| -> Result<T, Cancelled> {
+        let threads = rayon::current_num_threads();
+        let tallies: Vec<Mutex<T>> = (0..threads).map(|_| Mutex::new(new_tally())).collect();
+        let chunks = n.div_ceil(CHUNK);
+        let wave = (8 * threads) as u64;
+        let mut first = 0;
+        while first < chunks {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(Cancelled);
+            }
+            let last = (first + wave).min(chunks);
+            let parts: Vec<M> = (first..last)
+                .into_par_iter()
+                .map(|c| {
+                    let me = rayon::current_thread_index().unwrap_or(0) % threads;
+                    let mut tally = tallies[me].lock().expect("no panics while holding a tally");
+                    run_chunk(c * CHUNK..((c + 1) * CHUNK).min(n), &mut tally)
+                })
+                .collect();
+            parts.into_iter().for_each(&mut merge_moments);
+            progress((last * CHUNK).min(n));
+            first = last;
+        }
+        // Order-free merge; start from one thread's tally rather than an
+        // empty one so a one-thread run merges nothing.
+        let mut parts = tallies
+            .into_iter()
+            .map(|t| t.into_inner().expect("no panics while holding a tally"));
+        let mut total = parts.next().expect("at least one thread");
+        for t in parts {
+            merge_tally(&mut total, &t);
+        }
+        Ok(total)
+    })?;
+    Ok(total)
+}
+
 /// Runs a scenario. `progress` is called with the number of trajectories
 /// done after each wave of chunks; setting `cancel` stops the run at the
 /// next wave with [`Cancelled`].
@@ -284,55 +345,20 @@ pub fn run(
     );
     let cm = CompiledModel::new(model);
     let h = cm.horizon();
-    let n = opts.trajectories;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads.unwrap_or(0))
-        .build()?;
-    let (tally, moments) = pool.install(|| -> Result<(Tally, MomentTotals), Cancelled> {
-        let threads = rayon::current_num_threads();
-        let tallies: Vec<Mutex<Tally>> = (0..threads).map(|_| Mutex::new(Tally::new(h))).collect();
-        let mut moments = MomentTotals::new(h);
-        let chunks = n.div_ceil(CHUNK);
-        let wave = (8 * threads) as u64;
-        let mut first = 0;
-        while first < chunks {
-            if cancel.load(Ordering::Relaxed) {
-                return Err(Cancelled);
-            }
-            let last = (first + wave).min(chunks);
-            let parts: Vec<ChunkMoments> = (first..last)
-                .into_par_iter()
-                .map(|c| {
-                    let me = rayon::current_thread_index().unwrap_or(0) % threads;
-                    let mut tally = tallies[me].lock().expect("no panics while holding a tally");
-                    run_chunk(
-                        &cm,
-                        opts.seed,
-                        c * CHUNK..((c + 1) * CHUNK).min(n),
-                        &mut tally,
-                    )
-                })
-                .collect();
-            for p in &parts {
-                moments.merge(p);
-            }
-            progress((last * CHUNK).min(n));
-            first = last;
-        }
-        // Order-free merge; start from one thread's tally rather than an
-        // empty one so a one-thread run merges nothing.
-        let mut parts = tallies
-            .into_iter()
-            .map(|t| t.into_inner().expect("no panics while holding a tally"));
-        let mut total = parts.next().expect("at least one thread");
-        for t in parts {
-            total.merge(&t);
-        }
-        Ok((total, moments))
-    })?;
+    let mut moments = MomentTotals::new(h);
+    let tally = fold_chunks(
+        opts.trajectories,
+        opts.threads,
+        progress,
+        cancel,
+        || Tally::new(h),
+        |range, tally| run_chunk(&cm, opts.seed, range, tally),
+        |part| moments.merge(&part),
+        |total, t| total.merge(t),
+    )?;
     Ok(RunResult {
         model: model.clone(),
-        trajectories: n,
+        trajectories: opts.trajectories,
         seed: opts.seed,
         elapsed: start.elapsed(),
         tally,

@@ -1,12 +1,15 @@
 //! Simulation: one trajectory month by month ([`trajectory`]), its random
-//! streams ([`rng`]) and samplers ([`sample`]), and the parallel driver
-//! ([`driver`]).
+//! streams ([`rng`]) and samplers ([`sample`]), the parallel driver
+//! ([`driver`]) and the paired driver that runs variants in lockstep on
+//! common random numbers ([`paired`]).
 
 pub mod cohort;
 pub mod driver;
+pub mod paired;
 pub mod rng;
 pub mod sample;
 pub mod trajectory;
 
 pub use driver::{Cancelled, RunOptions, RunResult, run};
+pub use paired::{PairedResult, PairedSpec, run_paired};
 pub use trajectory::{CompiledModel, FailureCause, Metric, Outcome, Path, Scratch, simulate};

@@ -1,5 +1,6 @@
 //! Streaming statistics whose memory does not grow with the number of
-//! trajectories: moments, a mergeable quantile sketch, Wilson intervals.
+//! trajectories: moments, a mergeable quantile sketch, Wilson intervals,
+//! and Newcombe's interval for a difference of paired proportions.
 //!
 //! Everything here merges deterministically: sketches and counts are
 //! order-free (integer counts, minima and maxima), and moments are merged in
@@ -7,9 +8,11 @@
 //! bit-identical for any thread count.
 
 mod moments;
+mod newcombe;
 mod sketch;
 mod wilson;
 
 pub use moments::{Moments, ShiftedSums};
+pub use newcombe::newcombe_paired_interval;
 pub use sketch::{EXACT_CAPACITY, QuantileSketch, SKETCH_RELATIVE_WIDTH};
 pub use wilson::{Z95_TWO_SIDED, wilson_interval};

@@ -1,0 +1,193 @@
+//! The figures of a paired run that `sweep` and `compare` share: each
+//! variant's outcomes, and each variant's paired differences against the
+//! first. Plain serde types, documented field by field because users read
+//! `compare.json` and `sweep.csv`.
+
+use super::summary::{Causes, MonthQuantiles};
+use crate::sim::paired::{PairResult, VariantResult};
+use crate::stats::{QuantileSketch, Z95_TWO_SIDED, newcombe_paired_interval, wilson_interval};
+use serde::Serialize;
+
+/// Name of the interval method on differences of paired proportions, as
+/// written in `compare.json`.
+pub const PAIRED_INTERVAL_METHOD: &str = "Newcombe hybrid score (1998, method 10)";
+
+/// Mean and percentiles of a money figure across trajectories.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Distribution {
+    /// Mean.
+    pub mean: f64,
+    /// 5th percentile.
+    pub p5: f64,
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+}
+
+impl Distribution {
+    fn new(mean: f64, sketch: &QuantileSketch) -> Self {
+        let q = sketch
+            .quantiles(&[0.05, 0.5, 0.95])
+            .unwrap_or_else(|| vec![0.0; 3]);
+        Distribution {
+            mean,
+            p5: q[0],
+            p50: q[1],
+            p95: q[2],
+        }
+    }
+}
+
+/// What became of one variant's trajectories.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutcomeStats {
+    /// Whether the scenario defines semi-passive months (a `[semi_passive]`
+    /// section); without one the semi-passive figures are 0.
+    pub semi_passive_defined: bool,
+    /// Share of trajectories whose income became semi-passive by the horizon.
+    pub semi_passive_probability: f64,
+    /// Wilson 95 % interval of `semi_passive_probability`.
+    pub semi_passive_ci95: [f64; 2],
+    /// First month by which half of all trajectories had become
+    /// semi-passive (as `semi_passive.month.p50` in `summary.json`); null
+    /// when fewer than half did within the horizon.
+    pub median_month_semi_passive: Option<u32>,
+    /// Among the trajectories that became semi-passive, the median month
+    /// they did; null when none did.
+    pub median_month_semi_passive_if_reached: Option<u32>,
+    /// Share of trajectories that failed (abandoned, burned out,
+    /// de-platformed or unprofitable).
+    pub failure_probability: f64,
+    /// Wilson 95 % interval of `failure_probability`.
+    pub failure_ci95: [f64; 2],
+    /// Shares of all trajectories by failure cause; they sum to
+    /// `failure_probability`.
+    pub failure_causes: Causes,
+    /// Cumulative net at the horizon, setup included.
+    pub cumulative_net: Distribution,
+}
+
+impl OutcomeStats {
+    /// The figures of one variant of a paired run of `n` trajectories.
+    pub fn new(v: &VariantResult, n: u64) -> Self {
+        let t = &v.tally;
+        let share = |c: u64| c as f64 / n as f64;
+        let ci = |c: u64| wilson_interval(c, n, Z95_TWO_SIDED);
+        let mut total = 0;
+        let reached: Vec<f64> = t
+            .semi_passive_reached
+            .iter()
+            .map(|c| {
+                total += c;
+                share(total)
+            })
+            .collect();
+        let sp = t.semi_passive();
+        let if_reached = (sp > 0)
+            .then(|| {
+                let mut so_far = 0;
+                t.semi_passive_reached.iter().position(|c| {
+                    so_far += c;
+                    2 * so_far >= sp
+                })
+            })
+            .flatten()
+            .map(|i| i as u32 + 1);
+        OutcomeStats {
+            semi_passive_defined: v.model.semi_passive_sustain_months.is_some(),
+            semi_passive_probability: share(sp),
+            semi_passive_ci95: ci(sp),
+            median_month_semi_passive: MonthQuantiles::from_reached(&reached).p50,
+            median_month_semi_passive_if_reached: if_reached,
+            failure_probability: share(t.failed()),
+            failure_ci95: ci(t.failed()),
+            failure_causes: Causes {
+                abandoned: share(t.failures[0]),
+                burned_out: share(t.failures[1]),
+                deplatformed: share(t.failures[2]),
+                unprofitable: share(t.failures[3]),
+            },
+            cumulative_net: Distribution::new(v.cumulative_net.mean, &t.cumulative_net),
+        }
+    }
+}
+
+/// One variant against the first, trajectory by trajectory.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PairedStats {
+    /// Label of this variant.
+    pub label: String,
+    /// Label of the first scenario, which it is compared against.
+    pub against: String,
+    /// Trajectories semi-passive by the horizon under this variant but not
+    /// under the first.
+    pub semi_passive_gained: u64,
+    /// Trajectories semi-passive under the first but not under this variant.
+    pub semi_passive_lost: u64,
+    /// Trajectories that failed under this variant but not under the first.
+    pub failure_gained: u64,
+    /// Trajectories that failed under the first but not under this variant.
+    pub failure_avoided: u64,
+    /// Per-trajectory difference in cumulative net at the horizon, this
+    /// variant minus the first.
+    pub cumulative_net_difference: Distribution,
+    /// P(semi-passive) of this variant minus that of the first:
+    /// (gained - lost) / trajectories.
+    pub semi_passive_probability_difference: f64,
+    /// Paired 95 % interval of that difference (`interval_method`).
+    pub semi_passive_difference_ci95: [f64; 2],
+    /// P(failure) of this variant minus that of the first.
+    pub failure_probability_difference: f64,
+    /// Paired 95 % interval of that difference (`interval_method`).
+    pub failure_difference_ci95: [f64; 2],
+    /// How the paired intervals are computed.
+    pub interval_method: String,
+}
+
+impl PairedStats {
+    /// The paired figures of `pair`, whose variant and the first are
+    /// `other` and `first`, over `n` trajectories.
+    pub fn new(
+        pair: &PairResult,
+        first: &VariantResult,
+        other: &VariantResult,
+        labels: (&str, &str),
+        n: u64,
+    ) -> Self {
+        let t = &pair.tally;
+        // The paired 2 x 2 table with the other variant as "first" row, so
+        // that the interval is for P(other) - P(first).
+        let table = |yes_other: u64, yes_first: u64, gained: u64, lost: u64| {
+            let both = yes_other - gained;
+            debug_assert_eq!(both, yes_first - lost);
+            let neither = n - both - gained - lost;
+            newcombe_paired_interval(both, gained, lost, neither, Z95_TWO_SIDED)
+        };
+        let diff = |gained: u64, lost: u64| (gained as f64 - lost as f64) / n as f64;
+        PairedStats {
+            label: labels.1.to_string(),
+            against: labels.0.to_string(),
+            semi_passive_gained: t.semi_passive_gained,
+            semi_passive_lost: t.semi_passive_lost,
+            failure_gained: t.failure_gained,
+            failure_avoided: t.failure_avoided,
+            cumulative_net_difference: Distribution::new(pair.difference.mean, &t.difference),
+            semi_passive_probability_difference: diff(t.semi_passive_gained, t.semi_passive_lost),
+            semi_passive_difference_ci95: table(
+                other.tally.semi_passive(),
+                first.tally.semi_passive(),
+                t.semi_passive_gained,
+                t.semi_passive_lost,
+            ),
+            failure_probability_difference: diff(t.failure_gained, t.failure_avoided),
+            failure_difference_ci95: table(
+                other.tally.failed(),
+                first.tally.failed(),
+                t.failure_gained,
+                t.failure_avoided,
+            ),
+            interval_method: PAIRED_INTERVAL_METHOD.to_string(),
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! What `sweep` reports: one row per value of the swept key, as
+//! `sweep.csv` bytes and as the terminal table.
+
+use super::format::{format_money, format_number, format_percent};
+use super::paired::OutcomeStats;
+use crate::sim::FailureCause;
+
+/// One value of the swept key and what became of the trajectories.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepRow {
+    /// The value the key was set to.
+    pub value: f64,
+    /// Outcomes at that value.
+    pub stats: OutcomeStats,
+}
+
+/// A finished sweep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepReport {
+    /// The scenario's name.
+    pub scenario: String,
+    /// The swept key.
+    pub key: String,
+    /// Currency label of money figures.
+    pub currency: String,
+    /// Trajectories per value.
+    pub trajectories: u64,
+    /// Run seed, shared by every value.
+    pub seed: u64,
+    /// Months simulated.
+    pub horizon_months: u32,
+    /// Wall time of the simulation, in seconds.
+    pub elapsed_seconds: f64,
+    /// One row per value, in the order given.
+    pub rows: Vec<SweepRow>,
+}
+
+/// The columns of `sweep.csv`, in order.
+pub fn csv_header() -> Vec<String> {
+    let mut h: Vec<String> = [
+        "value",
+        "semi_passive_probability",
+        "semi_passive_ci_low",
+        "semi_passive_ci_high",
+        "failure_probability",
+        "failure_ci_low",
+        "failure_ci_high",
+        "median_month_semi_passive",
+        "median_month_semi_passive_if_reached",
+        "cumulative_net_mean",
+        "cumulative_net_p5",
+        "cumulative_net_p50",
+        "cumulative_net_p95",
+    ]
+    .map(String::from)
+    .to_vec();
+    h.extend(
+        FailureCause::ALL
+            .iter()
+            .map(|c| format!("failure_{}", c.name())),
+    );
+    h
+}
+
+/// A value as written in `sweep.csv` and the table: the shortest text that
+/// reads back as the same number.
+pub fn value_text(v: f64) -> String {
+    format!("{v}")
+}
+
+impl SweepReport {
+    /// `sweep.csv` bytes: a header, then one row per value. An empty cell
+    /// is a month that does not exist (fewer than half became
+    /// semi-passive).
+    pub fn to_csv(&self) -> Vec<u8> {
+        let mut out = csv_header().join(",");
+        out.push('\n');
+        let month = |m: Option<u32>| m.map(|m| m.to_string()).unwrap_or_default();
+        for r in &self.rows {
+            let s = &r.stats;
+            let mut cells = vec![
+                value_text(r.value),
+                s.semi_passive_probability.to_string(),
+                s.semi_passive_ci95[0].to_string(),
+                s.semi_passive_ci95[1].to_string(),
+                s.failure_probability.to_string(),
+                s.failure_ci95[0].to_string(),
+                s.failure_ci95[1].to_string(),
+                month(s.median_month_semi_passive),
+                month(s.median_month_semi_passive_if_reached),
+                s.cumulative_net.mean.to_string(),
+                s.cumulative_net.p5.to_string(),
+                s.cumulative_net.p50.to_string(),
+                s.cumulative_net.p95.to_string(),
+            ];
+            cells.extend(
+                FailureCause::ALL
+                    .iter()
+                    .map(|c| s.failure_causes.get(*c).to_string()),
+            );
+            out.push_str(&cells.join(","));
+            out.push('\n');
+        }
+        out.into_bytes()
+    }
+
+    /// The terminal table.
+    pub fn table(&self) -> String {
+        let h = self.horizon_months;
+        let mut o = format!(
+            "{}: sweep of {} over {} values, {} trajectories each (seed {}, the same random numbers for every value)\n\n",
+            self.scenario,
+            self.key,
+            self.rows.len(),
+            format_number(self.trajectories as f64, 0),
+            self.seed
+        );
+        let key_w = self
+            .rows
+            .iter()
+            .map(|r| value_text(r.value).len())
+            .chain([self.key.len()])
+            .max()
+            .unwrap_or(5);
+        let ci = |c: [f64; 2]| format!("{:.1}-{:.1} %", c[0] * 100.0, c[1] * 100.0);
+        o.push_str(&format!(
+            "  {:<key_w$}  {:>15} {:>13}  {:>6}  {:>10} {:>13}  {:>10} {:>10} {:>10}\n",
+            "", "semi-passive", "", "median", "failure", "", "", "", ""
+        ));
+        o.push_str(&format!(
+            "  {:<key_w$}  {:>15} {:>13}  {:>6}  {:>10} {:>13}  {:>10} {:>10} {:>10}\n",
+            self.key,
+            format!("by month {h}"),
+            "95 % CI",
+            "month",
+            format!("by month {h}"),
+            "95 % CI",
+            "net p5",
+            "median",
+            "p95"
+        ));
+        for r in &self.rows {
+            let s = &r.stats;
+            let (sp, sp_ci, month) = if s.semi_passive_defined {
+                (
+                    format_percent(s.semi_passive_probability),
+                    ci(s.semi_passive_ci95),
+                    s.median_month_semi_passive
+                        .map(|m| m.to_string())
+                        .unwrap_or_else(|| "-".into()),
+                )
+            } else {
+                ("undefined".into(), String::new(), String::new())
+            };
+            o.push_str(&format!(
+                "  {:<key_w$}  {:>15} {:>13}  {:>6}  {:>10} {:>13}  {:>10} {:>10} {:>10}\n",
+                value_text(r.value),
+                sp,
+                sp_ci,
+                month,
+                format_percent(s.failure_probability),
+                ci(s.failure_ci95),
+                format_money(s.cumulative_net.p5),
+                format_money(s.cumulative_net.p50),
+                format_money(s.cumulative_net.p95),
+            ));
+        }
+        o.push_str(&format!(
+            "\n  Median month: first month by which half of all trajectories were semi-passive (- if\n  fewer than half by month {h}). Net: cumulative net by month {h}, setup included ({}).\n",
+            self.currency
+        ));
+        o
+    }
+}

@@ -1,0 +1,424 @@
+//! The paired driver: several variants of a hustle simulated in lockstep on
+//! common random numbers (MODEL.md section 3), for `sweep` and `compare`.
+//!
+//! Trajectory i of every variant is simulated from the same (seed, i), one
+//! variant after the other in the same worker, so every variant draws the
+//! same parameter uniforms, platform events, competitor entries, renewals
+//! and arrivals, except where its own change makes it use them differently.
+//! The differences between variants then come from the changes, not from
+//! noise, and can be counted trajectory by trajectory: how many became
+//! semi-passive (or failed) under one variant but not under the first, and
+//! the distribution of the per-trajectory difference in cumulative net.
+//!
+//! Folding follows the plain driver ([`super::driver::fold_chunks`]): fixed
+//! chunks, order-free sketches and counts per worker, per-chunk moments
+//! merged in chunk order. Results are bit-identical for every thread count,
+//! and memory does not grow with the number of trajectories: nothing is
+//! kept per trajectory beyond one chunk's columns.
+
+use super::driver::{RunOptions, fold_chunks};
+use super::trajectory::{
+    CompiledModel, FailureCause, Metric, Outcome, Params, Path, Scratch, simulate_with,
+};
+use crate::error::InputError;
+use crate::model::Model;
+use crate::stats::{Moments, QuantileSketch, ShiftedSums};
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+/// What a paired run collects beyond the outcome counts and the
+/// distribution of cumulative net at the horizon.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PairedSpec {
+    /// Month by month: each variant's net income, and the paired difference
+    /// in cumulative net of each variant against the first (for
+    /// `compare.png` and `diff_fan.png`). Costs a sketch per month and
+    /// variant; a sweep does without.
+    pub monthly: bool,
+    /// Whether to count changed outcomes and differences of every variant
+    /// against the first (`compare`); a sweep reports each value on its own.
+    pub pairs: bool,
+}
+
+/// Order-free totals of one variant.
+#[derive(Debug, Clone)]
+pub struct VariantTally {
+    /// Trajectories that became semi-passive in month t (index t - 1).
+    pub semi_passive_reached: Vec<u64>,
+    /// Failures by cause, in [`FailureCause::ALL`] order.
+    pub failures: [u64; 4],
+    /// Cumulative net at the horizon, setup included.
+    pub cumulative_net: QuantileSketch,
+    /// Net income in month t (index t - 1); empty unless
+    /// [`PairedSpec::monthly`].
+    pub net_income: Vec<QuantileSketch>,
+}
+
+impl VariantTally {
+    fn new(horizon: usize, spec: PairedSpec) -> Self {
+        VariantTally {
+            semi_passive_reached: vec![0; horizon],
+            failures: [0; 4],
+            cumulative_net: QuantileSketch::new(),
+            net_income: if spec.monthly {
+                vec![QuantileSketch::new(); horizon]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    fn add_outcome(&mut self, o: &Outcome) {
+        if let Some(m) = o.semi_passive_month {
+            self.semi_passive_reached[m as usize - 1] += 1;
+        }
+        if let Some((cause, _)) = o.failure {
+            self.failures[cause_index(cause)] += 1;
+        }
+    }
+
+    fn merge(&mut self, o: &VariantTally) {
+        add_counts(&mut self.semi_passive_reached, &o.semi_passive_reached);
+        add_counts(&mut self.failures, &o.failures);
+        self.cumulative_net.merge(&o.cumulative_net);
+        for (a, b) in self.net_income.iter_mut().zip(&o.net_income) {
+            a.merge(b);
+        }
+    }
+
+    /// Trajectories that became semi-passive by the horizon.
+    pub fn semi_passive(&self) -> u64 {
+        self.semi_passive_reached.iter().sum()
+    }
+
+    /// Trajectories that failed, whatever the cause.
+    pub fn failed(&self) -> u64 {
+        self.failures.iter().sum()
+    }
+}
+
+/// Order-free paired totals of one variant against the first.
+#[derive(Debug, Clone)]
+pub struct PairTally {
+    /// Trajectories semi-passive by the horizon under this variant but not
+    /// under the first.
+    pub semi_passive_gained: u64,
+    /// Trajectories semi-passive under the first but not under this variant.
+    pub semi_passive_lost: u64,
+    /// Trajectories that failed under this variant but not under the first.
+    pub failure_gained: u64,
+    /// Trajectories that failed under the first but not under this variant.
+    pub failure_avoided: u64,
+    /// Per-trajectory difference in cumulative net at the horizon, this
+    /// variant minus the first.
+    pub difference: QuantileSketch,
+    /// The same difference in month t (index t - 1); empty unless
+    /// [`PairedSpec::monthly`].
+    pub difference_by_month: Vec<QuantileSketch>,
+}
+
+impl PairTally {
+    fn new(horizon: usize, spec: PairedSpec) -> Self {
+        PairTally {
+            semi_passive_gained: 0,
+            semi_passive_lost: 0,
+            failure_gained: 0,
+            failure_avoided: 0,
+            difference: QuantileSketch::new(),
+            difference_by_month: if spec.monthly {
+                vec![QuantileSketch::new(); horizon]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    fn add_pair(&mut self, first: &Outcome, other: &Outcome) {
+        let (sp_a, sp_b) = (
+            first.semi_passive_month.is_some(),
+            other.semi_passive_month.is_some(),
+        );
+        self.semi_passive_gained += u64::from(sp_b && !sp_a);
+        self.semi_passive_lost += u64::from(sp_a && !sp_b);
+        let (f_a, f_b) = (first.failure.is_some(), other.failure.is_some());
+        self.failure_gained += u64::from(f_b && !f_a);
+        self.failure_avoided += u64::from(f_a && !f_b);
+    }
+
+    fn merge(&mut self, o: &PairTally) {
+        self.semi_passive_gained += o.semi_passive_gained;
+        self.semi_passive_lost += o.semi_passive_lost;
+        self.failure_gained += o.failure_gained;
+        self.failure_avoided += o.failure_avoided;
+        self.difference.merge(&o.difference);
+        for (a, b) in self
+            .difference_by_month
+            .iter_mut()
+            .zip(&o.difference_by_month)
+        {
+            a.merge(b);
+        }
+    }
+}
+
+fn add_counts(a: &mut [u64], b: &[u64]) {
+    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+}
+
+fn cause_index(c: FailureCause) -> usize {
+    FailureCause::ALL
+        .iter()
+        .position(|x| *x == c)
+        .expect("known cause")
+}
+
+/// Every worker's totals.
+#[derive(Debug, Clone)]
+struct PairedTally {
+    variants: Vec<VariantTally>,
+    pairs: Vec<PairTally>,
+}
+
+impl PairedTally {
+    fn merge(&mut self, o: &PairedTally) {
+        for (a, b) in self.variants.iter_mut().zip(&o.variants) {
+            a.merge(b);
+        }
+        for (a, b) in self.pairs.iter_mut().zip(&o.pairs) {
+            a.merge(b);
+        }
+    }
+}
+
+/// Which statistic a column of a chunk feeds. A chunk gathers each
+/// column's values (one per trajectory) and then feeds its sketch and sums
+/// in one go, as the plain driver does.
+#[derive(Debug, Clone, Copy)]
+enum Column {
+    /// Cumulative net at the horizon of variant v.
+    CumulativeNet(usize),
+    /// Difference at the horizon of pair p (variant p + 1 against the first).
+    Difference(usize),
+    /// Net income of variant v in month t (0-based).
+    NetIncome(usize, usize),
+    /// Difference of pair p in month t (0-based).
+    DifferenceByMonth(usize, usize),
+}
+
+/// The columns of a paired run, in a fixed order: that order is also the
+/// order of each chunk's moments.
+fn columns(variants: usize, horizon: usize, spec: PairedSpec) -> Vec<Column> {
+    let pairs = if spec.pairs { variants - 1 } else { 0 };
+    let mut c: Vec<Column> = (0..variants).map(Column::CumulativeNet).collect();
+    c.extend((0..pairs).map(Column::Difference));
+    if spec.monthly {
+        for v in 0..variants {
+            c.extend((0..horizon).map(|t| Column::NetIncome(v, t)));
+        }
+        for p in 0..pairs {
+            c.extend((0..horizon).map(|t| Column::DifferenceByMonth(p, t)));
+        }
+    }
+    c
+}
+
+/// The result of one variant.
+#[derive(Debug, Clone)]
+pub struct VariantResult {
+    /// Its model.
+    pub model: Model,
+    /// Counts and sketches.
+    pub tally: VariantTally,
+    /// Mean and spread of cumulative net at the horizon.
+    pub cumulative_net: Moments,
+    /// Moments of net income by month; empty unless [`PairedSpec::monthly`].
+    pub net_income: Vec<Moments>,
+}
+
+/// The paired result of one variant against the first.
+#[derive(Debug, Clone)]
+pub struct PairResult {
+    /// Index of the variant compared with the first (1, 2, ...).
+    pub variant: usize,
+    /// Counts of changed outcomes and sketches of the differences.
+    pub tally: PairTally,
+    /// Mean and spread of the difference in cumulative net at the horizon.
+    pub difference: Moments,
+    /// Moments of the difference by month; empty unless
+    /// [`PairedSpec::monthly`].
+    pub difference_by_month: Vec<Moments>,
+}
+
+/// Everything a paired run measured.
+#[derive(Debug, Clone)]
+pub struct PairedResult {
+    /// N, the same for every variant.
+    pub trajectories: u64,
+    /// Run seed, shared by every variant.
+    pub seed: u64,
+    /// Months simulated, the same for every variant.
+    pub horizon: usize,
+    /// Wall time of the simulation.
+    pub elapsed: Duration,
+    /// Each variant's own results, in the order given.
+    pub variants: Vec<VariantResult>,
+    /// Variants 1, 2, ... against variant 0; empty unless
+    /// [`PairedSpec::pairs`].
+    pub pairs: Vec<PairResult>,
+}
+
+/// The parameter draws of trajectory i for every variant. Each variant
+/// takes the same uniforms from the same parameter stream (MODEL.md
+/// section 3); drawing them once and mapping them through each variant's
+/// samplers gives bit for bit what `draw_params` gives each variant.
+fn draw_all(cms: &[CompiledModel], seed: u64, i: u64, out: &mut [Params]) {
+    for (cm, p) in cms.iter().zip(out.iter_mut()) {
+        *p = cm.draw_params(seed, i);
+    }
+}
+
+/// Simulates one chunk of every variant in lockstep.
+fn run_chunk(
+    cms: &[CompiledModel],
+    spec: PairedSpec,
+    cols: &[Column],
+    seed: u64,
+    range: std::ops::Range<u64>,
+    tally: &mut PairedTally,
+) -> Vec<Moments> {
+    let h = cms[0].horizon();
+    let len = (range.end - range.start) as usize;
+    let mut scratch = Scratch::new(h);
+    let mut paths: Vec<Path> = cms.iter().map(|_| Path::new(h)).collect();
+    let mut params = vec![cms[0].draw_params(seed, range.start); cms.len()];
+    let mut outcomes: Vec<Outcome> = Vec::with_capacity(cms.len());
+    let mut values = vec![0.0; cols.len() * len];
+    for (j, i) in range.enumerate() {
+        draw_all(cms, seed, i, &mut params);
+        outcomes.clear();
+        for ((cm, prm), path) in cms.iter().zip(&params).zip(paths.iter_mut()) {
+            outcomes.push(simulate_with(cm, prm, seed, i, &mut scratch, path));
+        }
+        for (v, o) in outcomes.iter().enumerate() {
+            tally.variants[v].add_outcome(o);
+            if v > 0 && spec.pairs {
+                tally.pairs[v - 1].add_pair(&outcomes[0], o);
+            }
+        }
+        for (c, col) in cols.iter().enumerate() {
+            values[c * len + j] = match *col {
+                Column::CumulativeNet(v) => outcomes[v].cumulative_net,
+                Column::Difference(p) => {
+                    outcomes[p + 1].cumulative_net - outcomes[0].cumulative_net
+                }
+                Column::NetIncome(v, t) => paths[v].get(Metric::NetIncome, t + 1),
+                Column::DifferenceByMonth(p, t) => {
+                    paths[p + 1].get(Metric::CumulativeNet, t + 1)
+                        - paths[0].get(Metric::CumulativeNet, t + 1)
+                }
+            };
+        }
+    }
+    cols.iter()
+        .zip(values.chunks_exact(len))
+        .map(|(col, vals)| {
+            let sketch = match *col {
+                Column::CumulativeNet(v) => &mut tally.variants[v].cumulative_net,
+                Column::Difference(p) => &mut tally.pairs[p].difference,
+                Column::NetIncome(v, t) => &mut tally.variants[v].net_income[t],
+                Column::DifferenceByMonth(p, t) => &mut tally.pairs[p].difference_by_month[t],
+            };
+            sketch.extend(vals);
+            let mut sums = ShiftedSums::default();
+            vals.iter().for_each(|&x| sums.push(x));
+            sums.moments()
+        })
+        .collect()
+}
+
+/// Runs every model on the same seed and trajectories in lockstep and
+/// folds each one's outcomes and the paired differences against the first.
+/// All models must have the same horizon (an [`InputError`] otherwise);
+/// `progress` and `cancel` work as for [`super::run`].
+pub fn run_paired(
+    models: &[Model],
+    opts: &RunOptions,
+    spec: PairedSpec,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: &AtomicBool,
+) -> anyhow::Result<PairedResult> {
+    let start = Instant::now();
+    let Some(first) = models.first() else {
+        anyhow::bail!("a paired run needs at least one scenario");
+    };
+    let h = first.horizon_months as usize;
+    if let Some(m) = models.iter().find(|m| m.horizon_months as usize != h) {
+        return Err(InputError::new(format!(
+            "paired runs need one horizon: \"{}\" has horizon_months = {h} but \"{}\" has {}",
+            first.name, m.name, m.horizon_months
+        ))
+        .into());
+    }
+    let cms: Vec<CompiledModel> = models.iter().map(CompiledModel::new).collect();
+    let v = cms.len();
+    let cols = columns(v, h, spec);
+    let mut moments = vec![Moments::default(); cols.len()];
+    let tally = fold_chunks(
+        opts.trajectories,
+        opts.threads,
+        progress,
+        cancel,
+        || PairedTally {
+            variants: (0..v).map(|_| VariantTally::new(h, spec)).collect(),
+            pairs: (1..v)
+                .filter(|_| spec.pairs)
+                .map(|_| PairTally::new(h, spec))
+                .collect(),
+        },
+        |range, tally| run_chunk(&cms, spec, &cols, opts.seed, range, tally),
+        |part: Vec<Moments>| {
+            for (a, b) in moments.iter_mut().zip(&part) {
+                a.merge(b);
+            }
+        },
+        |total, t| total.merge(t),
+    )?;
+
+    let mut variants: Vec<VariantResult> = models
+        .iter()
+        .zip(tally.variants)
+        .map(|(m, t)| VariantResult {
+            model: m.clone(),
+            tally: t,
+            cumulative_net: Moments::default(),
+            net_income: Vec::new(),
+        })
+        .collect();
+    let mut pairs: Vec<PairResult> = tally
+        .pairs
+        .into_iter()
+        .enumerate()
+        .map(|(p, t)| PairResult {
+            variant: p + 1,
+            tally: t,
+            difference: Moments::default(),
+            difference_by_month: Vec::new(),
+        })
+        .collect();
+    for (col, m) in cols.iter().zip(moments) {
+        match *col {
+            Column::CumulativeNet(v) => variants[v].cumulative_net = m,
+            Column::Difference(p) => pairs[p].difference = m,
+            Column::NetIncome(v, _) => variants[v].net_income.push(m),
+            Column::DifferenceByMonth(p, _) => pairs[p].difference_by_month.push(m),
+        }
+    }
+    Ok(PairedResult {
+        trajectories: opts.trajectories,
+        seed: opts.seed,
+        horizon: h,
+        elapsed: start.elapsed(),
+        variants,
+        pairs,
+    })
+}
