@@ -12,6 +12,9 @@
 //! - [`final_dist`]: `final.png`, histograms of cumulative net at the
 //!   horizon and of the effective hourly rate.
 //!
+//! `hustle-sim sensitivity` draws one more, [`tornado`]: `tornado.png`,
+//! each parameter's low and high value against the metric's baseline.
+//!
 //! Every chart kind has a data function (plain numbers, unit-tested) and a
 //! drawing function that returns PNG bytes; [`style`] is the one look they
 //! share (font, palette, sizes, number formats), [`frame`] the header, axes
@@ -23,6 +26,7 @@ pub mod final_dist;
 pub mod frame;
 pub mod outcomes;
 pub mod style;
+pub mod tornado;
 
 use crate::output::write_atomic;
 use crate::report::Summary;

@@ -5,6 +5,7 @@ mod fit_churn;
 mod list;
 mod new;
 mod run;
+mod sensitivity;
 
 use crate::cli::{Cli, Command};
 use crate::error::InputError;
@@ -33,6 +34,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         }
         Command::New { file } => new::new(&file),
         Command::FitChurn(args) => fit_churn::fit_churn(&args),
+        Command::Sensitivity(args) => sensitivity::sensitivity(&args),
     }
 }
 
