@@ -15,7 +15,7 @@ use super::frame::{
 use super::style::{
     INK, MUTED, anchored, decimals_for_step, palette, px, size, text, text_width, tick_label, width,
 };
-use crate::sensitivity::{Analysis, format_value};
+use crate::sensitivity::{Analysis, Spread, format_value};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
@@ -25,7 +25,8 @@ pub const MAX_ROWS: usize = 12;
 /// One parameter's row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TornadoRow {
-    /// The parameter's key.
+    /// The parameter's key, with " (p10, p90)" when an uncertain
+    /// parameter was pinned at its percentiles.
     pub label: String,
     /// Its low input value, as written on the chart.
     pub low_label: String,
@@ -75,7 +76,10 @@ pub fn tornado_data(a: &Analysis, max_rows: usize) -> TornadoData {
         .iter()
         .take(max_rows)
         .map(|r| TornadoRow {
-            label: r.param.key().to_string(),
+            label: match r.spread {
+                Spread::Percentiles => format!("{} (p10, p90)", r.param.key()),
+                _ => r.param.key().to_string(),
+            },
             low_label: format_value(r.low_value),
             high_label: format_value(r.high_value),
             metric_low: r.metric_low,
@@ -265,8 +269,8 @@ pub fn draw_tornado(d: &TornadoData, info: &RunInfo) -> anyhow::Result<Vec<u8>> 
         let mut paragraphs = vec![
             "The number at each bar's end is the parameter's value there.".to_string(),
             format!(
-                "Low and high: an uncertain parameter's own 10th and 90th percentiles; \
-                 a fixed one {} (a zero by a related step).",
+                "Low and high: an uncertain parameter's own 10th and 90th percentiles \
+                 (p10, p90); a fixed one {} (a zero by a related step).",
                 d.swing_label
             ),
             "Every run shares the baseline's random numbers: differences come from the \
@@ -294,7 +298,7 @@ pub fn draw_tornado(d: &TornadoData, info: &RunInfo) -> anyhow::Result<Vec<u8>> 
 mod tests {
     use super::*;
     use crate::scenario::keys::Param;
-    use crate::sensitivity::{Metric, Row, Spread};
+    use crate::sensitivity::{Metric, Row};
     use std::time::Duration;
 
     fn analysis(rows: Vec<Row>) -> Analysis {
@@ -350,6 +354,12 @@ mod tests {
         assert_eq!(d.baseline_label, "40.0 %");
         assert_eq!(d.metric, "P(semi-passive by month 24)");
         assert_eq!(d.swing_label, "-20 % and +20 %");
+        let mut a = sample();
+        a.rows[0].spread = Spread::Percentiles;
+        assert_eq!(
+            tornado_data(&a, 1).rows[0].label,
+            "churn.monthly (p10, p90)"
+        );
     }
 
     #[test]
