@@ -361,10 +361,17 @@ pub fn variant(model: &Model, p: Param, swing: f64) -> Variant {
             )
         }
     };
+    // Moves of a fixed value are rounded to 12 significant digits, so that
+    // 0.1 + 20 % reads 0.12 and not 0.12000000000000001; percentiles stay
+    // exact.
+    let tidy = |x: f64| match spread {
+        Spread::Percentiles => x,
+        _ => format!("{x:.11e}").parse().unwrap_or(x),
+    };
     Variant {
         param: p,
-        low: bound.clamp(low),
-        high: bound.clamp(high),
+        low: bound.clamp(tidy(low)),
+        high: bound.clamp(tidy(high)),
         spread,
     }
 }
@@ -709,7 +716,11 @@ mod tests {
     fn fixed_values_move_by_the_swing_relatively_and_are_clamped() {
         let m = model(FULL);
         let v = variant(&m, Param::ChurnMonthly, 0.2);
-        assert!((v.low - 0.04).abs() < 1e-15 && (v.high - 0.06).abs() < 1e-15);
+        assert_eq!(
+            (v.low, v.high),
+            (0.04, 0.06),
+            "rounded, not 0.060000000000000005"
+        );
         assert_eq!(v.spread, Spread::Relative);
         // A negative value moves by its magnitude: low stays below high.
         let v = variant(&m, Param::QuitBelowNet, 0.5);
