@@ -147,8 +147,12 @@ pub struct SensitivityArgs {
     /// Run seed, shared by every run so that they are paired.
     #[arg(long, default_value_t = DEFAULT_SEED)]
     pub seed: u64,
-    /// Output folder (default: output/<scenario file stem>-sensitivity/).
-    #[arg(short = 'o', long)]
+    /// Output folder (default: `output/<scenario file stem>-sensitivity/`).
+    #[arg(
+        short = 'o',
+        long,
+        help = "Output folder (default: output/<scenario file stem>-sensitivity/)"
+    )]
     pub out: Option<PathBuf>,
 }
 
