@@ -61,6 +61,8 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Compare scenarios, or variants of one (--with), trajectory by trajectory on the same random numbers.
     Compare(CompareArgs),
+    /// Which assumption matters most: move each parameter to a low and a high value on paired random streams; write sensitivity.csv and tornado.png.
+    Sensitivity(SensitivityArgs),
 }
 
 /// Arguments of `hustle-sim run`.
@@ -210,6 +212,33 @@ pub struct FitChurnArgs {
     pub into: Option<PathBuf>,
     /// Output folder for fit.png (default: output/fit-DATA-STEM/, after the data file name).
     #[arg(short = 'o', long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Arguments of `hustle-sim sensitivity`.
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// Scenario file.
+    pub scenario: PathBuf,
+    /// The figure whose sensitivity is measured.
+    #[arg(long, value_enum, default_value_t = crate::sensitivity::Metric::SemiPassive)]
+    pub metric: crate::sensitivity::Metric,
+    /// Relative change of fixed values each way, within (0, 1] (uncertain values use their own p10 and p90).
+    #[arg(long, default_value_t = crate::sensitivity::DEFAULT_SWING, allow_negative_numbers = true)]
+    pub swing: f64,
+    /// Trajectories per run (per point); every run shares the same seed.
+    #[arg(short = 'n', long, default_value_t = crate::sensitivity::DEFAULT_TRAJECTORIES,
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    pub trajectories: u64,
+    /// Run seed, shared by every run so that they are paired.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+    /// Output folder (default: `output/<scenario file stem>-sensitivity/`).
+    #[arg(
+        short = 'o',
+        long,
+        help = "Output folder (default: output/<scenario file stem>-sensitivity/)"
+    )]
     pub out: Option<PathBuf>,
 }
 

@@ -25,6 +25,9 @@
 //!   embedded font and one shared style.
 //! - [`fit`]: churn fitted to a hustle's own retention data (sbg by
 //!   maximum likelihood against constant churn), for `fit-churn`.
+//! - [`sensitivity`]: one-at-a-time sensitivity on paired random streams
+//!   (which assumption matters most), for `sensitivity` and its tornado
+//!   chart.
 //! - [`commands`]: the subcommands behind the `hustle-sim` binary; [`cli`]
 //!   its arguments; [`output`] atomic writing into the output folder.
 
@@ -39,6 +42,7 @@ pub mod model;
 pub mod output;
 pub mod report;
 pub mod scenario;
+pub mod sensitivity;
 pub mod sim;
 pub mod stats;
 

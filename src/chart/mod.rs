@@ -14,6 +14,8 @@
 //!
 //! `sweep` draws [`sweep`]'s `sweep.png`; `compare` draws [`compare`]'s
 //! `compare.png` and `diff_fan.png`.
+//! `hustle-sim sensitivity` draws one more, [`tornado`]: `tornado.png`,
+//! each parameter's low and high value against the metric's baseline.
 //!
 //! Every chart kind has a data function (plain numbers, unit-tested) and a
 //! drawing function that returns PNG bytes; [`style`] is the one look they
@@ -28,6 +30,7 @@ pub mod frame;
 pub mod outcomes;
 pub mod style;
 pub mod sweep;
+pub mod tornado;
 
 use crate::output::write_atomic;
 use crate::report::Summary;

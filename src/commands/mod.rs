@@ -6,6 +6,7 @@ mod fit_churn;
 mod list;
 mod new;
 mod run;
+mod sensitivity;
 mod sweep;
 
 use crate::cli::{Cli, Command};
@@ -37,6 +38,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::FitChurn(args) => fit_churn::fit_churn(&args),
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Compare(args) => compare::compare(&args),
+        Command::Sensitivity(args) => sensitivity::sensitivity(&args),
     }
 }
 

@@ -1,0 +1,404 @@
+//! The tornado chart of a sensitivity analysis (`tornado.png`): one row per
+//! parameter, largest swing on top; in each row one bar from the baseline
+//! to the metric with the parameter at its low value and one to the metric
+//! at its high value, each labelled with that input value; the baseline is
+//! a dashed line.
+//!
+//! [`tornado_data`] computes what is drawn (plain numbers and labels,
+//! unit-tested); [`draw_tornado`] draws it.
+
+use super::axis::Axis;
+use super::frame::{
+    self, AxisSpec, Dash, LegendItem, LineLook, RunInfo, Swatch, draw_line, drawing, legend, notes,
+    panel_heading, plot,
+};
+use super::style::{
+    INK, MUTED, anchored, decimals_for_step, palette, px, size, text, text_width, tick_label, width,
+};
+use crate::sensitivity::{Analysis, Spread, format_value};
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+/// Rows the chart shows at most; the rest are in `sensitivity.csv`.
+pub const MAX_ROWS: usize = 12;
+
+/// One parameter's row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TornadoRow {
+    /// The parameter's key, with " (p10, p90)" when an uncertain
+    /// parameter was pinned at its percentiles.
+    pub label: String,
+    /// Its low input value, as written on the chart.
+    pub low_label: String,
+    /// Its high input value, as written on the chart.
+    pub high_label: String,
+    /// The metric at the low value.
+    pub metric_low: f64,
+    /// The metric at the high value.
+    pub metric_high: f64,
+}
+
+impl TornadoRow {
+    /// Whether neither value moves the metric.
+    pub fn no_effect(&self, baseline: f64) -> bool {
+        self.metric_low == baseline && self.metric_high == baseline
+    }
+}
+
+/// Everything the tornado chart draws.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TornadoData {
+    /// What the metric is (the x axis description).
+    pub metric: String,
+    /// Whether the metric is a probability (ticks in %).
+    pub probability: bool,
+    /// The metric of the scenario as it is.
+    pub baseline: f64,
+    /// The baseline as written on the chart.
+    pub baseline_label: String,
+    /// Rows, largest |swing| first (drawn on top).
+    pub rows: Vec<TornadoRow>,
+    /// Parameters analysed but not shown (smaller swings).
+    pub hidden: usize,
+    /// Parameters analysed whose swing is exactly 0.
+    pub no_effect: usize,
+    /// How fixed values were moved, e.g. "-20 % and +20 %".
+    pub swing_label: String,
+    /// The metric axis: it spans the baseline and every bar's end.
+    pub x: Axis,
+}
+
+/// The data of the tornado chart: the `max_rows` parameters with the
+/// largest swing, largest first.
+pub fn tornado_data(a: &Analysis, max_rows: usize) -> TornadoData {
+    let rows: Vec<TornadoRow> = a
+        .rows
+        .iter()
+        .take(max_rows)
+        .map(|r| TornadoRow {
+            label: match r.spread {
+                Spread::Percentiles => format!("{} (p10, p90)", r.param.key()),
+                _ => r.param.key().to_string(),
+            },
+            low_label: format_value(r.low_value),
+            high_label: format_value(r.high_value),
+            metric_low: r.metric_low,
+            metric_high: r.metric_high,
+        })
+        .collect();
+    let (lo, hi) = rows
+        .iter()
+        .flat_map(|r| [r.metric_low, r.metric_high])
+        .fold((a.baseline, a.baseline), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    let pct = a.swing * 100.0;
+    TornadoData {
+        metric: a.metric.describe(a.horizon, &a.currency),
+        probability: a.metric.is_probability(),
+        baseline: a.baseline,
+        baseline_label: a.metric.format(a.baseline),
+        hidden: a.rows.len() - rows.len(),
+        rows,
+        no_effect: a.no_effect(),
+        swing_label: format!(
+            "-{p} % and +{p} %",
+            p = crate::report::format::format_number(pct, if pct.fract() == 0.0 { 0 } else { 1 })
+        ),
+        x: Axis::tight(lo, hi, 7),
+    }
+}
+
+/// Colour of the bar to the metric at a parameter's low value.
+pub const LOW: RGBColor = palette::BLUE;
+/// Colour of the bar to the metric at a parameter's high value.
+pub const HIGH: RGBColor = palette::ORANGE;
+
+const BASELINE: LineLook = LineLook {
+    color: INK,
+    width: width::REFERENCE,
+    dash: Dash::Dashed,
+};
+
+/// Space between a bar's end and its label, final pixels.
+const LABEL_GAP: f64 = 6.0;
+
+/// Draws the tornado chart and returns its PNG bytes.
+pub fn draw_tornado(d: &TornadoData, info: &RunInfo) -> anyhow::Result<Vec<u8>> {
+    frame::render_png(|root| {
+        let title = format!("{}: which assumption matters most?", info.scenario);
+        let what = "Each parameter at a low and a high value, all else as in the scenario";
+        let body = frame::header(root, &title, &info.subtitle(what))?;
+        let (plot_area, panel) = frame::split_panel(&body);
+
+        let n = d.rows.len().max(1);
+        let row_of = |v: f64| -> Option<&TornadoRow> {
+            let i = n as i64 - 1 - v.floor() as i64;
+            usize::try_from(i).ok().and_then(|i| d.rows.get(i))
+        };
+        let row_label = |v: f64| row_of(v).map(|r| r.label.clone()).unwrap_or_default();
+        let y = AxisSpec {
+            range: (0.0, n as f64),
+            // Row i (0 on top) is centred at n - i - 0.5.
+            ticks: (0..d.rows.len()).map(|i| (n - i) as f64 - 0.5).collect(),
+            desc: String::new(),
+            label: &row_label,
+            grid: false,
+        };
+        let pct_decimals = decimals_for_step(d.x.step * 100.0);
+        let x_label = |v: f64| {
+            if d.probability {
+                format!("{:.*} %", pct_decimals, v * 100.0)
+            } else {
+                tick_label(v, d.x.step)
+            }
+        };
+
+        // Widen the metric axis so that the value labels beside the
+        // outermost bars stay inside the plot: measure the plot's width
+        // first, then add each side's widest label.
+        let label_style = text(size::TICK, INK);
+        let side_width = |left: bool| {
+            d.rows
+                .iter()
+                .flat_map(|r| [(r.metric_low, &r.low_label), (r.metric_high, &r.high_label)])
+                .filter(|(m, _)| (*m < d.baseline) == left)
+                .map(|(_, l)| text_width(l, &label_style) + px(LABEL_GAP * 2.0))
+                .max()
+                .unwrap_or(0)
+        };
+        let (left_px, right_px) = (side_width(true), side_width(false));
+        let probe = AxisSpec {
+            range: (d.x.lo, d.x.hi),
+            ticks: d.x.ticks.clone(),
+            desc: d.metric.clone(),
+            label: &x_label,
+            grid: true,
+        };
+        let plot_px = {
+            let chart = plot(&plot_area, &probe, &y, 40.0)?;
+            chart.plotting_area().dim_in_pixel().0 as f64
+        };
+        let span = d.x.hi - d.x.lo;
+        let free = (plot_px - (left_px + right_px) as f64).max(plot_px * 0.3);
+        let per_px = span / free;
+        let x = AxisSpec {
+            range: (
+                d.x.lo - left_px as f64 * per_px,
+                d.x.hi + right_px as f64 * per_px,
+            ),
+            ..probe
+        };
+        let mut chart = plot(&plot_area, &x, &y, 40.0)?;
+        frame::draw_mesh(&mut chart, &x, &y)?;
+
+        // Bars: the low value's in the upper half of its row, the high
+        // value's in the lower half, both from the baseline.
+        let b = d.baseline;
+        for (i, r) in d.rows.iter().enumerate() {
+            let yc = (n - i) as f64 - 0.5;
+            for (m, label, color, (y0, y1)) in [
+                (r.metric_low, &r.low_label, LOW, (yc + 0.03, yc + 0.36)),
+                (r.metric_high, &r.high_label, HIGH, (yc - 0.36, yc - 0.03)),
+            ] {
+                if m != b {
+                    chart
+                        .draw_series(std::iter::once(Rectangle::new(
+                            [(b.min(m), y0), (b.max(m), y1)],
+                            color.filled(),
+                        )))
+                        .map_err(drawing)?;
+                }
+                if r.no_effect(b) {
+                    continue;
+                }
+                let (ex, ey) = chart.backend_coord(&(m, (y0 + y1) / 2.0));
+                let (h, dx) = if m < b {
+                    (HPos::Right, -px(LABEL_GAP))
+                } else {
+                    (HPos::Left, px(LABEL_GAP))
+                };
+                let style = anchored(text(size::TICK, INK), h, VPos::Center);
+                root.draw_text(label, &style, (ex + dx, ey))
+                    .map_err(drawing)?;
+            }
+            if r.no_effect(b) {
+                let (ex, ey) = chart.backend_coord(&(b, yc));
+                let style = anchored(text(size::TICK, MUTED), HPos::Left, VPos::Center);
+                root.draw_text(
+                    &format!("no effect ({} to {})", r.low_label, r.high_label),
+                    &style,
+                    (ex + px(LABEL_GAP), ey),
+                )
+                .map_err(drawing)?;
+            }
+        }
+        draw_line(&mut chart, &[(b, 0.0), (b, n as f64)], BASELINE)?;
+        let (bx, top) = chart.backend_coord(&(b, n as f64));
+        let style = anchored(text(size::TICK, INK), HPos::Center, VPos::Bottom);
+        root.draw_text(
+            &format!("baseline {}", d.baseline_label),
+            &style,
+            (bx, top - px(8.0)),
+        )
+        .map_err(drawing)?;
+
+        // Side panel: the baseline, the legend, how to read it.
+        let mut y_pos = px(30.0);
+        y_pos = panel_heading(&panel, "Baseline", y_pos)?;
+        y_pos = notes(
+            &panel,
+            &[format!("{}: {}", d.metric, d.baseline_label)],
+            y_pos,
+        )? + px(6.0);
+        let items = [
+            LegendItem {
+                swatch: Swatch::Fill(LOW),
+                label: "parameter at its low value".into(),
+            },
+            LegendItem {
+                swatch: Swatch::Fill(HIGH),
+                label: "parameter at its high value".into(),
+            },
+            LegendItem {
+                swatch: Swatch::Line(BASELINE),
+                label: "baseline: the scenario as it is".into(),
+            },
+        ];
+        y_pos = legend(&panel, &items, y_pos)?;
+        let mut paragraphs = vec![
+            "The number at each bar's end is the parameter's value there.".to_string(),
+            format!(
+                "Low and high: an uncertain parameter's own 10th and 90th percentiles \
+                 (p10, p90); a fixed one {} (a zero by a related step).",
+                d.swing_label
+            ),
+            "Every run shares the baseline's random numbers: differences come from the \
+             change alone."
+                .to_string(),
+        ];
+        if d.hidden > 0 {
+            paragraphs.push(format!(
+                "{} more parameters with smaller swings are in sensitivity.csv.",
+                d.hidden
+            ));
+        }
+        if d.no_effect > 0 {
+            paragraphs.push(format!(
+                "{} parameters have no effect at all (swing exactly 0).",
+                d.no_effect
+            ));
+        }
+        notes(&panel, &paragraphs, y_pos + px(8.0))?;
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::keys::Param;
+    use crate::sensitivity::{Metric, Row};
+    use std::time::Duration;
+
+    fn analysis(rows: Vec<Row>) -> Analysis {
+        Analysis {
+            scenario: "test".into(),
+            currency: "USD".into(),
+            horizon: 24,
+            metric: Metric::SemiPassive,
+            swing: 0.2,
+            trajectories: 1000,
+            seed: 1,
+            baseline: 0.4,
+            rows,
+            runs: 5,
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    fn row(p: Param, lo: f64, hi: f64) -> Row {
+        Row {
+            param: p,
+            low_value: 0.04,
+            high_value: 0.06,
+            metric_low: lo,
+            metric_high: hi,
+            spread: Spread::Relative,
+        }
+    }
+
+    fn sample() -> Analysis {
+        analysis(vec![
+            row(Param::ChurnMonthly, 0.55, 0.25),
+            row(Param::PriceMonthly, 0.3, 0.48),
+            row(Param::SetupCost, 0.41, 0.39),
+            row(Param::HourlyValue, 0.4, 0.4),
+        ])
+    }
+
+    #[test]
+    fn rows_keep_the_analysis_order_and_labels() {
+        let d = tornado_data(&sample(), 3);
+        let labels: Vec<&str> = d.rows.iter().map(|r| r.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["churn.monthly", "pricing.monthly", "setup.cost"],
+            "largest first"
+        );
+        assert_eq!((d.hidden, d.no_effect), (1, 1));
+        assert_eq!(
+            (d.rows[0].low_label.as_str(), d.rows[0].high_label.as_str()),
+            ("0.04", "0.06")
+        );
+        assert_eq!(d.baseline_label, "40.0 %");
+        assert_eq!(d.metric, "P(semi-passive by month 24)");
+        assert_eq!(d.swing_label, "-20 % and +20 %");
+        let mut a = sample();
+        a.rows[0].spread = Spread::Percentiles;
+        assert_eq!(
+            tornado_data(&a, 1).rows[0].label,
+            "churn.monthly (p10, p90)"
+        );
+    }
+
+    #[test]
+    fn the_axis_spans_the_baseline_and_every_bar() {
+        let d = tornado_data(&sample(), MAX_ROWS);
+        assert!(d.x.lo <= 0.25 && d.x.hi >= 0.55, "{:?}", d.x);
+        assert!(d.x.contains(d.baseline));
+        assert!(d.rows[3].no_effect(d.baseline) && !d.rows[2].no_effect(d.baseline));
+        // Nothing moves: the axis still has a width.
+        let flat = tornado_data(&analysis(vec![row(Param::HourlyValue, 0.4, 0.4)]), 5);
+        assert!(flat.x.hi > flat.x.lo);
+    }
+
+    fn png_size(bytes: &[u8]) -> (u32, u32) {
+        let reader = png::Decoder::new(std::io::Cursor::new(bytes))
+            .read_info()
+            .expect("a valid PNG");
+        let info = reader.info();
+        (info.width, info.height)
+    }
+
+    #[test]
+    fn draws_a_full_size_png_for_any_number_of_rows() {
+        let info = RunInfo {
+            scenario: "test".into(),
+            currency: "USD".into(),
+            trajectories: 1000,
+            seed: 1,
+            horizon: 24,
+            setup_months: 1,
+        };
+        for rows in [0, 1, 4] {
+            let mut a = sample();
+            a.rows.truncate(rows);
+            let bytes = draw_tornado(&tornado_data(&a, MAX_ROWS), &info).unwrap();
+            assert_eq!(
+                png_size(&bytes),
+                (super::super::style::WIDTH, super::super::style::HEIGHT)
+            );
+        }
+    }
+}

@@ -1,0 +1,925 @@
+//! One-at-a-time sensitivity: which assumption moves the answer most?
+//!
+//! Each parameter in turn is moved to a low and a high value while every
+//! other keeps the scenario's value or distribution, and the scenario is
+//! re-run with the baseline's seed. An uncertain parameter is pinned at its
+//! own 10th and 90th percentiles; a fixed one moves by `-swing` and `+swing`
+//! relatively (a zero by `swing` times a related scale, [`zero_scale`]);
+//! every value is clamped into the parameter's valid range. Because every
+//! parameter takes exactly one uniform from its trajectory's parameter
+//! stream whether fixed or not (MODEL.md section 3), pinning one parameter
+//! leaves every other draw and every event stream untouched: the runs are
+//! paired with the baseline, differences come from the change alone, and a
+//! parameter that cannot affect the metric shows exactly zero swing.
+//!
+//! Which parameters take part ([`included`]): every one the scenario sets,
+//! and every default that can change some trajectory given the rest of the
+//! scenario ([`default_matters`]); unused ones never. `docs/sensitivity.md`
+//! states the rules as tables.
+//!
+//! [`variants`] chooses the values, [`analyse`] runs them (2 per parameter
+//! plus the baseline), [`rank`] orders the rows by |swing|, and
+//! [`Analysis::to_csv`] and [`Analysis::table`] report them; the tornado
+//! chart is [`crate::chart::tornado`].
+
+use crate::error::InputError;
+use crate::model::{AcquisitionModel, Model, Origin};
+use crate::report::Summary;
+use crate::report::format::{format_number, format_percent};
+use crate::scenario::keys::Param;
+use crate::scenario::uncertain::Uncertain;
+use crate::sim::{self, RunOptions};
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// `--swing` when it is not given: fixed values move by 20 % each way.
+pub const DEFAULT_SWING: f64 = 0.2;
+/// Trajectories per run (per point) when `-n` is not given.
+pub const DEFAULT_TRAJECTORIES: u64 = 5_000;
+/// The percentiles an uncertain parameter is pinned at.
+pub const LOW_PERCENTILE: f64 = 0.1;
+/// See [`LOW_PERCENTILE`].
+pub const HIGH_PERCENTILE: f64 = 0.9;
+/// Rows of the terminal table.
+pub const TABLE_ROWS: usize = 10;
+
+/// The figure whose sensitivity is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Metric {
+    /// P(income became semi-passive by the horizon), semi_passive.probability in summary.json.
+    #[value(name = "semi_passive")]
+    SemiPassive,
+    /// P(failure by the horizon), failure.probability in summary.json.
+    #[value(name = "failure")]
+    Failure,
+    /// Median cumulative net at the horizon, the last month of series.cumulative_net.p50 in summary.json.
+    #[value(name = "cumulative_net_p50")]
+    CumulativeNetP50,
+}
+
+impl Metric {
+    /// The name `--metric` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::SemiPassive => "semi_passive",
+            Metric::Failure => "failure",
+            Metric::CumulativeNetP50 => "cumulative_net_p50",
+        }
+    }
+
+    /// What the metric is, in words, for horizon `h`.
+    pub fn describe(self, h: u32, currency: &str) -> String {
+        match self {
+            Metric::SemiPassive => format!("P(semi-passive by month {h})"),
+            Metric::Failure => format!("P(failure by month {h})"),
+            Metric::CumulativeNetP50 => format!("median cumulative net at month {h} ({currency})"),
+        }
+    }
+
+    /// Whether the metric is a probability (shown in % and points).
+    pub fn is_probability(self) -> bool {
+        !matches!(self, Metric::CumulativeNetP50)
+    }
+
+    /// The metric's value in a run's summary.
+    pub fn of(self, s: &Summary) -> f64 {
+        match self {
+            Metric::SemiPassive => s.semi_passive.probability,
+            Metric::Failure => s.failure.probability,
+            Metric::CumulativeNetP50 => *s
+                .series
+                .cumulative_net
+                .p50
+                .last()
+                .expect("a horizon of at least one month"),
+        }
+    }
+
+    /// A value of the metric: `"44.5 %"` or `"9,613"`.
+    pub fn format(self, v: f64) -> String {
+        if self.is_probability() {
+            format_percent(v)
+        } else {
+            format_number(v, 0)
+        }
+    }
+
+    /// A change of the metric, signed: `"+3.2 pts"` (percentage points) or
+    /// `"-1,234"`.
+    pub fn format_change(self, d: f64) -> String {
+        let body = if self.is_probability() {
+            format!("{} pts", format_number(d.abs() * 100.0, 1))
+        } else {
+            format_number(d.abs(), 0)
+        };
+        let sign = if d > 0.0 {
+            "+"
+        } else if d < 0.0 && body.chars().any(|c| c.is_ascii_digit() && c != '0') {
+            "-"
+        } else {
+            ""
+        };
+        format!("{sign}{body}")
+    }
+
+    /// Whether the scenario defines this metric: `semi_passive` needs a
+    /// `[semi_passive]` section.
+    pub fn check(self, model: &Model) -> Result<(), InputError> {
+        if self == Metric::SemiPassive && model.semi_passive_sustain_months.is_none() {
+            return Err(InputError::new(
+                "--metric semi_passive: the scenario has no [semi_passive] section, so it never \
+                 becomes semi-passive; add one or choose --metric failure or cumulative_net_p50",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Checks `--swing`: a relative change within (0, 1]. Beyond 1 the low
+/// value of a positive parameter would turn negative.
+pub fn check_swing(swing: f64) -> Result<(), InputError> {
+    if swing > 0.0 && swing <= 1.0 {
+        Ok(())
+    } else {
+        Err(InputError::new(format!(
+            "--swing must be a relative change within (0, 1], e.g. 0.2 for -20 % and +20 %; got {swing}"
+        )))
+    }
+}
+
+/// Whether the parameter can take a value other than 0 (its value, or its
+/// distribution between the 1e-9 and 1 - 1e-9 quantiles, clamped into its
+/// valid range as a draw would be).
+fn can_be_nonzero(model: &Model, p: Param) -> bool {
+    let s = model.param(p).sampler();
+    let b = p.spec().bound;
+    [1e-9, 0.5, 1.0 - 1e-9]
+        .iter()
+        .any(|&u| b.clamp(s.inverse_cdf(u)) != 0.0)
+}
+
+/// Whether customers can ever arrive: a Poisson rate that can be above 0,
+/// or Bass innovation that can be above 0 (with p = 0 nobody adopts first,
+/// so imitation has no one to imitate).
+fn customers_possible(model: &Model) -> bool {
+    match model.acquisition {
+        AcquisitionModel::Poisson => can_be_nonzero(model, Param::AcquisitionRate),
+        AcquisitionModel::Bass => can_be_nonzero(model, Param::Innovation),
+    }
+}
+
+/// Whether a default parameter can change any trajectory of this scenario
+/// when it alone moves off its default, everything else as the scenario
+/// has it. The rules (each "can be > 0" reads the scenario's value or
+/// distribution):
+///
+/// - always: `setup.*`, `acquisition.rate`, `costs.fixed_monthly`,
+///   `effort.fixed_hours_monthly`, `platform.ban_probability`;
+/// - `owner.quit_below_net`: when `owner.quit_after_months > 0`;
+/// - `owner.hourly_value`: never (it only labels the hourly rate);
+/// - everything per customer (`churn.monthly`, `pricing.*`,
+///   `costs.per_customer_monthly`, `effort.hours_per_*`) and the policy
+///   shocks: when customers can arrive;
+/// - `acquisition.growth`: when the rate can be > 0;
+/// - `effort.automation_monthly`: when customers can arrive and
+///   `hours_per_customer_monthly` can be > 0;
+/// - competitor entry (`entry_rate`, `copycat_rate`): when customers can
+///   arrive and some competitor effect (`acquisition_loss`,
+///   `price_erosion`, `churn_increase`) can be > 0; those effects: when
+///   customers can arrive and some entry rate can be > 0;
+/// - `platform.fee`: when revenue is possible (customers, and a price that
+///   can be > 0); fee hikes: likewise and when the other of
+///   `fee_hike_probability` and `fee_hike` can be > 0;
+/// - `policy_shock_probability` and `policy_shock_loss`: when customers can
+///   arrive and the other can be > 0.
+///
+/// Keys with no default (Bass keys, sbg shapes, semi-passive thresholds,
+/// burnout hours) are either set by the scenario or unused, so this is only
+/// asked of parameters with a default.
+pub fn default_matters(model: &Model, p: Param) -> bool {
+    use Param::*;
+    let nz = |q: Param| can_be_nonzero(model, q);
+    let customers = customers_possible(model);
+    let revenue = customers && (nz(PriceMonthly) || nz(PriceOneTime));
+    match p {
+        SetupHours | SetupCost | AcquisitionRate | CostFixedMonthly | FixedHoursMonthly
+        | BanProbability => true,
+        QuitBelowNet => model.quit_after_months > 0,
+        HourlyValue => false,
+        AcquisitionGrowth => nz(AcquisitionRate),
+        ChurnMonthly
+        | PriceMonthly
+        | PriceOneTime
+        | CostPerCustomerMonthly
+        | HoursPerCustomerMonthly
+        | HoursPerNewCustomer => customers,
+        AutomationMonthly => customers && nz(HoursPerCustomerMonthly),
+        EntryRate | CopycatRate => {
+            customers && (nz(AcquisitionLoss) || nz(PriceErosion) || nz(ChurnIncrease))
+        }
+        AcquisitionLoss | PriceErosion | ChurnIncrease => {
+            customers && (nz(EntryRate) || nz(CopycatRate))
+        }
+        PlatformFee => revenue,
+        FeeHikeProbability => revenue && nz(FeeHike),
+        FeeHike => revenue && nz(FeeHikeProbability),
+        PolicyShockProbability => customers && nz(PolicyShockLoss),
+        PolicyShockLoss => customers && nz(PolicyShockProbability),
+        // No default: set by the scenario whenever used.
+        MarketSize | Innovation | Imitation | ChurnAlpha | ChurnBeta | BurnoutHoursMonthly
+        | SemiPassiveMinNet | SemiPassiveMaxHours => true,
+    }
+}
+
+/// Whether the analysis varies this parameter: every parameter the scenario
+/// sets (in the file or by override), defaults that matter
+/// ([`default_matters`]), never an unused one.
+pub fn included(model: &Model, p: Param) -> bool {
+    match model.origin(p) {
+        Origin::File | Origin::Override => true,
+        Origin::Default => default_matters(model, p),
+        Origin::Unused => false,
+    }
+}
+
+/// The median of a parameter, clamped into its valid range.
+fn median(model: &Model, p: Param) -> f64 {
+    p.spec()
+        .bound
+        .clamp(model.param(p).sampler().inverse_cdf(0.5))
+}
+
+/// The scenario's scale of monthly money: the largest |median| of
+/// `pricing.monthly`, `pricing.one_time`, `costs.fixed_monthly`,
+/// `owner.quit_below_net` and `semi_passive.min_net_monthly` (when used),
+/// or 100 when all are 0.
+pub fn money_scale(model: &Model) -> f64 {
+    use Param::*;
+    let m = [
+        PriceMonthly,
+        PriceOneTime,
+        CostFixedMonthly,
+        QuitBelowNet,
+        SemiPassiveMinNet,
+    ]
+    .into_iter()
+    .filter(|&p| model.origin(p) != Origin::Unused)
+    .map(|p| median(model, p).abs())
+    .fold(0.0, f64::max);
+    if m > 0.0 { m } else { 100.0 }
+}
+
+/// The scenario's scale of monthly hours: the median of
+/// `semi_passive.max_hours_monthly` when used and above 0, else of
+/// `effort.fixed_hours_monthly` when above 0, else 10.
+pub fn hours_scale(model: &Model) -> f64 {
+    [Param::SemiPassiveMaxHours, Param::FixedHoursMonthly]
+        .into_iter()
+        .filter(|&p| model.origin(p) != Origin::Unused)
+        .map(|p| median(model, p))
+        .find(|&h| h > 0.0)
+        .unwrap_or(10.0)
+}
+
+/// The related scale a fixed value of 0 moves by `swing` times of (a zero
+/// has no size of its own to move by a share of):
+///
+/// | parameters | scale |
+/// |---|---|
+/// | `setup.cost`, `costs.fixed_monthly`, `owner.quit_below_net`, `semi_passive.min_net_monthly` | [`money_scale`] |
+/// | `pricing.monthly`, `pricing.one_time`, `costs.per_customer_monthly` | the median price per month, else per sale, else [`money_scale`] |
+/// | `setup.hours`, `effort.fixed_hours_monthly`, `semi_passive.max_hours_monthly` | [`hours_scale`] |
+/// | `effort.hours_per_customer_monthly`, `effort.hours_per_new_customer` | 1 hour |
+/// | `acquisition.rate` | 1 customer a month |
+/// | `owner.hourly_value` | [`money_scale`] / [`hours_scale`] |
+/// | every share, probability and monthly rate (churn, growth, automation, competition, platform, Bass p and q) | 0.05 |
+///
+/// At the default swing of 0.2 a zero share moves to 0.01, a zero rate of
+/// arrivals to 0.2 a month and a zero amount of money to a fifth of the
+/// scenario's money scale.
+pub fn zero_scale(model: &Model, p: Param) -> f64 {
+    use Param::*;
+    match p {
+        SetupCost | CostFixedMonthly | QuitBelowNet | SemiPassiveMinNet => money_scale(model),
+        PriceMonthly | PriceOneTime | CostPerCustomerMonthly => [PriceMonthly, PriceOneTime]
+            .into_iter()
+            .map(|q| median(model, q))
+            .find(|&v| v > 0.0)
+            .unwrap_or_else(|| money_scale(model)),
+        SetupHours | FixedHoursMonthly | SemiPassiveMaxHours => hours_scale(model),
+        HoursPerCustomerMonthly | HoursPerNewCustomer => 1.0,
+        AcquisitionRate => 1.0,
+        HourlyValue => money_scale(model) / hours_scale(model),
+        _ => 0.05,
+    }
+}
+
+/// How a parameter's low and high values were chosen.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Spread {
+    /// An uncertain parameter pinned at its own 10th and 90th percentiles.
+    Percentiles,
+    /// A fixed value moved by `-swing` and `+swing` of itself.
+    Relative,
+    /// A fixed 0 moved by this absolute step each way ([`zero_scale`]).
+    ZeroStep(f64),
+}
+
+/// The low and high value of one parameter.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Variant {
+    /// The parameter.
+    pub param: Param,
+    /// Its low value (<= `high`).
+    pub low: f64,
+    /// Its high value.
+    pub high: f64,
+    /// How they were chosen.
+    pub spread: Spread,
+}
+
+/// The low and high value of parameter `p` for a relative `swing`, both
+/// within the parameter's valid range (and [`crate::scenario::keys::MAX_MAGNITUDE`]).
+pub fn variant(model: &Model, p: Param, swing: f64) -> Variant {
+    let bound = p.spec().bound;
+    let (low, high, spread) = match *model.param(p) {
+        Uncertain::Fixed { value: 0.0 } => {
+            let step = swing * zero_scale(model, p);
+            (-step, step, Spread::ZeroStep(step))
+        }
+        Uncertain::Fixed { value } => {
+            let d = swing * value.abs();
+            (value - d, value + d, Spread::Relative)
+        }
+        ref u => {
+            let s = u.sampler();
+            (
+                s.inverse_cdf(LOW_PERCENTILE),
+                s.inverse_cdf(HIGH_PERCENTILE),
+                Spread::Percentiles,
+            )
+        }
+    };
+    // Moves of a fixed value are rounded to 12 significant digits, so that
+    // 0.1 + 20 % reads 0.12 and not 0.12000000000000001; percentiles stay
+    // exact.
+    let tidy = |x: f64| match spread {
+        Spread::Percentiles => x,
+        _ => format!("{x:.11e}").parse().unwrap_or(x),
+    };
+    Variant {
+        param: p,
+        low: bound.clamp(tidy(low)),
+        high: bound.clamp(tidy(high)),
+        spread,
+    }
+}
+
+/// The variants of every parameter the analysis includes ([`included`]),
+/// in table order.
+pub fn variants(model: &Model, swing: f64) -> Result<Vec<Variant>, InputError> {
+    check_swing(swing)?;
+    Ok(Param::ALL
+        .into_iter()
+        .filter(|&p| included(model, p))
+        .map(|p| variant(model, p, swing))
+        .collect())
+}
+
+/// The model with parameter `p` fixed at `value` (marked as an override);
+/// every other parameter keeps its value or distribution, and its draws.
+pub fn pinned(model: &Model, p: Param, value: f64) -> Model {
+    let mut m = model.clone();
+    m.params[p as usize] = Uncertain::fixed(value);
+    m.origins[p as usize] = Origin::Override;
+    m
+}
+
+/// One parameter's line of the result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// The parameter.
+    pub param: Param,
+    /// Its low value.
+    pub low_value: f64,
+    /// Its high value.
+    pub high_value: f64,
+    /// The metric with the parameter at its low value.
+    pub metric_low: f64,
+    /// The metric with the parameter at its high value.
+    pub metric_high: f64,
+    /// How the values were chosen.
+    pub spread: Spread,
+}
+
+impl Row {
+    /// `metric_high - metric_low`: positive when raising the parameter
+    /// raises the metric.
+    pub fn swing(&self) -> f64 {
+        self.metric_high - self.metric_low
+    }
+
+    /// How the values were chosen, briefly: `"p10 / p90"`, `"-/+ 20 %"`,
+    /// `"0 -/+ 0.01"`.
+    pub fn spread_label(&self, swing: f64) -> String {
+        match self.spread {
+            Spread::Percentiles => "p10 / p90".into(),
+            Spread::Relative => format!("-/+ {} %", format_number(swing * 100.0, 0)),
+            Spread::ZeroStep(step) => format!("0 -/+ {}", format_value(step)),
+        }
+    }
+}
+
+/// Orders rows by |swing|, largest first; equal swings keep the key table's
+/// order (so that the result does not depend on how rows were computed).
+pub fn rank(rows: &mut [Row]) {
+    rows.sort_by(|a, b| {
+        b.swing()
+            .abs()
+            .total_cmp(&a.swing().abs())
+            .then(a.param.cmp(&b.param))
+    });
+}
+
+/// A parameter value with about three significant digits and thousands
+/// separators: `0.0432`, `0.8`, `12.5`, `1,250`.
+pub fn format_value(v: f64) -> String {
+    let a = v.abs();
+    let decimals = if a == 0.0 || a >= 100.0 {
+        0
+    } else {
+        // Three significant digits, at most 6 decimals.
+        (2 - a.log10().floor() as i32).clamp(0, 6) as usize
+    };
+    let s = format_number(v, decimals);
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// What [`analyse`] needs besides the model.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// The metric.
+    pub metric: Metric,
+    /// Relative change of fixed values, within (0, 1].
+    pub swing: f64,
+    /// Trajectories per run.
+    pub trajectories: u64,
+    /// The seed every run shares.
+    pub seed: u64,
+    /// Worker threads (default: all cores).
+    pub threads: Option<usize>,
+}
+
+/// The result of a sensitivity analysis.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// The scenario's name.
+    pub scenario: String,
+    /// Currency label.
+    pub currency: String,
+    /// Months simulated.
+    pub horizon: u32,
+    /// The metric.
+    pub metric: Metric,
+    /// Relative change of fixed values.
+    pub swing: f64,
+    /// Trajectories per run.
+    pub trajectories: u64,
+    /// The seed every run shares.
+    pub seed: u64,
+    /// The metric of the scenario as it is.
+    pub baseline: f64,
+    /// One row per parameter, by |swing|, largest first.
+    pub rows: Vec<Row>,
+    /// Simulation runs done (baseline included; a value equal to the
+    /// scenario's own reuses the baseline).
+    pub runs: usize,
+    /// Wall time of all runs.
+    pub elapsed: Duration,
+}
+
+/// Runs the baseline and every parameter's low and high variant with the
+/// same seed and ranks the parameters by |swing|. `progress(done, total)`
+/// is called after each run; setting `cancel` stops with
+/// [`sim::Cancelled`].
+pub fn analyse(
+    model: &Model,
+    opts: &Options,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    cancel: &AtomicBool,
+) -> anyhow::Result<Analysis> {
+    if opts.trajectories == 0 {
+        return Err(InputError::new("-n must be at least 1 trajectory per run").into());
+    }
+    opts.metric.check(model)?;
+    let variants = variants(model, opts.swing)?;
+    let start = Instant::now();
+
+    // Every distinct model to run: the baseline first, then each variant's
+    // low and high unless the value is the scenario's own fixed value.
+    let same_as_baseline =
+        |p: Param, v: f64| matches!(*model.param(p), Uncertain::Fixed { value } if value == v);
+    let mut jobs: Vec<Option<(Param, f64)>> = vec![None];
+    for v in &variants {
+        for x in [v.low, v.high] {
+            if !same_as_baseline(v.param, x) {
+                jobs.push(Some((v.param, x)));
+            }
+        }
+    }
+
+    // Runs are independent and each is deterministic for any thread count,
+    // so they go side by side, each on as many threads as leaves them all
+    // busy.
+    let threads = opts
+        .threads
+        .unwrap_or_else(rayon::current_num_threads)
+        .max(1);
+    let inner = (threads / jobs.len()).max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()?;
+    let done = AtomicUsize::new(0);
+    let total = jobs.len();
+    let metrics: Vec<f64> = pool.install(|| {
+        jobs.par_iter()
+            .map(|job| -> anyhow::Result<f64> {
+                let m = match job {
+                    None => model.clone(),
+                    Some((p, x)) => pinned(model, *p, *x),
+                };
+                let run_opts = RunOptions {
+                    trajectories: opts.trajectories,
+                    seed: opts.seed,
+                    threads: Some(inner),
+                };
+                let r = sim::run(&m, &run_opts, &|_| {}, cancel)?;
+                let value = opts.metric.of(&Summary::from_run(&r, ""));
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                Ok(value)
+            })
+            .collect::<anyhow::Result<Vec<f64>>>()
+    })?;
+
+    let baseline = metrics[0];
+    let metric_at = |p: Param, x: f64| -> f64 {
+        jobs.iter()
+            .position(|j| *j == Some((p, x)))
+            .map_or(baseline, |i| metrics[i])
+    };
+    let mut rows: Vec<Row> = variants
+        .iter()
+        .map(|v| Row {
+            param: v.param,
+            low_value: v.low,
+            high_value: v.high,
+            metric_low: metric_at(v.param, v.low),
+            metric_high: metric_at(v.param, v.high),
+            spread: v.spread,
+        })
+        .collect();
+    rank(&mut rows);
+    Ok(Analysis {
+        scenario: model.name.clone(),
+        currency: model.currency.clone(),
+        horizon: model.horizon_months,
+        metric: opts.metric,
+        swing: opts.swing,
+        trajectories: opts.trajectories,
+        seed: opts.seed,
+        baseline,
+        rows,
+        runs: total,
+        elapsed: start.elapsed(),
+    })
+}
+
+impl Analysis {
+    /// `sensitivity.csv`: `parameter,low_value,high_value,metric_low,
+    /// metric_high,swing`, one row per parameter by |swing|, numbers in
+    /// full precision (shortest text that reads back as the same double).
+    pub fn to_csv(&self) -> Vec<u8> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut write = || -> csv::Result<()> {
+            w.write_record([
+                "parameter",
+                "low_value",
+                "high_value",
+                "metric_low",
+                "metric_high",
+                "swing",
+            ])?;
+            for r in &self.rows {
+                w.write_record([
+                    r.param.key().to_string(),
+                    r.low_value.to_string(),
+                    r.high_value.to_string(),
+                    r.metric_low.to_string(),
+                    r.metric_high.to_string(),
+                    r.swing().to_string(),
+                ])?;
+            }
+            w.flush()?;
+            Ok(())
+        };
+        write().expect("writing CSV to memory cannot fail");
+        w.into_inner().expect("writing CSV to memory cannot fail")
+    }
+
+    /// Parameters whose swing is exactly zero.
+    pub fn no_effect(&self) -> usize {
+        self.rows.iter().filter(|r| r.swing() == 0.0).count()
+    }
+
+    /// The terminal table: the run's facts and the `top` rows with the
+    /// largest swing.
+    pub fn table(&self, top: usize) -> String {
+        let metric = self.metric.describe(self.horizon, &self.currency);
+        let mut o = format!(
+            "Sensitivity of {metric}: {}\n  baseline {}; {} parameters at a low and a high value; \
+             {} trajectories per run, {} runs, seed {}\n\n",
+            self.scenario,
+            self.metric.format(self.baseline),
+            self.rows.len(),
+            format_number(self.trajectories as f64, 0),
+            self.runs,
+            self.seed,
+        );
+        let width = self
+            .rows
+            .iter()
+            .take(top)
+            .map(|r| r.param.key().len())
+            .max()
+            .unwrap_or(9)
+            .max(9);
+        o.push_str(&format!(
+            "  {:<width$}  {:>12}  {:>10}  {:>10}  {:>12}  {:>12}  {:>12}\n",
+            "parameter", "moved by", "low", "high", "metric low", "metric high", "swing"
+        ));
+        for r in self.rows.iter().take(top) {
+            o.push_str(&format!(
+                "  {:<width$}  {:>12}  {:>10}  {:>10}  {:>12}  {:>12}  {:>12}\n",
+                r.param.key(),
+                r.spread_label(self.swing),
+                format_value(r.low_value),
+                format_value(r.high_value),
+                self.metric.format(r.metric_low),
+                self.metric.format(r.metric_high),
+                self.metric.format_change(r.swing()),
+            ));
+        }
+        let rest = self.rows.len().saturating_sub(top);
+        if rest > 0 {
+            o.push_str(&format!(
+                "  ... and {rest} more with smaller swings (all in sensitivity.csv)\n"
+            ));
+        }
+        let zero = self.no_effect();
+        if zero > 0 {
+            o.push_str(&format!(
+                "  {zero} of the {} parameters have no effect at all on this metric (swing exactly 0)\n",
+                self.rows.len()
+            ));
+        }
+        o.push_str(
+            "\n  swing = metric high - metric low: positive when raising the parameter raises the metric.\n",
+        );
+        o
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+
+    fn model(text: &str) -> Model {
+        Scenario::parse(text, "t.toml", "t")
+            .and_then(|s| s.model())
+            .unwrap()
+    }
+
+    const FULL: &str = "name = \"x\"\n\
+        [acquisition]\nrate = \"2 to 6\"\n\
+        [churn]\nmonthly = 0.05\n\
+        [pricing]\nmonthly = 30\none_time = 0\n\
+        [owner]\nquit_below_net = -50\n\
+        [semi_passive]\nmin_net_monthly = 400\nmax_hours_monthly = 20";
+
+    #[test]
+    fn fixed_values_move_by_the_swing_relatively_and_are_clamped() {
+        let m = model(FULL);
+        let v = variant(&m, Param::ChurnMonthly, 0.2);
+        assert_eq!(
+            (v.low, v.high),
+            (0.04, 0.06),
+            "rounded, not 0.060000000000000005"
+        );
+        assert_eq!(v.spread, Spread::Relative);
+        // A negative value moves by its magnitude: low stays below high.
+        let v = variant(&m, Param::QuitBelowNet, 0.5);
+        assert_eq!((v.low, v.high), (-75.0, -25.0));
+        // Clamped into 0..=1.
+        let m = model("name = \"x\"\n[churn]\nmonthly = 0.9");
+        let v = variant(&m, Param::ChurnMonthly, 0.5);
+        assert_eq!((v.low, v.high), (0.45, 1.0));
+        // Half-open: automation stays below 1.
+        let m = model("name = \"x\"\n[effort]\nautomation_monthly = 0.9");
+        let v = variant(&m, Param::AutomationMonthly, 0.5);
+        assert!(v.high < 1.0 && Param::AutomationMonthly.spec().bound.contains(v.high));
+    }
+
+    #[test]
+    fn a_zero_moves_by_swing_times_its_related_scale() {
+        let m = model(FULL);
+        // pricing.one_time = 0: scale is the monthly price, 30.
+        let v = variant(&m, Param::PriceOneTime, 0.2);
+        assert_eq!(v.low, 0.0, "clamped at the bound");
+        assert!((v.high - 6.0).abs() < 1e-12);
+        assert_eq!(v.spread, Spread::ZeroStep(0.2 * 30.0));
+        // A zero share moves to 0.01 at the default swing.
+        let v = variant(&m, Param::ChurnIncrease, DEFAULT_SWING);
+        assert!((v.high - 0.01).abs() < 1e-15);
+        // Money scale: the largest of price 30, quit 50, min net 400.
+        assert_eq!(money_scale(&m), 400.0);
+        assert_eq!(hours_scale(&m), 20.0);
+        let v = variant(&m, Param::CostFixedMonthly, 0.2);
+        assert_eq!((v.low, v.high), (0.0, 80.0));
+        // Growth may go negative.
+        let v = variant(&m, Param::AcquisitionGrowth, 0.2);
+        assert!((v.low + 0.01).abs() < 1e-15 && (v.high - 0.01).abs() < 1e-15);
+        // A bare scenario falls back to 100 and 10.
+        let bare = model("name = \"x\"");
+        assert_eq!((money_scale(&bare), hours_scale(&bare)), (100.0, 10.0));
+    }
+
+    #[test]
+    fn uncertain_values_are_pinned_at_their_own_p10_and_p90() {
+        let m = model(FULL);
+        let v = variant(&m, Param::AcquisitionRate, 0.2);
+        let s = m.param(Param::AcquisitionRate).sampler();
+        assert_eq!(v.low, s.inverse_cdf(0.1));
+        assert_eq!(v.high, s.inverse_cdf(0.9));
+        assert!(2.0 < v.low && v.low < v.high && v.high < 6.0);
+        assert_eq!(v.spread, Spread::Percentiles);
+        // The swing does not change percentiles.
+        assert_eq!(variant(&m, Param::AcquisitionRate, 0.9), v);
+        // A p10 outside the valid range is clamped like a draw.
+        let m =
+            model("name = \"x\"\n[churn]\nmonthly = { dist = \"normal\", mean = 0.01, sd = 0.05 }");
+        assert_eq!(variant(&m, Param::ChurnMonthly, 0.2).low, 0.0);
+    }
+
+    #[test]
+    fn set_parameters_and_defaults_that_matter_are_included() {
+        let m = model(FULL);
+        let keys: Vec<&str> = variants(&m, 0.2)
+            .unwrap()
+            .iter()
+            .map(|v| v.param.key())
+            .collect();
+        // Set in the file, even at 0.
+        for k in [
+            "acquisition.rate",
+            "pricing.one_time",
+            "owner.quit_below_net",
+        ] {
+            assert!(keys.contains(&k), "{k} missing from {keys:?}");
+        }
+        // Defaults that can matter with customers and prices.
+        for k in [
+            "setup.cost",
+            "acquisition.growth",
+            "platform.fee",
+            "platform.ban_probability",
+            "costs.per_customer_monthly",
+        ] {
+            assert!(keys.contains(&k), "{k} missing from {keys:?}");
+        }
+        // Defaults that cannot matter alone: no competitors to erode
+        // prices, no hike size for a hike chance, hourly value labels only;
+        // unused keys never.
+        for k in [
+            "competition.price_erosion",
+            "competition.entry_rate",
+            "platform.fee_hike_probability",
+            "owner.hourly_value",
+            "owner.burnout_hours_monthly",
+            "churn.alpha",
+            "acquisition.market_size",
+        ] {
+            assert!(!keys.contains(&k), "{k} should not be in {keys:?}");
+        }
+        // In table order.
+        let order: Vec<usize> = variants(&m, 0.2)
+            .unwrap()
+            .iter()
+            .map(|v| v.param as usize)
+            .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn competition_defaults_matter_once_competitors_or_effects_exist() {
+        let with_entry = model(
+            "name = \"x\"\n[acquisition]\nrate = 3\n[pricing]\nmonthly = 10\n\
+             [competition]\nentry_rate = 0.1",
+        );
+        assert!(default_matters(&with_entry, Param::ChurnIncrease));
+        assert!(default_matters(&with_entry, Param::PriceErosion));
+        assert!(!default_matters(&with_entry, Param::CopycatRate));
+        let no_customers = model("name = \"x\"\n[competition]\nentry_rate = 0.1");
+        assert!(!default_matters(&no_customers, Param::ChurnIncrease));
+        assert!(!default_matters(&no_customers, Param::ChurnMonthly));
+        assert!(default_matters(&no_customers, Param::AcquisitionRate));
+    }
+
+    #[test]
+    fn bad_swings_are_input_errors() {
+        let m = model(FULL);
+        for s in [0.0, -0.1, 1.5, f64::NAN, f64::INFINITY] {
+            let e = variants(&m, s).unwrap_err().to_string();
+            assert!(e.contains("--swing must be"), "{e}");
+        }
+        assert!(variants(&m, 1.0).is_ok());
+    }
+
+    fn row(p: Param, lo: f64, hi: f64) -> Row {
+        Row {
+            param: p,
+            low_value: 0.0,
+            high_value: 1.0,
+            metric_low: lo,
+            metric_high: hi,
+            spread: Spread::Relative,
+        }
+    }
+
+    #[test]
+    fn rows_rank_by_absolute_swing_then_table_order() {
+        let mut rows = vec![
+            row(Param::HourlyValue, 0.5, 0.5),
+            row(Param::PriceMonthly, 0.4, 0.6),
+            row(Param::ChurnMonthly, 0.7, 0.3),
+            row(Param::SetupCost, 0.5, 0.5),
+            row(Param::AcquisitionRate, 0.45, 0.55),
+        ];
+        rank(&mut rows);
+        let order: Vec<Param> = rows.iter().map(|r| r.param).collect();
+        assert_eq!(
+            order,
+            [
+                Param::ChurnMonthly,
+                Param::PriceMonthly,
+                Param::AcquisitionRate,
+                Param::SetupCost,
+                Param::HourlyValue
+            ]
+        );
+        assert!((rows[0].swing() + 0.4).abs() < 1e-15);
+    }
+
+    #[test]
+    fn values_and_changes_read_naturally() {
+        assert_eq!(format_value(0.0432), "0.0432");
+        assert_eq!(format_value(0.8), "0.8");
+        assert_eq!(format_value(12.5), "12.5");
+        assert_eq!(format_value(1250.4), "1,250");
+        assert_eq!(format_value(0.0), "0");
+        assert_eq!(format_value(-0.01), "-0.01");
+        assert_eq!(Metric::SemiPassive.format_change(0.0321), "+3.2 pts");
+        assert_eq!(Metric::Failure.format_change(-0.1), "-10.0 pts");
+        assert_eq!(Metric::SemiPassive.format_change(0.0), "0.0 pts");
+        assert_eq!(Metric::CumulativeNetP50.format_change(-1234.4), "-1,234");
+        assert_eq!(Metric::CumulativeNetP50.format(9613.2), "9,613");
+    }
+
+    #[test]
+    fn semi_passive_needs_its_section() {
+        let bare = model("name = \"x\"");
+        let e = Metric::SemiPassive.check(&bare).unwrap_err().to_string();
+        assert!(e.contains("[semi_passive]"), "{e}");
+        assert!(Metric::Failure.check(&bare).is_ok());
+    }
+
+    #[test]
+    fn pinning_changes_one_parameter_only() {
+        let m = model(FULL);
+        let p = pinned(&m, Param::AcquisitionRate, 3.0);
+        assert_eq!(*p.param(Param::AcquisitionRate), Uncertain::fixed(3.0));
+        assert_eq!(p.origin(Param::AcquisitionRate), Origin::Override);
+        for q in Param::ALL
+            .into_iter()
+            .filter(|&q| q != Param::AcquisitionRate)
+        {
+            assert_eq!(p.param(q), m.param(q));
+            assert_eq!(p.origin(q), m.origin(q));
+        }
+    }
+}
