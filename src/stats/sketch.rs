@@ -239,7 +239,7 @@ impl Histogram {
 
 /// Distinct values a sketch counts exactly before it spills into its
 /// histogram.
-pub const EXACT_CAPACITY: usize = 3072;
+pub const EXACT_CAPACITY: usize = 4096;
 
 /// The canonical bits of a value: -0.0 counts as 0.0.
 #[inline]
