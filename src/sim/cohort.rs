@@ -8,11 +8,13 @@
 //! P(U < S(t) | U < S(t - 1)) = S(t) / S(t - 1) independently for every
 //! customer. The simulation never draws those uniforms one by one. Given
 //! the survival S so far, the n active customers' uniforms are iid on
-//! (0, S), so their largest ("top") is S times the largest of n uniforms
-//! on (0, 1); the customer holding it leaves in the first month S falls to
-//! or below it, and the next largest is top times the largest of n - 1
-//! fresh uniforms. So a month costs a multiply and a comparison per cohort,
-//! plus one such draw per customer who leaves.
+//! (0, S), so their largest ("top") is S V^(1/n) for a fresh uniform V;
+//! the customer holding it leaves in the first month S falls to or below
+//! it, and the next largest is top V'^(1/(n-1)). The simulation works in
+//! logarithms: ln S is a running sum of the log chances to stay, and
+//! ln V^(1/n) = -E/n with E exponential (an exact ziggurat draw), so a month
+//! costs an addition and a comparison per cohort, plus one exponential draw
+//! and a division per customer who leaves.
 //!
 //! Each cohort draws from its own SplitMix64 sub-stream, keyed from the
 //! trajectory's churn stream and the month it was won, so paired scenarios
@@ -20,13 +22,13 @@
 //! customers won, a higher churn chance only makes the same departures come
 //! earlier.
 //!
-//! A cohort of more than [`ORDER_STATISTICS_MAX`] active customers is renewed by a
-//! binomial draw per month instead (cheaper for large counts), and switches
-//! to the order-statistic form once it shrinks to that size.
+//! A cohort of more than [`ORDER_STATISTICS_MAX`] active customers is
+//! renewed by a binomial draw per month instead (cheaper for large counts),
+//! and switches to the order-statistic form once it shrinks to that size.
 
-use super::rng::open01;
 use super::sample::binomial_with_log;
-use rand::SeedableRng;
+use rand::{RngExt, SeedableRng};
+use rand_distr::Exp1;
 use rand_xoshiro::SplitMix64;
 
 /// Largest cohort renewed by order statistics.
@@ -36,37 +38,24 @@ pub const ORDER_STATISTICS_MAX: u64 = 64;
 struct Cohort {
     /// Active customers.
     active: u64,
-    /// S_a(t): chance that a customer won in this cohort is still active.
-    survival: f64,
-    /// The largest uniform among the active customers (order-statistic form).
-    top: f64,
+    /// ln S_a(t): log of the chance that a customer won in this cohort is
+    /// still active.
+    level: f64,
+    /// ln of the largest uniform among the active customers (order-statistic
+    /// form): that customer leaves once `level` falls to it.
+    threshold: f64,
     /// This cohort's own random numbers.
     rng: SplitMix64,
 }
 
-/// The largest of n iid uniforms on (0, 1), n >= 1. Its distribution is
-/// that of V^(1/n); small n draw it as the maximum of n cheap uniforms (or
-/// the square root of one for n = 2), avoiding a logarithm and an
-/// exponential.
-#[inline]
-fn top_of(rng: &mut SplitMix64, n: u64) -> f64 {
-    match n {
-        1 => open01(rng),
-        2 => open01(rng).sqrt(),
-        3..=MAX_BY_DRAWS => (0..n).map(|_| open01(rng)).fold(0.0, f64::max),
-        _ => (open01(rng).ln() / n as f64).exp(),
-    }
-}
-
-/// Up to this many customers the top uniform is the maximum of as many draws.
-const MAX_BY_DRAWS: u64 = 3;
-
 impl Cohort {
-    /// Draws the top uniform of `active` customers on (0, survival).
+    /// Draws ln of the top uniform of the active customers on (0, S):
+    /// ln S + ln V^(1/n) = level - E / n with E ~ Exp(1).
     #[inline]
     fn draw_top(&mut self) {
         if self.active > 0 {
-            self.top = self.survival * top_of(&mut self.rng, self.active);
+            let e: f64 = self.rng.sample(Exp1);
+            self.threshold = self.level - e / self.active as f64;
         }
     }
 }
@@ -86,8 +75,8 @@ impl Cohorts {
             by_month: vec![
                 Cohort {
                     active: 0,
-                    survival: 1.0,
-                    top: 0.0,
+                    level: 0.0,
+                    threshold: 0.0,
                     rng: SplitMix64::seed_from_u64(0),
                 };
                 horizon
@@ -110,7 +99,7 @@ impl Cohorts {
         let key = self.key ^ (t as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         let c = &mut self.by_month[t - 1];
         c.active = new;
-        c.survival = 1.0;
+        c.level = 0.0;
         c.rng = SplitMix64::seed_from_u64(key);
         if new <= ORDER_STATISTICS_MAX {
             c.draw_top();
@@ -118,9 +107,10 @@ impl Cohorts {
     }
 
     /// Renews the cohort won in month `a`, whose customers stay with chance
-    /// `stay` this month, and returns its active customers.
+    /// `stay` this month (`ln_stay` its log), and returns its active
+    /// customers.
     #[inline]
-    pub fn renew(&mut self, a: usize, stay: f64) -> u64 {
+    pub fn renew(&mut self, a: usize, stay: f64, ln_stay: f64) -> u64 {
         let c = &mut self.by_month[a - 1];
         if c.active == 0 || stay >= 1.0 {
             return c.active;
@@ -129,20 +119,22 @@ impl Cohorts {
             c.active = 0;
             return 0;
         }
-        c.survival *= stay;
+        c.level += ln_stay;
         if c.active > ORDER_STATISTICS_MAX {
-            c.active -= binomial_with_log(&mut c.rng, c.active, 1.0 - stay, stay.ln());
+            c.active -= binomial_with_log(&mut c.rng, c.active, 1.0 - stay, ln_stay);
             if c.active <= ORDER_STATISTICS_MAX {
-                // The survivors' uniforms are iid on (0, survival).
+                // The survivors' uniforms are iid on (0, S).
                 c.draw_top();
             }
         } else {
-            while c.top >= c.survival {
+            while c.level <= c.threshold {
                 c.active -= 1;
                 if c.active == 0 {
                     break;
                 }
-                c.top *= top_of(&mut c.rng, c.active);
+                // The next largest: ln top + ln V^(1/(n - 1)).
+                let e: f64 = c.rng.sample(Exp1);
+                c.threshold -= e / c.active as f64;
             }
         }
         c.active

@@ -271,6 +271,8 @@ pub struct Scratch {
     cohorts: Cohorts,
     /// Chance to stay at renewal n (index n - 1), before competitors.
     keep: Vec<f64>,
+    /// Its natural log.
+    ln_keep: Vec<f64>,
 }
 
 impl Scratch {
@@ -279,6 +281,7 @@ impl Scratch {
         Scratch {
             cohorts: Cohorts::new(horizon),
             keep: vec![0.0; horizon],
+            ln_keep: vec![0.0; horizon],
         }
     }
 }
@@ -287,10 +290,13 @@ impl Scratch {
 /// changes, which is rare.
 struct CompetitorFactors {
     lure_keep: f64,
+    ln_lure_keep: f64,
     acq_keep: f64,
     price_keep: f64,
     /// (1 - churn_increase)^C: lured away by none.
     lure: f64,
+    /// Its log.
+    ln_lure: f64,
     /// (1 - acquisition_loss)^C.
     acquisition: f64,
     /// (1 - price_erosion)^C.
@@ -301,6 +307,7 @@ impl CompetitorFactors {
     fn update(&mut self, c: u64) {
         let ci = c.min(i32::MAX as u64) as i32;
         self.lure = self.lure_keep.powi(ci);
+        self.ln_lure = c as f64 * self.ln_lure_keep;
         self.acquisition = self.acq_keep.powi(ci);
         self.price = self.price_keep.powi(ci);
     }
@@ -371,19 +378,27 @@ pub fn simulate_with(
     cohorts.reset(churn_rng.next_u64());
     // Chance to stay at the n-th renewal, for n = 1..H:
     // sbg 1 - alpha / (alpha + beta + n - 1), constant 1 - churn.monthly.
-    let keep = &mut scratch.keep;
-    for (n, k) in keep.iter_mut().enumerate() {
-        *k = 1.0
-            - match m.churn {
-                ChurnModel::Constant => churn_monthly,
-                ChurnModel::Sbg => alpha / (alpha + beta + n as f64),
-            };
+    // The logs feed the cohorts' order statistics (constant churn: one log).
+    let (keep, ln_keep) = (&mut scratch.keep, &mut scratch.ln_keep);
+    let constant_ln = (-churn_monthly).ln_1p();
+    for (n, (k, lk)) in keep.iter_mut().zip(ln_keep.iter_mut()).enumerate() {
+        let hazard = match m.churn {
+            ChurnModel::Constant => churn_monthly,
+            ChurnModel::Sbg => alpha / (alpha + beta + n as f64),
+        };
+        *k = 1.0 - hazard;
+        *lk = match m.churn {
+            ChurnModel::Constant => constant_ln,
+            ChurnModel::Sbg => (-hazard).ln_1p(),
+        };
     }
     let mut factors = CompetitorFactors {
         lure_keep,
+        ln_lure_keep: lure_keep.ln(),
         acq_keep,
         price_keep,
         lure: 1.0,
+        ln_lure: 0.0,
         acquisition: 1.0,
         price: 1.0,
     };
@@ -461,14 +476,14 @@ pub fn simulate_with(
             factors.update(competitors);
             factors_for = competitors;
         }
-        let lure = factors.lure;
+        let (lure, ln_lure) = (factors.lure, factors.ln_lure);
 
         // Churn: each customer stays with chance (1 - h)(1 - churn_increase)^C
         // at its n-th renewal (a customer won in month a renews first in a + 1).
         let mut survivors: u64 = 0;
         for a in launch..t {
             let n = t - a;
-            survivors += cohorts.renew(a, keep[n - 1] * lure);
+            survivors += cohorts.renew(a, keep[n - 1] * lure, ln_keep[n - 1] + ln_lure);
         }
 
         // Acquisition.
