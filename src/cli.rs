@@ -65,12 +65,12 @@ pub enum Command {
     Sensitivity(SensitivityArgs),
 }
 
-/// Arguments of `hustle-sim run`.
-#[derive(Debug, Args)]
-pub struct RunArgs {
-    /// Scenario file; without one, the built-in default scenario runs.
-    pub scenario: Option<PathBuf>,
-    /// Number of trajectories.
+/// How many trajectories to run, with which seed, on how many threads:
+/// shared by `run`, `sweep` and `compare` (every variant of a sweep or a
+/// comparison runs on the same seed).
+#[derive(Debug, Clone, Copy, Args)]
+pub struct SimArgs {
+    /// Number of trajectories (per scenario or swept value).
     #[arg(short = 'n', long, default_value_t = DEFAULT_TRAJECTORIES,
           value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
     pub trajectories: u64,
@@ -80,6 +80,27 @@ pub struct RunArgs {
     /// Worker threads (default: all cores).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
+}
+
+impl SimArgs {
+    /// The driver's options.
+    pub fn options(&self) -> crate::sim::RunOptions {
+        crate::sim::RunOptions {
+            trajectories: self.trajectories,
+            seed: self.seed,
+            threads: self.threads.map(|t| t as usize),
+        }
+    }
+}
+
+/// Arguments of `hustle-sim run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file; without one, the built-in default scenario runs.
+    pub scenario: Option<PathBuf>,
+    /// Trajectories, seed and threads.
+    #[command(flatten)]
+    pub sim: SimArgs,
     /// Output folder (default: `output/<scenario file stem>/`).
     // The help text is spelled out so that it shows no Markdown backticks.
     #[arg(
@@ -119,16 +140,9 @@ pub struct SweepArgs {
     /// FROM:TO:STEPS: STEPS evenly spaced values, both ends included.
     #[arg(long, value_name = "FROM:TO:STEPS", allow_hyphen_values = true)]
     pub range: Option<String>,
-    /// Trajectories per value.
-    #[arg(short = 'n', long, default_value_t = DEFAULT_TRAJECTORIES,
-          value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
-    pub trajectories: u64,
-    /// Run seed, shared by every value.
-    #[arg(long, default_value_t = DEFAULT_SEED)]
-    pub seed: u64,
-    /// Worker threads (default: all cores).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    pub threads: Option<u64>,
+    /// Trajectories, seed and threads.
+    #[command(flatten)]
+    pub sim: SimArgs,
     /// Output folder (default: `output/<scenario file stem>-sweep-<KEY>/`).
     #[arg(
         short = 'o',
@@ -156,16 +170,9 @@ pub struct CompareArgs {
     /// A variant of the first scenario with these overrides, separated by `;` (repeatable: one variant each).
     #[arg(long = "with", value_name = "KEY=VALUE[; KEY=VALUE...]")]
     pub with: Vec<String>,
-    /// Trajectories per scenario.
-    #[arg(short = 'n', long, default_value_t = DEFAULT_TRAJECTORIES,
-          value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
-    pub trajectories: u64,
-    /// Run seed, shared by every scenario.
-    #[arg(long, default_value_t = DEFAULT_SEED)]
-    pub seed: u64,
-    /// Worker threads (default: all cores).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    pub threads: Option<u64>,
+    /// Trajectories, seed and threads.
+    #[command(flatten)]
+    pub sim: SimArgs,
     /// Output folder (default: `output/<first scenario's file stem>-compare/`).
     #[arg(
         short = 'o',

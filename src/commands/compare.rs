@@ -13,7 +13,7 @@ use crate::report::compare::{CompareReport, ScenarioEntry};
 use crate::report::paired::{OutcomeStats, PairedStats};
 use crate::scenario::Scenario;
 use crate::scenario::keys::{key_kind, suggest};
-use crate::sim::{PairedSpec, RunOptions, run_paired};
+use crate::sim::{PairedSpec, run_paired};
 use std::path::PathBuf;
 
 /// A scenario taking part in a comparison.
@@ -122,11 +122,7 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(sanitize_stem(&format!("{stem}-compare"))));
     let models: Vec<Model> = entrants.iter().map(|e| e.model.clone()).collect();
-    let opts = RunOptions {
-        trajectories: args.trajectories,
-        seed: args.seed,
-        threads: args.threads.map(|t| t as usize),
-    };
+    let opts = args.sim.options();
     let spec = PairedSpec {
         monthly: !args.no_charts,
         pairs: true,
@@ -143,7 +139,7 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         .into());
     }
     prepare_dir(&out)?;
-    let result = with_progress(args.trajectories, args.quiet, |progress| {
+    let result = with_progress(args.sim.trajectories, args.quiet, |progress| {
         run_paired(&models, &opts, spec, progress, interrupt_flag())
     })?;
     let n = result.trajectories;

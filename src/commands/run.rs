@@ -83,11 +83,7 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(sanitize_stem(&scenario.stem)));
     prepare_dir(&out)?;
-    let opts = RunOptions {
-        trajectories: args.trajectories,
-        seed: args.seed,
-        threads: args.threads.map(|t| t as usize),
-    };
+    let opts = args.sim.options();
     let result = run_scenario(&model, &opts, args.quiet, interrupt_flag())?;
     let summary = Summary::from_run(&result, &scenario.source);
     let mut written = vec![

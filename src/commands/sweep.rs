@@ -12,7 +12,7 @@ use crate::report::paired::OutcomeStats;
 use crate::report::sweep::{SweepReport, SweepRow, value_text};
 use crate::scenario::Scenario;
 use crate::scenario::keys::{KeyKind, Param, key_kind, suggest};
-use crate::sim::{PairedSpec, RunOptions, run_paired};
+use crate::sim::{PairedSpec, run_paired};
 use std::path::PathBuf;
 
 /// Most values one sweep may have: each keeps its own sketches in every
@@ -163,16 +163,12 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
         )))
     });
     prepare_dir(&out)?;
-    let opts = RunOptions {
-        trajectories: args.trajectories,
-        seed: args.seed,
-        threads: args.threads.map(|t| t as usize),
-    };
+    let opts = args.sim.options();
     let spec = PairedSpec {
         monthly: false,
         pairs: false,
     };
-    let result = with_progress(args.trajectories, args.quiet, |progress| {
+    let result = with_progress(args.sim.trajectories, args.quiet, |progress| {
         run_paired(&models, &opts, spec, progress, interrupt_flag())
     })?;
     let report = SweepReport {
