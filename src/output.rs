@@ -38,6 +38,15 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<Path
     Ok(target)
 }
 
+/// The files a command wrote, for its last line: `a/b.json, a/c.png`.
+pub fn list_paths(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A folder name made from a file stem: letters, digits, `-`, `_` and `.`
 /// kept, anything else replaced by `-`.
 pub fn sanitize_stem(stem: &str) -> String {

@@ -8,7 +8,7 @@ use crate::chart;
 use crate::cli::CompareArgs;
 use crate::error::InputError;
 use crate::model::Model;
-use crate::output::{prepare_dir, sanitize_stem, write_atomic};
+use crate::output::{list_paths, prepare_dir, sanitize_stem, write_atomic};
 use crate::report::compare::{CompareReport, ScenarioEntry};
 use crate::report::paired::{OutcomeStats, PairedStats};
 use crate::scenario::Scenario;
@@ -193,14 +193,7 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
     }
     if !args.quiet {
         print!("{}", report.table());
-        println!(
-            "\n  Wrote {}",
-            written
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+        println!("\n  Wrote {}", list_paths(&written));
     }
     Ok(())
 }

@@ -5,7 +5,7 @@ use super::load_scenario;
 use crate::chart;
 use crate::cli::RunArgs;
 use crate::model::Model;
-use crate::output::{prepare_dir, sanitize_stem, write_atomic};
+use crate::output::{list_paths, prepare_dir, sanitize_stem, write_atomic};
 use crate::report::{Summary, table};
 use crate::sim::{self, RunOptions, RunResult};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -93,17 +93,9 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
     if !args.no_charts {
         written.extend(chart::write_charts(&out, &result, &summary)?);
     }
-    written.retain(|p| p.exists());
     if !args.quiet {
         print!("{}", table::render(&summary));
-        println!(
-            "\n  Wrote {}",
-            written
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+        println!("\n  Wrote {}", list_paths(&written));
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use super::{interrupt_flag, load_scenario};
 use crate::chart::frame::RunInfo;
 use crate::chart::tornado;
 use crate::cli::SensitivityArgs;
-use crate::output::{prepare_dir, sanitize_stem, write_atomic};
+use crate::output::{list_paths, prepare_dir, sanitize_stem, write_atomic};
 use crate::sensitivity::{self, Options, TABLE_ROWS};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -66,11 +66,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
         "\n  {} runs in {:.1} s. Wrote {}",
         analysis.runs,
         analysis.elapsed.as_secs_f64(),
-        written
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
+        list_paths(&written)
     );
     Ok(())
 }

@@ -7,7 +7,7 @@ use crate::chart;
 use crate::cli::SweepArgs;
 use crate::error::InputError;
 use crate::model::Model;
-use crate::output::{prepare_dir, sanitize_stem, write_atomic};
+use crate::output::{list_paths, prepare_dir, sanitize_stem, write_atomic};
 use crate::report::paired::OutcomeStats;
 use crate::report::sweep::{SweepReport, SweepRow, value_text};
 use crate::scenario::Scenario;
@@ -198,11 +198,7 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
         print!("{}", report.table());
         println!(
             "\n  Wrote {} ({:.2} s of simulation)",
-            written
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
+            list_paths(&written),
             report.elapsed_seconds
         );
     }
