@@ -1,20 +1,27 @@
 //! Active customers grouped by the month they were won, and their renewals
 //! (MODEL.md section 2, step 4, *Churn*).
 //!
-//! A customer won in month a is still active in month t with probability
-//! S_a(t), the product of its cohort's chances to stay at each renewal so
-//! far: (1 - h_n)(1 - churn_increase)^C. Think of each customer as holding
-//! a uniform U, active while U < S_a(t): that is exactly the model, since
+//! A customer won in month w is still active in month t with probability
+//! S_w(t), the product of its chances to stay at each renewal so far:
+//! (1 - h_n)(1 - churn_increase)^C. Think of each customer as holding a
+//! uniform U, active while U < S_w(t): that is exactly the model, since
 //! P(U < S(t) | U < S(t - 1)) = S(t) / S(t - 1) independently for every
 //! customer. The simulation never draws those uniforms one by one. Given
 //! the survival S so far, the n active customers' uniforms are iid on
 //! (0, S), so their largest ("top") is S V^(1/n) for a fresh uniform V;
-//! the customer holding it leaves in the first month S falls to or below
-//! it, and the next largest is top V'^(1/(n-1)). The simulation works in
-//! logarithms: ln S is a running sum of the log chances to stay, and
-//! ln V^(1/n) = -E/n with E exponential (an exact ziggurat draw), so a month
-//! costs an addition and a comparison per cohort, plus one exponential draw
-//! and a division per customer who leaves.
+//! the customer holding it leaves in the first month S falls below it, and
+//! the next largest is top V'^(1/(n-1)).
+//!
+//! The simulation works in logarithms, with the survival split into a part
+//! that depends on tenure and one that depends on the calendar:
+//! ln S_w(t) = K(t - w) + Λ(t) - Λ(w), where K(n) is the sum of the log
+//! chances to stay (1 - h) over the first n renewals and Λ(t) the sum of
+//! ln (1 - churn_increase)^C over the months so far. A cohort keeps one
+//! number, its threshold θ_w = Λ(w) + ln(top), and a customer leaves in the
+//! first month with K(t - w) + Λ(t) < θ_w. So a month costs an addition and
+//! a comparison per cohort (no branch: the comparisons make a bit mask),
+//! plus, per customer who leaves, one exponential draw and a division:
+//! ln V^(1/n) = -E/n with E exponential (an exact ziggurat draw).
 //!
 //! Each cohort draws from its own SplitMix64 sub-stream, keyed from the
 //! trajectory's churn stream and the month it was won, so paired scenarios
@@ -26,62 +33,69 @@
 //! renewed by a binomial draw per month instead (cheaper for large counts),
 //! and switches to the order-statistic form once it shrinks to that size.
 
-use super::sample::binomial_with_log;
-use rand::{RngExt, SeedableRng};
-use rand_distr::Exp1;
+use super::sample::{Exp1Sampler, binomial_with_log};
+use rand::SeedableRng;
 use rand_xoshiro::SplitMix64;
 
 /// Largest cohort renewed by order statistics.
 pub const ORDER_STATISTICS_MAX: u64 = 64;
 
-#[derive(Debug, Clone)]
-struct Cohort {
-    /// Active customers.
-    active: u64,
-    /// ln S_a(t): log of the chance that a customer won in this cohort is
-    /// still active.
-    level: f64,
-    /// ln of the largest uniform among the active customers (order-statistic
-    /// form): that customer leaves once `level` falls to it.
-    threshold: f64,
-    /// This cohort's own random numbers.
-    rng: SplitMix64,
-}
-
-impl Cohort {
-    /// Draws ln of the top uniform of the active customers on (0, S):
-    /// ln S + ln V^(1/n) = level - E / n with E ~ Exp(1).
-    #[inline]
-    fn draw_top(&mut self) {
-        if self.active > 0 {
-            let e: f64 = self.rng.sample(Exp1);
-            self.threshold = self.level - e / self.active as f64;
-        }
-    }
-}
-
-/// Every cohort of one trajectory.
+/// Every cohort of one trajectory, as parallel arrays indexed by the month
+/// won minus one.
 #[derive(Debug, Clone)]
 pub struct Cohorts {
-    by_month: Vec<Cohort>,
+    /// Active customers.
+    active: Vec<u64>,
+    /// θ_w: a customer of the cohort leaves once K(tenure) + Λ(t) falls
+    /// below it; -inf for an empty cohort and for one renewed by binomial
+    /// draws, so neither ever matches.
+    threshold: Vec<f64>,
+    /// Each cohort's own random numbers.
+    rng: Vec<SplitMix64>,
+    /// Cohorts renewed by binomial draws (more than
+    /// [`ORDER_STATISTICS_MAX`] active customers), by month won.
+    large: Vec<usize>,
+    /// Λ(t): sum of the monthly log chances of being lured away by none.
+    calendar: f64,
+    /// First month won whose cohort may still hold customers.
+    first: usize,
+    /// Active customers over all cohorts.
+    total: u64,
     /// Key of this trajectory's cohort sub-streams.
     key: u64,
+    /// Departure draws.
+    exp1: Exp1Sampler,
+}
+
+/// One renewal month's chances, shared by every cohort.
+#[derive(Debug, Clone, Copy)]
+pub struct Renewal<'a> {
+    /// Chance to stay at renewal n (index n - 1), before competitors.
+    pub keep: &'a [f64],
+    /// Its log.
+    pub ln_keep: &'a [f64],
+    /// K(n) for n = H down to 0: `tenure_log[H - n]` is the sum of the log
+    /// chances to stay over the first n renewals.
+    pub tenure_log: &'a [f64],
+    /// (1 - churn_increase)^C: lured away by none of C competitors.
+    pub lure: f64,
+    /// Its log.
+    pub ln_lure: f64,
 }
 
 impl Cohorts {
     /// Room for a horizon of H months.
     pub fn new(horizon: usize) -> Self {
         Cohorts {
-            by_month: vec![
-                Cohort {
-                    active: 0,
-                    level: 0.0,
-                    threshold: 0.0,
-                    rng: SplitMix64::seed_from_u64(0),
-                };
-                horizon
-            ],
+            active: vec![0; horizon],
+            threshold: vec![f64::NEG_INFINITY; horizon],
+            rng: vec![SplitMix64::seed_from_u64(0); horizon],
+            large: Vec::new(),
+            calendar: 0.0,
+            first: 1,
+            total: 0,
             key: 0,
+            exp1: Exp1Sampler::new(),
         }
     }
 
@@ -89,54 +103,133 @@ impl Cohorts {
     /// stream) seeds the cohorts' sub-streams.
     pub fn reset(&mut self, key: u64) {
         self.key = key;
-        for c in &mut self.by_month {
-            c.active = 0;
-        }
+        self.active.fill(0);
+        self.threshold.fill(f64::NEG_INFINITY);
+        self.large.clear();
+        self.calendar = 0.0;
+        self.first = 1;
+        self.total = 0;
     }
 
-    /// Records the `new` customers won in month `t`.
+    /// Active customers over all cohorts.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// Records the `new` customers won in month `t`, after month t's
+    /// renewals.
     pub fn win(&mut self, t: usize, new: u64) {
         let key = self.key ^ (t as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        let c = &mut self.by_month[t - 1];
-        c.active = new;
-        c.level = 0.0;
-        c.rng = SplitMix64::seed_from_u64(key);
-        if new <= ORDER_STATISTICS_MAX {
-            c.draw_top();
+        let i = t - 1;
+        self.active[i] = new;
+        self.rng[i] = SplitMix64::seed_from_u64(key);
+        self.total += new;
+        self.threshold[i] = f64::NEG_INFINITY;
+        if new > ORDER_STATISTICS_MAX {
+            self.large.push(t);
+        } else if new > 0 {
+            let exp1 = self.exp1;
+            // Level ln S = 0 now; θ = Λ(t) + ln(top).
+            let e: f64 = exp1.sample(&mut self.rng[i]);
+            self.threshold[i] = self.calendar - e / new as f64;
         }
     }
 
-    /// Renews the cohort won in month `a`, whose customers stay with chance
-    /// `stay` this month (`ln_stay` its log), and returns its active
-    /// customers.
-    #[inline]
-    pub fn renew(&mut self, a: usize, stay: f64, ln_stay: f64) -> u64 {
-        let c = &mut self.by_month[a - 1];
-        if c.active == 0 || stay >= 1.0 {
-            return c.active;
-        }
-        if stay <= 0.0 {
-            c.active = 0;
+    /// Renews every cohort won before month `t` and returns the active
+    /// customers after the renewals.
+    pub fn renew(&mut self, t: usize, r: &Renewal) -> u64 {
+        if self.total == 0 {
             return 0;
         }
-        c.level += ln_stay;
-        if c.active > ORDER_STATISTICS_MAX {
-            c.active -= binomial_with_log(&mut c.rng, c.active, 1.0 - stay, ln_stay);
-            if c.active <= ORDER_STATISTICS_MAX {
-                // The survivors' uniforms are iid on (0, S).
-                c.draw_top();
+        if r.lure <= 0.0 {
+            // Every competitor lures every customer away.
+            self.active.fill(0);
+            self.threshold.fill(f64::NEG_INFINITY);
+            self.large.clear();
+            self.total = 0;
+            return 0;
+        }
+        self.calendar += r.ln_lure;
+        let (calendar, exp1) = (self.calendar, self.exp1);
+        let horizon = self.active.len();
+        while self.first < t && self.active[self.first - 1] == 0 {
+            self.first += 1;
+        }
+        // Cohorts won in months first..t, tenures t - first down to 1.
+        let (lo, hi) = (self.first - 1, t - 1);
+        let tenure_log = &r.tenure_log[horizon + 1 - (t - lo)..horizon];
+        let mut block = lo;
+        while block < hi {
+            let end = (block + 64).min(hi);
+            let ks = &tenure_log[block - lo..end - lo];
+            let mut leaving = 0u64;
+            for (j, (k, th)) in ks.iter().zip(&self.threshold[block..end]).enumerate() {
+                leaving |= (((k + calendar) < *th) as u64) << j;
             }
-        } else {
-            while c.level <= c.threshold {
-                c.active -= 1;
-                if c.active == 0 {
-                    break;
+            while leaving != 0 {
+                let j = leaving.trailing_zeros() as usize;
+                leaving &= leaving - 1;
+                let level = ks[j] + calendar;
+                let i = block + j;
+                let (mut n, mut th) = (self.active[i], self.threshold[i]);
+                while level < th {
+                    n -= 1;
+                    if n == 0 {
+                        th = f64::NEG_INFINITY;
+                        break;
+                    }
+                    // The next largest: ln top + ln V^(1/n).
+                    let e: f64 = exp1.sample(&mut self.rng[i]);
+                    th -= e / n as f64;
                 }
-                // The next largest: ln top + ln V^(1/(n - 1)).
-                let e: f64 = c.rng.sample(Exp1);
-                c.threshold -= e / c.active as f64;
+                self.total -= self.active[i] - n;
+                self.active[i] = n;
+                self.threshold[i] = th;
+            }
+            block = end;
+        }
+        if !self.large.is_empty() {
+            self.renew_large(t, r);
+        }
+        self.total
+    }
+
+    /// Binomial renewals of the cohorts too large for order statistics.
+    #[cold]
+    fn renew_large(&mut self, t: usize, r: &Renewal) {
+        let horizon = self.active.len();
+        let mut k = 0;
+        while k < self.large.len() {
+            let w = self.large[k];
+            if w >= t {
+                k += 1;
+                continue;
+            }
+            let (i, n) = (w - 1, t - w);
+            let stay = r.keep[n - 1] * r.lure;
+            let before = self.active[i];
+            let mut after = before;
+            if stay <= 0.0 {
+                after = 0;
+            } else if stay < 1.0 {
+                let ln_stay = r.ln_keep[n - 1] + r.ln_lure;
+                after -= binomial_with_log(&mut self.rng[i], before, 1.0 - stay, ln_stay);
+            }
+            self.active[i] = after;
+            self.total -= before - after;
+            if after <= ORDER_STATISTICS_MAX {
+                if after > 0 {
+                    let exp1 = self.exp1;
+                    // The survivors' uniforms are iid on (0, S): θ = Λ(w) +
+                    // ln S + ln V^(1/n) = K(n) + Λ(t) - E / n.
+                    let e: f64 = exp1.sample(&mut self.rng[i]);
+                    self.threshold[i] =
+                        r.tenure_log[horizon - n] + self.calendar - e / after as f64;
+                }
+                self.large.swap_remove(k);
+            } else {
+                k += 1;
             }
         }
-        c.active
     }
 }

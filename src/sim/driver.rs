@@ -10,7 +10,7 @@
 //! chunk moments.
 
 use super::trajectory::{
-    CompiledModel, FailureCause, Metric, NMETRICS, Outcome, Path, Scratch, simulate,
+    ChunkSlot, CompiledModel, FailureCause, Metric, NMETRICS, Outcome, Scratch, simulate,
 };
 use crate::model::Model;
 use crate::scenario::keys::NPARAMS;
@@ -232,36 +232,45 @@ fn run_chunk(
     range: std::ops::Range<u64>,
     tally: &mut Tally,
 ) -> ChunkMoments {
+    thread_local! {
+        /// The chunk's figures, column by column; reused, since every
+        /// trajectory writes all of its cells.
+        static COLUMNS: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
     let h = cm.horizon();
     let len = (range.end - range.start) as usize;
     let mut scratch = Scratch::new(h);
-    let mut path = Path::new(h);
-    let mut columns = vec![0.0; NMETRICS * h * len];
     let mut hourly = ShiftedSums::default();
-    for (j, i) in range.enumerate() {
-        let outcome = simulate(cm, seed, i, &mut scratch, &mut path);
-        for (c, &v) in path.data().iter().enumerate() {
-            columns[c * len + j] = v;
+    COLUMNS.with_borrow_mut(|columns| {
+        columns.resize(NMETRICS * h * len, 0.0);
+        for (j, i) in range.enumerate() {
+            let outcome = simulate(
+                cm,
+                seed,
+                i,
+                &mut scratch,
+                &mut ChunkSlot::new(columns, h, len, j),
+            );
+            if let Some(r) = outcome.hourly_rate() {
+                hourly.push(r);
+            }
+            tally.add_outcome(&outcome);
         }
-        if let Some(r) = outcome.hourly_rate() {
-            hourly.push(r);
+        let series = columns
+            .chunks_exact(len)
+            .enumerate()
+            .map(|(c, col)| {
+                tally.add_column(c, col);
+                let mut sums = ShiftedSums::default();
+                col.iter().for_each(|&v| sums.push(v));
+                sums.moments()
+            })
+            .collect();
+        ChunkMoments {
+            series,
+            hourly_rate: hourly.moments(),
         }
-        tally.add_outcome(&outcome);
-    }
-    let series = columns
-        .chunks_exact(len)
-        .enumerate()
-        .map(|(c, col)| {
-            tally.add_column(c, col);
-            let mut sums = ShiftedSums::default();
-            col.iter().for_each(|&v| sums.push(v));
-            sums.moments()
-        })
-        .collect();
-    ChunkMoments {
-        series,
-        hourly_rate: hourly.moments(),
-    }
+    })
 }
 
 /// Runs `n` trajectories in fixed chunks of [`CHUNK`] on a pool of

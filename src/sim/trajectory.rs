@@ -5,7 +5,7 @@
 //! money, hours, owner, semi-passive; then R), and the names are the
 //! model's.
 
-use super::cohort::Cohorts;
+use super::cohort::{Cohorts, Renewal};
 use super::rng::{Stream, open01, stream_rng};
 use super::sample::{binomial, poisson};
 use crate::model::{AcquisitionModel, ChurnModel, Model};
@@ -206,32 +206,55 @@ impl Path {
     pub fn data(&self) -> &[f64] {
         &self.data
     }
+}
 
+/// Where a trajectory's monthly figures go, month by month.
+pub trait Record {
+    /// Stores month t's (1-based) figures, in [`Metric::ALL`] order.
+    fn record(&mut self, t: usize, figures: [f64; NMETRICS]);
+}
+
+impl Record for Path {
     #[inline]
-    #[allow(clippy::too_many_arguments)]
-    fn record(
-        &mut self,
-        t: usize,
-        net: f64,
-        gross: f64,
-        n: f64,
-        new: f64,
-        hours: f64,
-        cum: f64,
-        c: f64,
-        fee: f64,
-    ) {
+    fn record(&mut self, t: usize, figures: [f64; NMETRICS]) {
         let h = self.horizon;
-        let i = t - 1;
-        let d = &mut self.data;
-        d[i] = net;
-        d[h + i] = gross;
-        d[2 * h + i] = n;
-        d[3 * h + i] = new;
-        d[4 * h + i] = hours;
-        d[5 * h + i] = cum;
-        d[6 * h + i] = c;
-        d[7 * h + i] = fee;
+        for (m, v) in figures.into_iter().enumerate() {
+            self.data[m * h + t - 1] = v;
+        }
+    }
+}
+
+/// One trajectory's place in a chunk's column-major buffer: the figure of
+/// (metric, month t) goes to `columns[(metric * H + t - 1) * len + slot]`,
+/// so each (metric, month) column of the chunk is contiguous.
+pub struct ChunkSlot<'a> {
+    columns: &'a mut [f64],
+    horizon: usize,
+    len: usize,
+    slot: usize,
+}
+
+impl<'a> ChunkSlot<'a> {
+    /// Slot `slot` of a buffer of `NMETRICS * horizon` columns of `len`.
+    pub fn new(columns: &'a mut [f64], horizon: usize, len: usize, slot: usize) -> Self {
+        assert!(slot < len && columns.len() == NMETRICS * horizon * len);
+        ChunkSlot {
+            columns,
+            horizon,
+            len,
+            slot,
+        }
+    }
+}
+
+impl Record for ChunkSlot<'_> {
+    #[inline]
+    fn record(&mut self, t: usize, figures: [f64; NMETRICS]) {
+        let step = self.horizon * self.len;
+        let base = (t - 1) * self.len + self.slot;
+        for (m, v) in figures.into_iter().enumerate() {
+            self.columns[m * step + base] = v;
+        }
     }
 }
 
@@ -273,6 +296,8 @@ pub struct Scratch {
     keep: Vec<f64>,
     /// Its natural log.
     ln_keep: Vec<f64>,
+    /// K(n), the sum of the first n log chances to stay, at index H - n.
+    tenure_log: Vec<f64>,
 }
 
 impl Scratch {
@@ -282,6 +307,7 @@ impl Scratch {
             cohorts: Cohorts::new(horizon),
             keep: vec![0.0; horizon],
             ln_keep: vec![0.0; horizon],
+            tenure_log: vec![0.0; horizon + 1],
         }
     }
 }
@@ -320,7 +346,7 @@ pub fn simulate(
     seed: u64,
     i: u64,
     scratch: &mut Scratch,
-    path: &mut Path,
+    path: &mut impl Record,
 ) -> Outcome {
     let params = cm.draw_params(seed, i);
     simulate_with(cm, &params, seed, i, scratch, path)
@@ -333,7 +359,7 @@ pub fn simulate_with(
     seed: u64,
     i: u64,
     scratch: &mut Scratch,
-    path: &mut Path,
+    path: &mut impl Record,
 ) -> Outcome {
     use Param::*;
     let m = &cm.model;
@@ -379,8 +405,14 @@ pub fn simulate_with(
     // Chance to stay at the n-th renewal, for n = 1..H:
     // sbg 1 - alpha / (alpha + beta + n - 1), constant 1 - churn.monthly.
     // The logs feed the cohorts' order statistics (constant churn: one log).
-    let (keep, ln_keep) = (&mut scratch.keep, &mut scratch.ln_keep);
+    let (keep, ln_keep, tenure_log) = (
+        &mut scratch.keep,
+        &mut scratch.ln_keep,
+        &mut scratch.tenure_log,
+    );
     let constant_ln = (-churn_monthly).ln_1p();
+    let mut sum = 0.0;
+    tenure_log[h_months] = 0.0;
     for (n, (k, lk)) in keep.iter_mut().zip(ln_keep.iter_mut()).enumerate() {
         let hazard = match m.churn {
             ChurnModel::Constant => churn_monthly,
@@ -391,6 +423,8 @@ pub fn simulate_with(
             ChurnModel::Constant => constant_ln,
             ChurnModel::Sbg => (-hazard).ln_1p(),
         };
+        sum += *lk;
+        tenure_log[h_months - n - 1] = sum;
     }
     let mut factors = CompetitorFactors {
         lure_keep,
@@ -450,7 +484,7 @@ pub fn simulate_with(
         let c = competitors as f64;
 
         if !alive {
-            path.record(t, 0.0, 0.0, 0.0, 0.0, 0.0, cum_net, c, 0.0);
+            path.record(t, [0.0, 0.0, 0.0, 0.0, 0.0, cum_net, c, 0.0]);
             last_gross = 0.0;
             continue;
         }
@@ -461,7 +495,7 @@ pub fn simulate_with(
             let (net, hours) = (-setup_cost / months, setup_hours / months);
             cum_net += net;
             cum_hours += hours;
-            path.record(t, net, 0.0, 0.0, 0.0, hours, cum_net, c, 0.0);
+            path.record(t, [net, 0.0, 0.0, 0.0, hours, cum_net, c, 0.0]);
             last_gross = 0.0;
             continue;
         }
@@ -476,15 +510,19 @@ pub fn simulate_with(
             factors.update(competitors);
             factors_for = competitors;
         }
-        let (lure, ln_lure) = (factors.lure, factors.ln_lure);
 
         // Churn: each customer stays with chance (1 - h)(1 - churn_increase)^C
         // at its n-th renewal (a customer won in month a renews first in a + 1).
-        let mut survivors: u64 = 0;
-        for a in launch..t {
-            let n = t - a;
-            survivors += cohorts.renew(a, keep[n - 1] * lure, ln_keep[n - 1] + ln_lure);
-        }
+        let survivors = cohorts.renew(
+            t,
+            &Renewal {
+                keep,
+                ln_keep,
+                tenure_log,
+                lure: factors.lure,
+                ln_lure: factors.ln_lure,
+            },
+        );
 
         // Acquisition.
         let mult = acq_mult * factors.acquisition;
@@ -553,14 +591,7 @@ pub fn simulate_with(
 
         path.record(
             t,
-            net,
-            gross,
-            n_active,
-            new_f,
-            hours,
-            cum_net,
-            c,
-            platform_fee,
+            [net, gross, n_active, new_f, hours, cum_net, c, platform_fee],
         );
         // 5. R = this month's gross.
         last_gross = gross;
