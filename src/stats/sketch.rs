@@ -65,20 +65,21 @@ impl Bin {
         at_max: 0,
     };
 
+    /// Adds `n` copies of `v`.
     #[inline]
-    fn add(&mut self, v: f64) {
-        self.count += 1;
+    fn add(&mut self, v: f64, n: u32) {
+        self.count += n;
         if v < self.min {
             self.min = v;
-            self.at_min = 1;
+            self.at_min = n;
         } else if v == self.min {
-            self.at_min += 1;
+            self.at_min += n;
         }
         if v > self.max {
             self.max = v;
-            self.at_max = 1;
+            self.at_max = n;
         } else if v == self.max {
-            self.at_max += 1;
+            self.at_max += n;
         }
     }
 
@@ -124,12 +125,12 @@ struct Store {
 
 impl Store {
     #[inline]
-    fn add(&mut self, key: u32, v: f64) {
+    fn add(&mut self, key: u32, v: f64, n: u32) {
         let end = self.offset as usize + self.bins.len();
         if key < self.offset || key as usize >= end {
             self.grow(key);
         }
-        self.bins[(key - self.offset) as usize].add(v);
+        self.bins[(key - self.offset) as usize].add(v, n);
     }
 
     #[cold]
@@ -182,14 +183,14 @@ impl Default for Histogram {
 }
 
 impl Histogram {
-    /// Adds one finite value.
+    /// Adds `n` copies of a finite value.
     #[inline]
-    fn insert(&mut self, v: f64) {
-        self.count += 1;
+    fn insert(&mut self, v: f64, n: u32) {
+        self.count += n as u64;
         let bits = v.to_bits();
         let mag = bits & !SIGN;
         if mag == 0 {
-            self.zero.add(v);
+            self.zero.add(v, n);
             return;
         }
         let exp = (mag >> 52) as i32 - 1023;
@@ -199,9 +200,9 @@ impl Histogram {
             (((exp - MIN_EXP) as u32) << SUB_BITS) | ((mag >> (52 - SUB_BITS)) & SUB_MASK) as u32
         };
         if bits & SIGN != 0 {
-            self.negative.add(key, v);
+            self.negative.add(key, v, n);
         } else {
-            self.positive.add(key, v);
+            self.positive.add(key, v, n);
         }
     }
 
@@ -247,96 +248,153 @@ fn key(v: f64) -> u64 {
     (v + 0.0).to_bits()
 }
 
-/// Exact counts by value: open addressing with linear probing on the
-/// value's bits, at most three quarters full, 12 bytes a slot (counts are
-/// per thread and runs are capped at a billion trajectories). Leaner than a general hash map for the
-/// one operation the hot loop needs.
-#[derive(Debug, Clone)]
-struct ExactCounts {
-    keys: Vec<u64>,
-    counts: Vec<u32>,
-    len: usize,
-    /// Slot of the value added last.
-    last: usize,
+/// Whole numbers below this are counted in a table indexed by the value
+/// (customers, competitors, and the zeros every series has) rather than
+/// hashed.
+const SMALL_LIMIT: usize = 4096;
+
+/// One slot of the open-addressing table: a value's bits and its count, side
+/// by side so a probe reads one cache line.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    key: u64,
+    count: u64,
 }
 
 /// Marks an empty slot: a NaN pattern no finite value has.
 const EMPTY_KEY: u64 = u64::MAX;
 
+const EMPTY_SLOT: Slot = Slot {
+    key: EMPTY_KEY,
+    count: 0,
+};
+
+/// Exact counts by value: whole numbers below [`SMALL_LIMIT`] in a table
+/// indexed by the value, every other value by open addressing with linear
+/// probing on its bits, at most three quarters full. Leaner than a general
+/// hash map for the one operation the hot loop needs.
+#[derive(Debug, Clone)]
+struct ExactCounts {
+    /// Count of each whole number 0..small.len() (runs are capped at a
+    /// billion trajectories, so 32 bits hold any count).
+    small: Vec<u32>,
+    slots: Vec<Slot>,
+    /// 64 - log2(slots.len()): the hash's shift.
+    shift: u32,
+    /// Distinct values in `slots`.
+    hashed: usize,
+    /// Distinct values in all.
+    len: usize,
+    /// Slot of the value added last.
+    last: usize,
+}
+
 impl ExactCounts {
     fn new() -> Self {
         ExactCounts {
-            keys: vec![EMPTY_KEY; 16],
-            counts: vec![0; 16],
+            small: Vec::new(),
+            slots: vec![EMPTY_SLOT; 16],
+            shift: 64 - 4,
+            hashed: 0,
             len: 0,
             last: 0,
         }
     }
 
-    #[inline]
-    fn slot(&self, k: u64) -> usize {
-        // Fibonacci hashing: the top bits of k times 2^64 / phi.
-        let bits = self.keys.len().trailing_zeros();
-        (k.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as usize
+    /// Adds `n` occurrences of the finite value `v`; true if `v` is new.
+    #[inline(always)]
+    fn add(&mut self, v: f64, n: u64) -> bool {
+        // 2^52 + v keeps v's integer part in the low mantissa bits; the sum
+        // minus 2^52 equals v exactly when v is whole (0 and -0 alike).
+        const TWO_POW_52: f64 = 4_503_599_627_370_496.0;
+        if (0.0..SMALL_LIMIT as f64).contains(&v) {
+            let t = v + TWO_POW_52;
+            if t - TWO_POW_52 == v {
+                let i = (t.to_bits() & (SMALL_LIMIT as u64 - 1)) as usize;
+                if i >= self.small.len() {
+                    self.grow_small(i);
+                }
+                let c = &mut self.small[i];
+                let new = *c == 0;
+                self.len += new as usize;
+                *c += n as u32;
+                return new;
+            }
+        }
+        self.add_key(key(v), n)
     }
 
-    #[inline]
-    fn add(&mut self, k: u64, n: u32) {
-        // Columns repeat values often (zeros after an end, setup months,
-        // whole customers): try the slot of the last value first.
-        if self.keys[self.last] == k {
-            self.counts[self.last] += n;
-            return;
+    #[cold]
+    fn grow_small(&mut self, i: usize) {
+        self.small.resize((i + 1).next_power_of_two().max(64), 0);
+    }
+
+    #[inline(always)]
+    fn add_key(&mut self, k: u64, n: u64) -> bool {
+        // Columns repeat values often (setup months, prices times whole
+        // customers): try the slot of the last value first.
+        let mask = self.slots.len() - 1;
+        let last = &mut self.slots[self.last & mask];
+        if last.key == k {
+            last.count += n;
+            return false;
         }
-        let mask = self.keys.len() - 1;
-        let mut i = self.slot(k);
+        // Fibonacci hashing: the top bits of k times 2^64 / phi.
+        let mut i = (k.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
         loop {
-            let here = self.keys[i];
-            if here == k {
-                self.counts[i] += n;
+            i &= mask;
+            let slot = &mut self.slots[i];
+            if slot.key == k {
+                slot.count += n;
                 self.last = i;
-                return;
+                return false;
             }
-            if here == EMPTY_KEY {
-                self.keys[i] = k;
-                self.counts[i] = n;
+            if slot.key == EMPTY_KEY {
+                *slot = Slot { key: k, count: n };
+                self.hashed += 1;
                 self.len += 1;
                 self.last = i;
-                if 4 * self.len > 3 * self.keys.len() {
+                if 4 * self.hashed > 3 * self.slots.len() {
                     self.grow();
                 }
-                return;
+                return true;
             }
-            i = (i + 1) & mask;
+            i += 1;
         }
     }
 
     #[cold]
     fn grow(&mut self) {
-        let old = std::mem::replace(
-            self,
-            ExactCounts {
-                keys: vec![EMPTY_KEY; self.keys.len() * 2],
-                counts: vec![0; self.keys.len() * 2],
-                len: 0,
-                last: 0,
-            },
-        );
-        for (k, n) in old.iter() {
-            self.add(k, n);
+        let bigger = vec![EMPTY_SLOT; self.slots.len() * 2];
+        let old = std::mem::replace(&mut self.slots, bigger);
+        self.shift -= 1;
+        self.len -= self.hashed;
+        self.hashed = 0;
+        self.last = 0;
+        for s in old.into_iter().filter(|s| s.key != EMPTY_KEY) {
+            self.add_key(s.key, s.count);
         }
     }
 
+    /// Distinct values.
     fn len(&self) -> usize {
         self.len
     }
 
-    fn iter(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
-        self.keys
+    /// Each distinct value's bits and count, in no particular order.
+    fn iter(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
+        let small = self
+            .small
             .iter()
-            .zip(&self.counts)
-            .filter(|(k, _)| **k != EMPTY_KEY)
-            .map(|(k, n)| (*k, *n))
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(i, n)| ((i as f64).to_bits(), *n as u64));
+        let hashed = self
+            .slots
+            .iter()
+            .filter(|s| s.key != EMPTY_KEY)
+            .map(|s| (s.key, s.count));
+        small.chain(hashed)
     }
 }
 
@@ -380,23 +438,30 @@ impl QuantileSketch {
     /// Adds one finite value.
     #[inline(always)]
     pub fn insert(&mut self, v: f64) {
-        debug_assert!(v.is_finite(), "sketch got {v}");
-        self.count += 1;
-        match &mut self.exact {
-            Some(map) => {
-                map.add(key(v), 1);
-                if map.len() > EXACT_CAPACITY {
-                    self.spill();
-                }
-            }
-            None => self.histogram.insert(v),
-        }
+        self.extend(std::slice::from_ref(&v));
     }
 
     /// Adds a batch of finite values.
     pub fn extend(&mut self, values: &[f64]) {
-        for &v in values {
-            self.insert(v);
+        self.count += values.len() as u64;
+        let mut rest = values;
+        if let Some(map) = &mut self.exact {
+            let mut done = 0;
+            for &v in rest {
+                debug_assert!(v.is_finite(), "sketch got {v}");
+                done += 1;
+                if map.add(v, 1) && map.len() > EXACT_CAPACITY {
+                    break;
+                }
+            }
+            rest = &rest[done..];
+            if map.len() > EXACT_CAPACITY {
+                self.spill();
+            }
+        }
+        for &v in rest {
+            debug_assert!(v.is_finite(), "sketch got {v}");
+            self.histogram.insert(v, 1);
         }
     }
 
@@ -404,10 +469,7 @@ impl QuantileSketch {
     fn spill(&mut self) {
         if let Some(map) = self.exact.take() {
             for (bits, n) in map.iter() {
-                let v = f64::from_bits(bits);
-                for _ in 0..n {
-                    self.histogram.insert(v);
-                }
+                self.histogram.insert(f64::from_bits(bits), n as u32);
             }
         }
     }
@@ -421,7 +483,7 @@ impl QuantileSketch {
         match (&mut self.exact, &other.exact) {
             (Some(a), Some(b)) => {
                 for (k, n) in b.iter() {
-                    a.add(k, n);
+                    a.add(f64::from_bits(k), n);
                 }
                 if a.len() > EXACT_CAPACITY {
                     self.spill();
@@ -429,9 +491,7 @@ impl QuantileSketch {
             }
             (_, Some(b)) => {
                 for (k, n) in b.iter() {
-                    for _ in 0..n {
-                        self.histogram.insert(f64::from_bits(k));
-                    }
+                    self.histogram.insert(f64::from_bits(k), n as u32);
                 }
             }
             (_, None) => {
@@ -554,6 +614,42 @@ mod tests {
     fn sorted(mut v: Vec<f64>) -> Vec<f64> {
         v.sort_by(f64::total_cmp);
         v
+    }
+
+    #[test]
+    fn whole_numbers_and_fractions_count_alike() {
+        // Values on both sides of the direct table's edges, -0 and
+        // fractions, merged from two halves: every quantile exact, and the
+        // distinct count spills exactly past the budget.
+        let edges = [-0.0, 0.0, 0.5, 1.0, 4094.5, 4095.0, 4095.5, 4096.0, 1e15, -3.0];
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
+        let xs: Vec<f64> = (0..20_000)
+            .map(|_| match rng.random_range(0..3) {
+                0 => edges[rng.random_range(0..edges.len())],
+                1 => rng.random_range(0..5000) as f64,
+                _ => rng.random_range(0..5000) as f64 + 0.25,
+            })
+            .collect();
+        let (mut a, mut b) = (QuantileSketch::new(), QuantileSketch::new());
+        a.extend(&xs[..7000]);
+        b.extend(&xs[7000..]);
+        a.merge(&b);
+        let distinct = {
+            let mut k: Vec<u64> = xs.iter().map(|x| (x + 0.0).to_bits()).collect();
+            k.sort_unstable();
+            k.dedup();
+            k.len()
+        };
+        assert_eq!(a.is_exact(), distinct <= EXACT_CAPACITY);
+        let small: Vec<f64> = xs.iter().copied().filter(|x| x.abs() < 700.0).collect();
+        let mut s = QuantileSketch::new();
+        s.extend(&small);
+        assert!(s.is_exact());
+        let sorted_small = sorted(small);
+        for q in [0.0, 0.01, 0.3, 0.5, 0.77, 0.99, 1.0] {
+            assert_eq!(s.quantile(q), Some(exact(&sorted_small, q)), "q = {q}");
+        }
+        assert_eq!(s.count_at_most(0.0), sorted_small.iter().filter(|x| **x <= 0.0).count() as f64);
     }
 
     #[test]
