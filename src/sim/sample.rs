@@ -84,7 +84,7 @@ fn binomial_inversion<R: Rng + ?Sized>(rng: &mut R, n: u64, q: f64, ln_1mq: f64)
 
 /// 1/k for the Poisson inversion loop (a multiply instead of a division;
 /// past the table, which means below 30 almost never reach, it divides).
-const RECIPROCALS: [f64; 128] = {
+pub(crate) const RECIPROCALS: [f64; 128] = {
     let mut t = [0.0; 128];
     let mut k = 1;
     while k < 128 {

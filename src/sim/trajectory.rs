@@ -127,7 +127,10 @@ impl Params {
 pub struct CompiledModel {
     /// The model.
     pub model: Model,
-    samplers: [Sampler; NPARAMS],
+    /// Every parameter's value when fixed (uncertain ones are overwritten).
+    fixed: [f64; NPARAMS],
+    /// The uncertain parameters, in table order: index and sampler.
+    uncertain: Vec<(usize, Sampler)>,
     horizon: usize,
     setup_months: usize,
     launch: usize,
@@ -136,8 +139,18 @@ pub struct CompiledModel {
 impl CompiledModel {
     /// Prepares a model.
     pub fn new(model: &Model) -> Self {
+        let samplers = model.samplers();
+        let mut fixed = [0.0; NPARAMS];
+        let mut uncertain = Vec::new();
+        for (k, sampler) in samplers.into_iter().enumerate() {
+            match sampler {
+                Sampler::Fixed(v) => fixed[k] = v,
+                s => uncertain.push((k, s)),
+            }
+        }
         CompiledModel {
-            samplers: model.samplers(),
+            fixed,
+            uncertain,
             horizon: model.horizon_months as usize,
             setup_months: model.setup_months as usize,
             launch: model.launch_month() as usize,
@@ -152,24 +165,25 @@ impl CompiledModel {
 
     /// Draws trajectory `i`'s parameters: one uniform per parameter from its
     /// parameter stream, in table order, mapped by inverse CDF and clamped
-    /// into the valid range.
+    /// into the valid range. A fixed parameter's uniform is drawn and
+    /// discarded, so pinning one never shifts another's.
     pub fn draw_params(&self, seed: u64, i: u64) -> Params {
         let mut rng = stream_rng(seed, i, Stream::Parameters);
-        let mut values = [0.0; NPARAMS];
+        let mut values = self.fixed;
         let mut clamped = 0u64;
-        for (k, sampler) in self.samplers.iter().enumerate() {
-            let u = open01(&mut rng);
-            let x = sampler.inverse_cdf(u);
-            if let Sampler::Fixed(_) = sampler {
-                values[k] = x;
-                continue;
+        let mut next = 0;
+        for (k, sampler) in &self.uncertain {
+            for _ in next..*k {
+                rng.next_u64();
             }
-            let bound = Param::ALL[k].spec().bound;
+            next = k + 1;
+            let x = sampler.inverse_cdf(open01(&mut rng));
+            let bound = Param::ALL[*k].spec().bound;
             let c = bound.clamp(x);
             if c != x || !bound.contains(x) {
                 clamped |= 1 << k;
             }
-            values[k] = c;
+            values[*k] = c;
         }
         Params { values, clamped }
     }
@@ -252,8 +266,11 @@ impl Record for ChunkSlot<'_> {
     fn record(&mut self, t: usize, figures: [f64; NMETRICS]) {
         let step = self.horizon * self.len;
         let base = (t - 1) * self.len + self.slot;
-        for (m, v) in figures.into_iter().enumerate() {
-            self.columns[m * step + base] = v;
+        // The last metric's cell is in bounds, so all are (new() checked the
+        // buffer's size; t <= H).
+        let cells = &mut self.columns[base..=base + (NMETRICS - 1) * step];
+        for (cell, v) in cells.iter_mut().step_by(step).zip(figures) {
+            *cell = v;
         }
     }
 }
