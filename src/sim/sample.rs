@@ -149,9 +149,21 @@ pub fn poisson<R: Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
     }
     if lambda < POISSON_INVERSION_MAX {
         let u = open01(rng);
-        let mut pmf = exp_neg(-lambda);
-        let mut cdf = pmf;
-        let mut k = 0u64;
+        // The search's first steps without branches: small means (new
+        // competitors, most months) almost always end in them, so the
+        // count is a sum of comparisons rather than a loop exit the branch
+        // predictor cannot guess.
+        let p0 = exp_neg(-lambda);
+        let p1 = p0 * (lambda * RECIPROCALS[1]);
+        let c1 = p0 + p1;
+        let p2 = p1 * (lambda * RECIPROCALS[2]);
+        let c2 = c1 + p2;
+        let p3 = p2 * (lambda * RECIPROCALS[3]);
+        let c3 = c2 + p3;
+        if u <= c3 {
+            return (u > p0) as u64 + (u > c1) as u64 + (u > c2) as u64;
+        }
+        let (mut k, mut pmf, mut cdf) = (3u64, p3, c3);
         while u > cdf {
             k += 1;
             pmf *= lambda

@@ -7,7 +7,7 @@
 
 use super::cohort::{Cohorts, Renewal};
 use super::rng::{Stream, open01, stream_rng};
-use super::sample::{binomial, poisson};
+use super::sample::{binomial, exp_neg, poisson};
 use crate::model::{AcquisitionModel, ChurnModel, Model};
 use crate::scenario::keys::{NPARAMS, Param};
 use crate::scenario::uncertain::Sampler;
@@ -239,23 +239,24 @@ impl Record for Path {
 }
 
 /// One trajectory's place in a chunk's column-major buffer: the figure of
-/// (metric, month t) goes to `columns[(metric * H + t - 1) * len + slot]`,
+/// (metric, month t) goes to `columns[(metric * H + t - 1) * stride + slot]`,
 /// so each (metric, month) column of the chunk is contiguous.
 pub struct ChunkSlot<'a> {
     columns: &'a mut [f64],
     horizon: usize,
-    len: usize,
+    stride: usize,
     slot: usize,
 }
 
 impl<'a> ChunkSlot<'a> {
-    /// Slot `slot` of a buffer of `NMETRICS * horizon` columns of `len`.
-    pub fn new(columns: &'a mut [f64], horizon: usize, len: usize, slot: usize) -> Self {
-        assert!(slot < len && columns.len() == NMETRICS * horizon * len);
+    /// Slot `slot` of a buffer of `NMETRICS * horizon` columns, `stride`
+    /// apart.
+    pub fn new(columns: &'a mut [f64], horizon: usize, stride: usize, slot: usize) -> Self {
+        assert!(slot < stride && columns.len() >= NMETRICS * horizon * stride);
         ChunkSlot {
             columns,
             horizon,
-            len,
+            stride,
             slot,
         }
     }
@@ -264,8 +265,8 @@ impl<'a> ChunkSlot<'a> {
 impl Record for ChunkSlot<'_> {
     #[inline]
     fn record(&mut self, t: usize, figures: [f64; NMETRICS]) {
-        let step = self.horizon * self.len;
-        let base = (t - 1) * self.len + self.slot;
+        let step = self.horizon * self.stride;
+        let base = (t - 1) * self.stride + self.slot;
         // The last metric's cell is in bounds, so all are (new() checked the
         // buffer's size; t <= H).
         let cells = &mut self.columns[base..=base + (NMETRICS - 1) * step];
@@ -313,7 +314,8 @@ pub struct Scratch {
     keep: Vec<f64>,
     /// Its natural log.
     ln_keep: Vec<f64>,
-    /// K(n), the sum of the first n log chances to stay, at index H - n.
+    /// K(n), the sum of the first n log chances to stay, at index H - n
+    /// (n = 0..=H), then H zeros.
     tenure_log: Vec<f64>,
 }
 
@@ -324,7 +326,7 @@ impl Scratch {
             cohorts: Cohorts::new(horizon),
             keep: vec![0.0; horizon],
             ln_keep: vec![0.0; horizon],
-            tenure_log: vec![0.0; horizon + 1],
+            tenure_log: vec![0.0; 2 * horizon + 1],
         }
     }
 }
@@ -332,10 +334,10 @@ impl Scratch {
 /// What C competitors do to one customer or sale: recomputed only when C
 /// changes, which is rare.
 struct CompetitorFactors {
-    lure_keep: f64,
+    /// ln(1 - churn_increase), ln(1 - acquisition_loss), ln(1 - price_erosion).
     ln_lure_keep: f64,
-    acq_keep: f64,
-    price_keep: f64,
+    ln_acq_keep: f64,
+    ln_price_keep: f64,
     /// (1 - churn_increase)^C: lured away by none.
     lure: f64,
     /// Its log.
@@ -346,13 +348,39 @@ struct CompetitorFactors {
     price: f64,
 }
 
+/// ln(1 - share), 0 for no share without calling the log.
+fn ln_keep(share: f64) -> f64 {
+    if share == 0.0 { 0.0 } else { (-share).ln_1p() }
+}
+
+/// e^(c ln_base): a power from its base's log, without the branches of
+/// binary powering.
+#[inline]
+fn pow_from_ln(ln_base: f64, c: f64) -> f64 {
+    let x = c * ln_base;
+    if x >= -700.0 { exp_neg(x) } else { x.exp() }
+}
+
 impl CompetitorFactors {
+    fn new(churn_increase: f64, acquisition_loss: f64, price_erosion: f64) -> Self {
+        CompetitorFactors {
+            ln_lure_keep: ln_keep(churn_increase),
+            ln_acq_keep: ln_keep(acquisition_loss),
+            ln_price_keep: ln_keep(price_erosion),
+            lure: 1.0,
+            ln_lure: 0.0,
+            acquisition: 1.0,
+            price: 1.0,
+        }
+    }
+
+    /// The factors for `c` >= 1 competitors.
     fn update(&mut self, c: u64) {
-        let ci = c.min(i32::MAX as u64) as i32;
-        self.lure = self.lure_keep.powi(ci);
-        self.ln_lure = c as f64 * self.ln_lure_keep;
-        self.acquisition = self.acq_keep.powi(ci);
-        self.price = self.price_keep.powi(ci);
+        let c = c as f64;
+        self.ln_lure = c * self.ln_lure_keep;
+        self.lure = pow_from_ln(self.ln_lure_keep, c);
+        self.acquisition = pow_from_ln(self.ln_acq_keep, c);
+        self.price = pow_from_ln(self.ln_price_keep, c);
     }
 }
 
@@ -393,9 +421,6 @@ pub fn simulate_with(
     let shock_keep = 1.0 - prm.get(PolicyShockLoss);
     let entry_rate = prm.get(EntryRate);
     let copycat_per_unit = prm.get(CopycatRate) / 1000.0;
-    let lure_keep = 1.0 - prm.get(ChurnIncrease);
-    let acq_keep = 1.0 - prm.get(AcquisitionLoss);
-    let price_keep = 1.0 - prm.get(PriceErosion);
     let (price_m, price_once) = (prm.get(PriceMonthly), prm.get(PriceOneTime));
     let (cost_fixed, cost_per) = (prm.get(CostFixedMonthly), prm.get(CostPerCustomerMonthly));
     let (hours_fixed, hours_per, hours_new) = (
@@ -443,16 +468,11 @@ pub fn simulate_with(
         sum += *lk;
         tenure_log[h_months - n - 1] = sum;
     }
-    let mut factors = CompetitorFactors {
-        lure_keep,
-        ln_lure_keep: lure_keep.ln(),
-        acq_keep,
-        price_keep,
-        lure: 1.0,
-        ln_lure: 0.0,
-        acquisition: 1.0,
-        price: 1.0,
-    };
+    let mut factors = CompetitorFactors::new(
+        prm.get(ChurnIncrease),
+        prm.get(AcquisitionLoss),
+        prm.get(PriceErosion),
+    );
     let mut factors_for: u64 = 0;
 
     let mut alive = true;

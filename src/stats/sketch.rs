@@ -253,51 +253,42 @@ fn key(v: f64) -> u64 {
 /// hashed.
 const SMALL_LIMIT: usize = 4096;
 
-/// One slot of the open-addressing table: a value's bits and its count, side
-/// by side so a probe reads one cache line.
-#[derive(Debug, Clone, Copy)]
-struct Slot {
-    key: u64,
-    count: u64,
-}
-
-/// Marks an empty slot: a NaN pattern no finite value has.
-const EMPTY_KEY: u64 = u64::MAX;
-
-const EMPTY_SLOT: Slot = Slot {
-    key: EMPTY_KEY,
-    count: 0,
-};
+/// Marks an empty slot of the index.
+const EMPTY: u16 = u16::MAX;
 
 /// Exact counts by value: whole numbers below [`SMALL_LIMIT`] in a table
-/// indexed by the value, every other value by open addressing with linear
-/// probing on its bits, at most three quarters full. Leaner than a general
-/// hash map for the one operation the hot loop needs.
+/// indexed by the value; every other value's bits and count in dense arrays,
+/// found through an open-addressing index of 16-bit positions (linear
+/// probing, at most half full). For the few thousand distinct values a
+/// sketch may count, the index is at most 32 KiB and the dense arrays 48
+/// KiB, so the tables of the many series a chunk feeds stay in cache far
+/// better than a hash map of (key, count) slots would.
 #[derive(Debug, Clone)]
 struct ExactCounts {
     /// Count of each whole number 0..small.len() (runs are capped at a
     /// billion trajectories, so 32 bits hold any count).
     small: Vec<u32>,
-    slots: Vec<Slot>,
-    /// 64 - log2(slots.len()): the hash's shift.
+    /// Position in `keys` of each hashed value, or [`EMPTY`].
+    index: Vec<u16>,
+    /// 64 - log2(index.len()): the hash's shift.
     shift: u32,
-    /// Distinct values in `slots`.
-    hashed: usize,
+    /// The other values' bits, in order of arrival.
+    keys: Vec<u64>,
+    /// Their counts.
+    counts: Vec<u32>,
     /// Distinct values in all.
     len: usize,
-    /// Slot of the value added last.
-    last: usize,
 }
 
 impl ExactCounts {
     fn new() -> Self {
         ExactCounts {
             small: Vec::new(),
-            slots: vec![EMPTY_SLOT; 16],
+            index: vec![EMPTY; 16],
             shift: 64 - 4,
-            hashed: 0,
+            keys: Vec::new(),
+            counts: Vec::new(),
             len: 0,
-            last: 0,
         }
     }
 
@@ -331,48 +322,45 @@ impl ExactCounts {
 
     #[inline(always)]
     fn add_key(&mut self, k: u64, n: u64) -> bool {
-        // Columns repeat values often (setup months, prices times whole
-        // customers): try the slot of the last value first.
-        let mask = self.slots.len() - 1;
-        let last = &mut self.slots[self.last & mask];
-        if last.key == k {
-            last.count += n;
-            return false;
-        }
+        let mask = self.index.len() - 1;
         // Fibonacci hashing: the top bits of k times 2^64 / phi.
         let mut i = (k.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
         loop {
             i &= mask;
-            let slot = &mut self.slots[i];
-            if slot.key == k {
-                slot.count += n;
-                self.last = i;
-                return false;
-            }
-            if slot.key == EMPTY_KEY {
-                *slot = Slot { key: k, count: n };
-                self.hashed += 1;
+            let at = self.index[i];
+            if at == EMPTY {
+                self.index[i] = self.keys.len() as u16;
+                self.keys.push(k);
+                self.counts.push(n as u32);
                 self.len += 1;
-                self.last = i;
-                if 4 * self.hashed > 3 * self.slots.len() {
+                if 2 * self.keys.len() > self.index.len() {
                     self.grow();
                 }
                 return true;
+            }
+            if self.keys[at as usize] == k {
+                self.counts[at as usize] += n as u32;
+                return false;
             }
             i += 1;
         }
     }
 
+    /// Doubles the index (the dense arrays stay as they are).
     #[cold]
     fn grow(&mut self) {
-        let bigger = vec![EMPTY_SLOT; self.slots.len() * 2];
-        let old = std::mem::replace(&mut self.slots, bigger);
+        // A sketch spills past EXACT_CAPACITY distinct values, so positions
+        // always fit in 16 bits.
+        assert!(self.keys.len() < EMPTY as usize);
+        self.index = vec![EMPTY; self.index.len() * 2];
         self.shift -= 1;
-        self.len -= self.hashed;
-        self.hashed = 0;
-        self.last = 0;
-        for s in old.into_iter().filter(|s| s.key != EMPTY_KEY) {
-            self.add_key(s.key, s.count);
+        let mask = self.index.len() - 1;
+        for (at, k) in self.keys.iter().enumerate() {
+            let mut i = (k.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
+            while self.index[i & mask] != EMPTY {
+                i += 1;
+            }
+            self.index[i & mask] = at as u16;
         }
     }
 
@@ -390,10 +378,10 @@ impl ExactCounts {
             .filter(|(_, n)| **n > 0)
             .map(|(i, n)| ((i as f64).to_bits(), *n as u64));
         let hashed = self
-            .slots
+            .keys
             .iter()
-            .filter(|s| s.key != EMPTY_KEY)
-            .map(|s| (s.key, s.count));
+            .zip(&self.counts)
+            .map(|(k, n)| (*k, *n as u64));
         small.chain(hashed)
     }
 }
@@ -621,7 +609,9 @@ mod tests {
         // Values on both sides of the direct table's edges, -0 and
         // fractions, merged from two halves: every quantile exact, and the
         // distinct count spills exactly past the budget.
-        let edges = [-0.0, 0.0, 0.5, 1.0, 4094.5, 4095.0, 4095.5, 4096.0, 1e15, -3.0];
+        let edges = [
+            -0.0, 0.0, 0.5, 1.0, 4094.5, 4095.0, 4095.5, 4096.0, 1e15, -3.0,
+        ];
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
         let xs: Vec<f64> = (0..20_000)
             .map(|_| match rng.random_range(0..3) {
@@ -649,7 +639,10 @@ mod tests {
         for q in [0.0, 0.01, 0.3, 0.5, 0.77, 0.99, 1.0] {
             assert_eq!(s.quantile(q), Some(exact(&sorted_small, q)), "q = {q}");
         }
-        assert_eq!(s.count_at_most(0.0), sorted_small.iter().filter(|x| **x <= 0.0).count() as f64);
+        assert_eq!(
+            s.count_at_most(0.0),
+            sorted_small.iter().filter(|x| **x <= 0.0).count() as f64
+        );
     }
 
     #[test]
