@@ -17,7 +17,7 @@ use crate::scenario::keys::NPARAMS;
 use crate::stats::{Moments, QuantileSketch, ShiftedSums};
 use rayon::prelude::*;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// Most trajectories one run may have.
@@ -286,8 +286,8 @@ fn run_chunk(
 /// workers' tallies are added up with `merge_tally`. So whatever is folded,
 /// the result is bit-identical for every thread count, and memory is the
 /// tallies plus one wave of chunk moments. `progress` gets the number of
-/// trajectories done after each wave; a set `cancel` stops the fold at the
-/// next wave with [`Cancelled`].
+/// trajectories done after each chunk; a set `cancel` skips the chunks not
+/// yet started and ends the fold with [`Cancelled`].
 #[allow(clippy::too_many_arguments)]
 pub fn fold_chunks<T: Send, M: Send>(
     n: u64,
@@ -306,23 +306,36 @@ pub fn fold_chunks<T: Send, M: Send>(
         let threads = rayon::current_num_threads();
         let tallies: Vec<Mutex<T>> = (0..threads).map(|_| Mutex::new(new_tally())).collect();
         let chunks = n.div_ceil(CHUNK);
-        let wave = (8 * threads) as u64;
+        // Large waves: a wave ends when its slowest worker finishes, so few
+        // waves waste little time; chunks report progress and check
+        // `cancel` one by one.
+        let wave = (64 * threads) as u64;
+        let done = AtomicU64::new(0);
         let mut first = 0;
         while first < chunks {
+            let last = (first + wave).min(chunks);
+            let parts: Vec<Option<M>> = (first..last)
+                .into_par_iter()
+                .map(|c| {
+                    if cancel.load(Ordering::Relaxed) {
+                        return None;
+                    }
+                    let me = rayon::current_thread_index().unwrap_or(0) % threads;
+                    let range = c * CHUNK..((c + 1) * CHUNK).min(n);
+                    let len = range.end - range.start;
+                    let part = {
+                        let mut tally =
+                            tallies[me].lock().expect("no panics while holding a tally");
+                        run_chunk(range, &mut tally)
+                    };
+                    progress(done.fetch_add(len, Ordering::Relaxed) + len);
+                    Some(part)
+                })
+                .collect();
             if cancel.load(Ordering::Relaxed) {
                 return Err(Cancelled);
             }
-            let last = (first + wave).min(chunks);
-            let parts: Vec<M> = (first..last)
-                .into_par_iter()
-                .map(|c| {
-                    let me = rayon::current_thread_index().unwrap_or(0) % threads;
-                    let mut tally = tallies[me].lock().expect("no panics while holding a tally");
-                    run_chunk(c * CHUNK..((c + 1) * CHUNK).min(n), &mut tally)
-                })
-                .collect();
-            parts.into_iter().for_each(&mut merge_moments);
-            progress((last * CHUNK).min(n));
+            parts.into_iter().flatten().for_each(&mut merge_moments);
             first = last;
         }
         // Order-free merge; start from one thread's tally rather than an
@@ -340,8 +353,8 @@ pub fn fold_chunks<T: Send, M: Send>(
 }
 
 /// Runs a scenario. `progress` is called with the number of trajectories
-/// done after each wave of chunks; setting `cancel` stops the run at the
-/// next wave with [`Cancelled`].
+/// done after each chunk; setting `cancel` stops the run after the chunks
+/// under way with [`Cancelled`].
 pub fn run(
     model: &Model,
     opts: &RunOptions,

@@ -128,8 +128,8 @@ pub fn exp_neg(x: f64) -> f64 {
     const N_OVER_LN2: f64 = 64.0 / std::f64::consts::LN_2;
     // ln 2 / 64 split in two (fdlibm's ln2_hi and ln2_lo over 64): the high
     // part has its low bits zero, so kj * LN2_HI is exact for |kj| < 2^20.
-    const LN2_HI: f64 = 6.931_471_803_691_238_164_9e-1 / 64.0;
-    const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10 / 64.0;
+    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000) / 64.0;
+    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76) / 64.0;
     // Adding 1.5 * 2^52 rounds to the nearest integer.
     const SHIFTER: f64 = 6_755_399_441_055_744.0;
     let kj = (x * N_OVER_LN2 + SHIFTER) - SHIFTER;
@@ -163,20 +163,26 @@ pub fn poisson<R: Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
         if u <= c3 {
             return (u > p0) as u64 + (u > c1) as u64 + (u > c2) as u64;
         }
-        let (mut k, mut pmf, mut cdf) = (3u64, p3, c3);
-        while u > cdf {
-            k += 1;
-            pmf *= lambda
-                * RECIPROCALS
-                    .get(k as usize)
-                    .copied()
-                    .unwrap_or(1.0 / k as f64);
-            cdf += pmf;
-            if pmf <= 0.0 {
-                break;
+        // Then two steps per test: the same sums in the same order.
+        let (mut k, mut pmf, mut cdf) = (3usize, p3, c3);
+        while k + 2 < RECIPROCALS.len() {
+            let p1 = pmf * (lambda * RECIPROCALS[k + 1]);
+            let c1 = cdf + p1;
+            let p2 = p1 * (lambda * RECIPROCALS[k + 2]);
+            let c2 = c1 + p2;
+            if u <= c2 {
+                return (k + 1 + (u > c1) as usize) as u64;
             }
+            (k, pmf, cdf) = (k + 2, p2, c2);
         }
-        k
+        // Beyond the table (means below 30 all but never get here) or a
+        // tail below the resolution of f64.
+        while u > cdf && pmf > 0.0 {
+            k += 1;
+            pmf *= lambda / k as f64;
+            cdf += pmf;
+        }
+        k as u64
     } else {
         Poisson::new(lambda).expect("finite lambda > 0").sample(rng) as u64
     }

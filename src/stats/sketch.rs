@@ -333,7 +333,7 @@ impl ExactCounts {
                 self.keys.push(k);
                 self.counts.push(n as u32);
                 self.len += 1;
-                if 2 * self.keys.len() > self.index.len() {
+                if 4 * self.keys.len() > self.index.len() {
                     self.grow();
                 }
                 return true;
@@ -494,7 +494,7 @@ impl QuantileSketch {
         let map = self.exact.as_ref()?;
         let mut v: Vec<(f64, u64)> = map
             .iter()
-            .map(|(k, n)| (f64::from_bits(k), n as u64))
+            .map(|(k, n)| (f64::from_bits(k), n))
             .collect();
         v.sort_by(|a, b| a.0.total_cmp(&b.0));
         Some(v)
