@@ -79,8 +79,6 @@ pub struct Cohorts {
 pub struct Renewal<'a> {
     /// Chance to stay at renewal n (index n - 1), before competitors.
     pub keep: &'a [f64],
-    /// Its log.
-    pub ln_keep: &'a [f64],
     /// K(n) for n = H down to 0: `tenure_log[H - n]` is the sum of the log
     /// chances to stay over the first n renewals.
     pub tenure_log: &'a [f64],
@@ -219,7 +217,7 @@ impl Cohorts {
             if stay <= 0.0 {
                 after = 0;
             } else if stay < 1.0 {
-                let ln_stay = r.ln_keep[n - 1] + r.ln_lure;
+                let ln_stay = r.keep[n - 1].ln() + r.ln_lure;
                 after -= binomial_with_log(&mut self.rng[i], before, 1.0 - stay, ln_stay);
             }
             self.active[i] = after;

@@ -312,10 +312,7 @@ pub struct Scratch {
     cohorts: Cohorts,
     /// Chance to stay at renewal n (index n - 1), before competitors.
     keep: Vec<f64>,
-    /// Its natural log.
-    ln_keep: Vec<f64>,
-    /// K(n), the sum of the first n log chances to stay, at index H - n
-    /// (n = 0..=H), then H zeros.
+    /// K(n), the sum of the first n log chances to stay, at index H - n.
     tenure_log: Vec<f64>,
 }
 
@@ -325,8 +322,7 @@ impl Scratch {
         Scratch {
             cohorts: Cohorts::new(horizon),
             keep: vec![0.0; horizon],
-            ln_keep: vec![0.0; horizon],
-            tenure_log: vec![0.0; 2 * horizon + 1],
+            tenure_log: vec![0.0; horizon + 1],
         }
     }
 }
@@ -447,26 +443,26 @@ pub fn simulate_with(
     // Chance to stay at the n-th renewal, for n = 1..H:
     // sbg 1 - alpha / (alpha + beta + n - 1), constant 1 - churn.monthly.
     // The logs feed the cohorts' order statistics (constant churn: one log).
-    let (keep, ln_keep, tenure_log) = (
-        &mut scratch.keep,
-        &mut scratch.ln_keep,
-        &mut scratch.tenure_log,
-    );
-    let constant_ln = (-churn_monthly).ln_1p();
-    let mut sum = 0.0;
-    tenure_log[h_months] = 0.0;
-    for (n, (k, lk)) in keep.iter_mut().zip(ln_keep.iter_mut()).enumerate() {
-        let hazard = match m.churn {
-            ChurnModel::Constant => churn_monthly,
-            ChurnModel::Sbg => alpha / (alpha + beta + n as f64),
-        };
-        *k = 1.0 - hazard;
-        *lk = match m.churn {
-            ChurnModel::Constant => constant_ln,
-            ChurnModel::Sbg => (-hazard).ln_1p(),
-        };
-        sum += *lk;
-        tenure_log[h_months - n - 1] = sum;
+    let (keep, tenure_log) = (&mut scratch.keep, &mut scratch.tenure_log);
+    // No customer renews more than H - L times.
+    let tenures = h_months - launch;
+    match m.churn {
+        ChurnModel::Constant => {
+            let ln_stay = (-churn_monthly).ln_1p();
+            for n in 0..tenures {
+                keep[n] = 1.0 - churn_monthly;
+                tenure_log[h_months - n - 1] = (n + 1) as f64 * ln_stay;
+            }
+        }
+        ChurnModel::Sbg => {
+            // K(n) as the log of the running product: one `ln` per tenure.
+            let mut survival = 1.0;
+            for n in 0..tenures {
+                keep[n] = 1.0 - alpha / (alpha + beta + n as f64);
+                survival *= keep[n];
+                tenure_log[h_months - n - 1] = survival.ln();
+            }
+        }
     }
     let mut factors = CompetitorFactors::new(
         prm.get(ChurnIncrease),
@@ -554,7 +550,6 @@ pub fn simulate_with(
             t,
             &Renewal {
                 keep,
-                ln_keep,
                 tenure_log,
                 lure: factors.lure,
                 ln_lure: factors.ln_lure,

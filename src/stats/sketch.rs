@@ -492,10 +492,7 @@ impl QuantileSketch {
     /// Distinct values and their counts, ascending (exact mode only).
     fn sorted_exact(&self) -> Option<Vec<(f64, u64)>> {
         let map = self.exact.as_ref()?;
-        let mut v: Vec<(f64, u64)> = map
-            .iter()
-            .map(|(k, n)| (f64::from_bits(k), n))
-            .collect();
+        let mut v: Vec<(f64, u64)> = map.iter().map(|(k, n)| (f64::from_bits(k), n)).collect();
         v.sort_by(|a, b| a.0.total_cmp(&b.0));
         Some(v)
     }
