@@ -300,18 +300,16 @@ impl ExactCounts {
         const TWO_POW_52: f64 = 4_503_599_627_370_496.0;
         // Whole first: most other values fail on it, before the range test.
         let t = v + TWO_POW_52;
-        if t - TWO_POW_52 == v {
-            if (0.0..SMALL_LIMIT as f64).contains(&v) {
-                let i = (t.to_bits() & (SMALL_LIMIT as u64 - 1)) as usize;
-                if i >= self.small.len() {
-                    self.grow_small(i);
-                }
-                let c = &mut self.small[i];
-                let new = *c == 0;
-                self.len += new as usize;
-                *c += n as u32;
-                return new;
+        if t - TWO_POW_52 == v && (0.0..SMALL_LIMIT as f64).contains(&v) {
+            let i = (t.to_bits() & (SMALL_LIMIT as u64 - 1)) as usize;
+            if i >= self.small.len() {
+                self.grow_small(i);
             }
+            let c = &mut self.small[i];
+            let new = *c == 0;
+            self.len += new as usize;
+            *c += n as u32;
+            return new;
         }
         self.add_key(key(v), n)
     }
