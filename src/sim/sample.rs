@@ -132,8 +132,11 @@ pub fn exp_neg(x: f64) -> f64 {
     const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76) / 64.0;
     // Adding 1.5 * 2^52 rounds to the nearest integer.
     const SHIFTER: f64 = 6_755_399_441_055_744.0;
-    let kj = (x * N_OVER_LN2 + SHIFTER) - SHIFTER;
-    let n = kj as i64;
+    let shifted = x * N_OVER_LN2 + SHIFTER;
+    let kj = shifted - SHIFTER;
+    // The integer sits in the low mantissa bits (exact for |kj| < 2^51),
+    // which is cheaper than a saturating float-to-integer conversion.
+    let n = shifted.to_bits() as i64 - SHIFTER.to_bits() as i64;
     let (j, k) = ((n & 63) as usize, n >> 6);
     let r = (x - kj * LN2_HI) - kj * LN2_LO;
     let p = 1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0)))));
