@@ -167,9 +167,13 @@ impl Cohorts {
         while block < hi {
             let end = (block + 64).min(hi);
             let ks = &tenure_log[block - lo..end - lo];
+            // Bit j set: cohort block + j has a departure. Built from the top
+            // down by shift-and-or, a chain the compiler leaves scalar: for
+            // the dozen or so cohorts of a month, the setup of a vectorised
+            // loop would cost more than the loop.
             let mut leaving = 0u64;
-            for (j, (k, th)) in ks.iter().zip(&self.threshold[block..end]).enumerate() {
-                leaving |= (((k + calendar) < *th) as u64) << j;
+            for (k, th) in ks.iter().zip(&self.threshold[block..end]).rev() {
+                leaving = (leaving << 1) | ((k + calendar) < *th) as u64;
             }
             while leaving != 0 {
                 let j = leaving.trailing_zeros() as usize;
