@@ -32,7 +32,10 @@ pub fn with_progress<R>(
         }
         let mut bar = bar.lock().expect("progress bar lock");
         let b = bar.get_or_insert_with(|| {
-            let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+            // Started late, the bar is told how long the run has taken so
+            // far, so its estimate of the time left starts from the true rate.
+            let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr())
+                .with_elapsed(start.elapsed());
             b.set_style(
                 ProgressStyle::with_template(
                     "{spinner} {bar:40} {human_pos}/{human_len} trajectories, {eta} left",
@@ -41,7 +44,11 @@ pub fn with_progress<R>(
             );
             b
         });
-        b.set_position(done);
+        // Chunks finish on several threads, so reports can arrive out of
+        // order: only move forward.
+        if done > b.position() {
+            b.set_position(done);
+        }
     };
     let result = work(&progress);
     if let Some(b) = bar.into_inner().expect("progress bar lock") {
@@ -62,8 +69,9 @@ pub fn run_scenario(
     })
 }
 
-/// A flag set by Ctrl-C: long runs check it between waves of chunks and
-/// stop within a fraction of a second, before anything is written.
+/// A flag set by Ctrl-C: long runs check it before each chunk of
+/// trajectories and stop within a fraction of a second, before anything is
+/// written.
 pub fn interrupt_flag() -> &'static AtomicBool {
     static FLAG: AtomicBool = AtomicBool::new(false);
     static INSTALL: std::sync::Once = std::sync::Once::new();
