@@ -152,3 +152,27 @@ fn single_sbg_cohort_reproduces_fader_hardie_projections() {
         );
     }
 }
+
+#[test]
+fn large_cohorts_shrinking_into_order_statistics_stay_poisson() {
+    // One cohort of Poisson(150) customers (growth -1 stops acquisition
+    // after the launch month) is renewed by binomial draws while it holds
+    // more than 64 customers and by order statistics below that: the
+    // survivors after t renewals are Poisson(150 S(t)) throughout, for
+    // constant churn (S(t) = 0.85^t) and for sbg with strong churn.
+    let lambda = 150.0;
+    let constant = format!(
+        "name = \"one large cohort, constant churn\"\nhorizon_months = 24\n[setup]\nmonths = 0\n\
+         [acquisition]\nrate = {lambda}\ngrowth = -1\n[churn]\nmonthly = 0.15\n\
+         [owner]\nquit_after_months = 0\n"
+    );
+    check_poisson_customers(&constant, |k| lambda * 0.85f64.powi(k as i32 - 1), 40_000, 4);
+    let (alpha, beta) = (3.0, 4.0);
+    let sbg = format!(
+        "name = \"one large cohort, sbg\"\nhorizon_months = 24\n[setup]\nmonths = 0\n\
+         [acquisition]\nrate = {lambda}\ngrowth = -1\n[churn]\nmodel = \"sbg\"\nalpha = {alpha}\nbeta = {beta}\n\
+         [owner]\nquit_after_months = 0\n"
+    );
+    let s = sbg_survival(alpha, beta, 24);
+    check_poisson_customers(&sbg, |k| lambda * s[k - 1], 40_000, 5);
+}
