@@ -166,7 +166,12 @@ fn large_cohorts_shrinking_into_order_statistics_stay_poisson() {
          [acquisition]\nrate = {lambda}\ngrowth = -1\n[churn]\nmonthly = 0.15\n\
          [owner]\nquit_after_months = 0\n"
     );
-    check_poisson_customers(&constant, |k| lambda * 0.85f64.powi(k as i32 - 1), 40_000, 4);
+    check_poisson_customers(
+        &constant,
+        |k| lambda * 0.85f64.powi(k as i32 - 1),
+        40_000,
+        4,
+    );
     let (alpha, beta) = (3.0, 4.0);
     let sbg = format!(
         "name = \"one large cohort, sbg\"\nhorizon_months = 24\n[setup]\nmonths = 0\n\
