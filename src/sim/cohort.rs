@@ -20,8 +20,9 @@
 //! number, its threshold θ_w = Λ(w) + ln(top), and a customer leaves in the
 //! first month with K(t - w) + Λ(t) < θ_w. So a month costs an addition and
 //! a comparison per cohort (no branch: the comparisons make a bit mask),
-//! plus, per customer who leaves, one exponential draw and a division:
-//! ln V^(1/n) = -E/n with E exponential (an exact ziggurat draw).
+//! plus, per customer who leaves, one exponential draw and a
+//! multiplication: ln V^(1/n) = -E/n with E exponential (an exact ziggurat
+//! draw).
 //!
 //! Each cohort draws from its own SplitMix64 sub-stream, keyed from the
 //! trajectory's churn stream and the month it was won, so paired scenarios
