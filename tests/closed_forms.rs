@@ -181,3 +181,21 @@ fn large_cohorts_shrinking_into_order_statistics_stay_poisson() {
     let s = sbg_survival(alpha, beta, 24);
     check_poisson_customers(&sbg, |k| lambda * s[k - 1], 40_000, 5);
 }
+
+#[test]
+fn long_horizons_past_64_cohorts_keep_the_closed_form() {
+    // 100 months: the renewals handle cohorts in blocks of 64, so months
+    // 66 on have cohorts in a second block. Constant churn keeps the
+    // closed form E[N_k] = lambda (1 - (1 - p)^k) / p, Poisson.
+    let (lambda, p): (f64, f64) = (6.0, 0.03);
+    let text = format!(
+        "name = \"closed form, long horizon\"\nhorizon_months = 100\n[setup]\nmonths = 0\n\
+         [acquisition]\nrate = {lambda}\n[churn]\nmonthly = {p}\n[owner]\nquit_after_months = 0\n"
+    );
+    check_poisson_customers(
+        &text,
+        |k| lambda * (1.0 - (1.0 - p).powi(k as i32)) / p,
+        10_000,
+        6,
+    );
+}
