@@ -13,6 +13,27 @@ use hustle_sim::sim::Metric;
 
 const K_SE: f64 = 5.0;
 
+/// A hustle launched in month 1 with nothing but acquisition and churn (and
+/// an owner who never quits): `acquisition` and `churn` are the bodies of
+/// those sections.
+fn churn_only(horizon: u32, acquisition: &str, churn: &str) -> String {
+    format!(
+        "name = \"closed form\"\nhorizon_months = {horizon}\n[setup]\nmonths = 0\n\
+         [acquisition]\n{acquisition}\n[churn]\n{churn}\n[owner]\nquit_after_months = 0\n"
+    )
+}
+
+/// The `[churn]` body of sbg churn.
+fn sbg(alpha: f64, beta: f64) -> String {
+    format!("model = \"sbg\"\nalpha = {alpha}\nbeta = {beta}")
+}
+
+/// E[N_k] under constant churn p and Poisson acquisition at rate lambda
+/// from month 1: lambda (1 - (1 - p)^k) / p.
+fn constant_churn_mean(lambda: f64, p: f64, k: usize) -> f64 {
+    lambda * (1.0 - (1.0 - p).powi(k as i32)) / p
+}
+
 /// Checks that customers in every launched month are Poisson with the given
 /// means: the sample mean within 5 SE of the mean, and the sample variance
 /// within 5 SE of the mean (Poisson: variance = mean; for a Poisson sample
@@ -46,17 +67,8 @@ fn check_poisson_customers(text: &str, expected_mean: impl Fn(usize) -> f64, n: 
 #[test]
 fn constant_churn_customers_are_poisson_with_closed_form_mean() {
     let (lambda, p): (f64, f64) = (12.0, 0.08);
-    let text = format!(
-        "name = \"closed form, constant churn\"\nhorizon_months = 36\n[setup]\nmonths = 0\n\
-         [acquisition]\nrate = {lambda}\n[churn]\nmonthly = {p}\n[owner]\nquit_after_months = 0\n"
-    );
-    // E[N_k] = lambda (1 - (1 - p)^k) / p
-    check_poisson_customers(
-        &text,
-        |k| lambda * (1.0 - (1.0 - p).powi(k as i32)) / p,
-        40_000,
-        1,
-    );
+    let text = churn_only(36, &format!("rate = {lambda}"), &format!("monthly = {p}"));
+    check_poisson_customers(&text, |k| constant_churn_mean(lambda, p, k), 40_000, 1);
 }
 
 /// sBG survival S(t) by recursion: S(t) = S(t-1) (beta + t - 1) / (alpha + beta + t - 1).
@@ -72,11 +84,7 @@ fn sbg_survival(alpha: f64, beta: f64, t_max: usize) -> Vec<f64> {
 #[test]
 fn sbg_churn_customers_are_poisson_with_closed_form_mean() {
     let (lambda, alpha, beta) = (10.0, 0.9, 4.0);
-    let text = format!(
-        "name = \"closed form, sbg\"\nhorizon_months = 36\n[setup]\nmonths = 0\n\
-         [acquisition]\nrate = {lambda}\n[churn]\nmodel = \"sbg\"\nalpha = {alpha}\nbeta = {beta}\n\
-         [owner]\nquit_after_months = 0\n"
-    );
+    let text = churn_only(36, &format!("rate = {lambda}"), &sbg(alpha, beta));
     let s = sbg_survival(alpha, beta, 36);
     // E[N_k] = lambda (S(0) + ... + S(k-1))
     check_poisson_customers(&text, |k| lambda * s[..k].iter().sum::<f64>(), 40_000, 2);
@@ -110,11 +118,7 @@ fn single_sbg_cohort_reproduces_fader_hardie_projections() {
     // One cohort: growth -1 stops acquisition after the launch month, whose
     // cohort is Poisson(1000). Survivors after t renewals appear in launched
     // month t + 1 with mean 1000 S(t).
-    let text = format!(
-        "name = \"one cohort\"\nhorizon_months = 13\n[setup]\nmonths = 0\n\
-         [acquisition]\nrate = 1000\ngrowth = -1\n[churn]\nmodel = \"sbg\"\nalpha = {alpha}\nbeta = {beta}\n\
-         [owner]\nquit_after_months = 0\n"
-    );
+    let text = churn_only(13, "rate = 1000\ngrowth = -1", &sbg(alpha, beta));
     let m = model(&text);
     let n = 4_000;
     let mut survivors = vec![Vec::new(); 13];
@@ -161,11 +165,8 @@ fn large_cohorts_shrinking_into_order_statistics_stay_poisson() {
     // survivors after t renewals are Poisson(150 S(t)) throughout, for
     // constant churn (S(t) = 0.85^t) and for sbg with strong churn.
     let lambda = 150.0;
-    let constant = format!(
-        "name = \"one large cohort, constant churn\"\nhorizon_months = 24\n[setup]\nmonths = 0\n\
-         [acquisition]\nrate = {lambda}\ngrowth = -1\n[churn]\nmonthly = 0.15\n\
-         [owner]\nquit_after_months = 0\n"
-    );
+    let one_cohort = format!("rate = {lambda}\ngrowth = -1");
+    let constant = churn_only(24, &one_cohort, "monthly = 0.15");
     check_poisson_customers(
         &constant,
         |k| lambda * 0.85f64.powi(k as i32 - 1),
@@ -173,29 +174,17 @@ fn large_cohorts_shrinking_into_order_statistics_stay_poisson() {
         4,
     );
     let (alpha, beta) = (3.0, 4.0);
-    let sbg = format!(
-        "name = \"one large cohort, sbg\"\nhorizon_months = 24\n[setup]\nmonths = 0\n\
-         [acquisition]\nrate = {lambda}\ngrowth = -1\n[churn]\nmodel = \"sbg\"\nalpha = {alpha}\nbeta = {beta}\n\
-         [owner]\nquit_after_months = 0\n"
-    );
+    let strong_sbg = churn_only(24, &one_cohort, &sbg(alpha, beta));
     let s = sbg_survival(alpha, beta, 24);
-    check_poisson_customers(&sbg, |k| lambda * s[k - 1], 40_000, 5);
+    check_poisson_customers(&strong_sbg, |k| lambda * s[k - 1], 40_000, 5);
 }
 
 #[test]
 fn long_horizons_past_64_cohorts_keep_the_closed_form() {
     // 100 months: the renewals handle cohorts in blocks of 64, so months
-    // 66 on have cohorts in a second block. Constant churn keeps the
-    // closed form E[N_k] = lambda (1 - (1 - p)^k) / p, Poisson.
+    // 66 on have cohorts in a second block, and the closed form must hold
+    // there too.
     let (lambda, p): (f64, f64) = (6.0, 0.03);
-    let text = format!(
-        "name = \"closed form, long horizon\"\nhorizon_months = 100\n[setup]\nmonths = 0\n\
-         [acquisition]\nrate = {lambda}\n[churn]\nmonthly = {p}\n[owner]\nquit_after_months = 0\n"
-    );
-    check_poisson_customers(
-        &text,
-        |k| lambda * (1.0 - (1.0 - p).powi(k as i32)) / p,
-        10_000,
-        6,
-    );
+    let text = churn_only(100, &format!("rate = {lambda}"), &format!("monthly = {p}"));
+    check_poisson_customers(&text, |k| constant_churn_mean(lambda, p, k), 10_000, 6);
 }

@@ -117,11 +117,6 @@ impl Cohorts {
         self.total = 0;
     }
 
-    /// Active customers over all cohorts.
-    pub fn total(&self) -> u64 {
-        self.total
-    }
-
     /// Records the `new` customers won in month `t`, after month t's
     /// renewals.
     pub fn win(&mut self, t: usize, new: u64) {

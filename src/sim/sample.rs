@@ -195,6 +195,7 @@ pub fn poisson<R: Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
 /// 2000, with Doornik's 2005 layout): layer i spans x in [0, `x[i]`) and
 /// its top edge is at density `f[i]` = e^-x[i]; every layer, and the base
 /// strip with its tail beyond `R`, has the same area V.
+#[derive(Debug)]
 struct ExpZiggurat {
     x: [f64; 257],
     f: [f64; 257],
@@ -224,7 +225,7 @@ static EXP_ZIGGURAT: std::sync::LazyLock<ExpZiggurat> = std::sync::LazyLock::new
 
 /// A handle on the exponential ziggurat's tables, to take once outside a
 /// hot loop.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 pub struct Exp1Sampler(&'static ExpZiggurat);
 
 impl Exp1Sampler {
@@ -264,12 +265,6 @@ impl Exp1Sampler {
         }
         let f = z.f[i + 1] + (z.f[i] - z.f[i + 1]) * open01(rng);
         (f < (-x).exp()).then_some(x)
-    }
-}
-
-impl std::fmt::Debug for Exp1Sampler {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Exp1Sampler")
     }
 }
 
@@ -421,6 +416,9 @@ mod tests {
     #[test]
     fn exp_neg_is_within_a_few_ulp_of_the_c_library() {
         // Every 1/4096 over the range Poisson inversion uses, plus the ends.
+        // The bound adds up the roundings: the table entry (1/2 ulp), the
+        // polynomial (about 1 ulp), the two products (1 ulp) and the C
+        // library's own error (under 1 ulp). Measured: 1.8 ulp.
         let mut worst: f64 = 0.0;
         for i in 0..=(64 * 4096) {
             let x = -(i as f64) / 4096.0;

@@ -9,7 +9,7 @@ use super::cohort::{Cohorts, Renewal};
 use super::rng::{Stream, open01, stream_rng};
 use super::sample::{binomial, exp_neg, poisson};
 use crate::model::{AcquisitionModel, ChurnModel, Model};
-use crate::scenario::keys::{NPARAMS, Param};
+use crate::scenario::keys::{Bound, NPARAMS, Param};
 use crate::scenario::uncertain::Sampler;
 use rand::Rng;
 use serde::Serialize;
@@ -129,8 +129,9 @@ pub struct CompiledModel {
     pub model: Model,
     /// Every parameter's value when fixed (uncertain ones are overwritten).
     fixed: [f64; NPARAMS],
-    /// The uncertain parameters, in table order: index and sampler.
-    uncertain: Vec<(usize, Sampler)>,
+    /// The uncertain parameters, in table order: index, sampler and the
+    /// valid range draws are clamped into.
+    uncertain: Vec<(usize, Sampler, Bound)>,
     horizon: usize,
     setup_months: usize,
     launch: usize,
@@ -145,7 +146,7 @@ impl CompiledModel {
         for (k, sampler) in samplers.into_iter().enumerate() {
             match sampler {
                 Sampler::Fixed(v) => fixed[k] = v,
-                s => uncertain.push((k, s)),
+                s => uncertain.push((k, s, Param::ALL[k].spec().bound)),
             }
         }
         CompiledModel {
@@ -172,18 +173,17 @@ impl CompiledModel {
         let mut values = self.fixed;
         let mut clamped = 0u64;
         let mut next = 0;
-        for (k, sampler) in &self.uncertain {
-            for _ in next..*k {
+        for &(k, ref sampler, bound) in &self.uncertain {
+            for _ in next..k {
                 rng.next_u64();
             }
             next = k + 1;
             let x = sampler.inverse_cdf(open01(&mut rng));
-            let bound = Param::ALL[*k].spec().bound;
             let c = bound.clamp(x);
             if c != x || !bound.contains(x) {
                 clamped |= 1 << k;
             }
-            values[*k] = c;
+            values[k] = c;
         }
         Params { values, clamped }
     }

@@ -253,6 +253,25 @@ fn key(v: f64) -> u64 {
 /// hashed.
 const SMALL_LIMIT: usize = 4096;
 
+/// 2^52: adding it to a number in [0, 2^52) leaves the number's integer
+/// part in the low mantissa bits.
+const TWO_POW_52: f64 = 4_503_599_627_370_496.0;
+
+/// The table index of a whole number below [`SMALL_LIMIT`] (0 and -0 alike),
+/// or `None`. Wholeness is tested first: most other values fail on it.
+#[inline(always)]
+fn small_index(v: f64) -> Option<usize> {
+    let whole = (v + TWO_POW_52) - TWO_POW_52 == v;
+    (whole && (0.0..SMALL_LIMIT as f64).contains(&v)).then(|| small_index_of_whole(v))
+}
+
+/// [`small_index`] of a value already known to be a whole number below
+/// [`SMALL_LIMIT`].
+#[inline(always)]
+fn small_index_of_whole(v: f64) -> usize {
+    ((v + TWO_POW_52).to_bits() & (SMALL_LIMIT as u64 - 1)) as usize
+}
+
 /// Marks an empty slot of the index.
 const EMPTY: u16 = u16::MAX;
 
@@ -295,23 +314,24 @@ impl ExactCounts {
     /// Adds `n` occurrences of the finite value `v`; true if `v` is new.
     #[inline(always)]
     fn add(&mut self, v: f64, n: u64) -> bool {
-        // 2^52 + v keeps v's integer part in the low mantissa bits; the sum
-        // minus 2^52 equals v exactly when v is whole (0 and -0 alike).
-        const TWO_POW_52: f64 = 4_503_599_627_370_496.0;
-        // Whole first: most other values fail on it, before the range test.
-        let t = v + TWO_POW_52;
-        if t - TWO_POW_52 == v && (0.0..SMALL_LIMIT as f64).contains(&v) {
-            let i = (t.to_bits() & (SMALL_LIMIT as u64 - 1)) as usize;
-            if i >= self.small.len() {
-                self.grow_small(i);
-            }
-            let c = &mut self.small[i];
-            let new = *c == 0;
-            self.len += new as usize;
-            *c += n as u32;
-            return new;
+        match small_index(v) {
+            Some(i) => self.add_small(i, n),
+            None => self.add_key(key(v), n),
         }
-        self.add_key(key(v), n)
+    }
+
+    /// Adds `n` to the count of the whole number `i` (< [`SMALL_LIMIT`]);
+    /// true if it is new.
+    #[inline(always)]
+    fn add_small(&mut self, i: usize, n: u64) -> bool {
+        if i >= self.small.len() {
+            self.grow_small(i);
+        }
+        let c = &mut self.small[i];
+        let new = *c == 0;
+        self.len += new as usize;
+        *c += n as u32;
+        new
     }
 
     #[cold]
@@ -325,20 +345,11 @@ impl ExactCounts {
     /// (a column of other figures fails on its first values). The counting
     /// loop then needs no per-value test.
     fn add_whole_numbers(&mut self, values: &[f64]) -> bool {
-        const TWO_POW_52: f64 = 4_503_599_627_370_496.0;
-        let whole =
-            |v: f64| (0.0..SMALL_LIMIT as f64).contains(&v) && (v + TWO_POW_52) - TWO_POW_52 == v;
-        if !values.iter().all(|&v| whole(v)) {
+        if !values.iter().all(|&v| small_index(v).is_some()) {
             return false;
         }
         for &v in values {
-            let i = ((v + TWO_POW_52).to_bits() & (SMALL_LIMIT as u64 - 1)) as usize;
-            if i >= self.small.len() {
-                self.grow_small(i);
-            }
-            let c = &mut self.small[i];
-            self.len += (*c == 0) as usize;
-            *c += 1;
+            self.add_small(small_index_of_whole(v), 1);
         }
         true
     }
