@@ -435,7 +435,13 @@ pub fn simulate_with(
     let automation_keep = 1.0 - prm.get(AutomationMonthly);
     let (alpha, beta) = (prm.get(ChurnAlpha), prm.get(ChurnBeta));
     let churn_monthly = prm.get(ChurnMonthly);
-    let (setup_hours, setup_cost) = (prm.get(SetupHours), prm.get(SetupCost));
+    // Setup hours and cost, spread evenly over the setup months (all in
+    // month 1 without any).
+    let setup_share = setup_months.max(1) as f64;
+    let (setup_hours_monthly, setup_net) = (
+        prm.get(SetupHours) / setup_share,
+        -prm.get(SetupCost) / setup_share,
+    );
     let (rate, growth) = (prm.get(AcquisitionRate), prm.get(AcquisitionGrowth));
     let market = prm.get(MarketSize).floor() as u64;
     let (bass_p, bass_q) = (prm.get(Innovation), prm.get(Imitation));
@@ -532,11 +538,21 @@ pub fn simulate_with(
 
         if t < launch {
             // 3. Setup month.
-            let months = setup_months as f64;
-            let (net, hours) = (-setup_cost / months, setup_hours / months);
-            cum_net += net;
-            cum_hours += hours;
-            path.record(t, [net, 0.0, 0.0, 0.0, hours, cum_net, c, 0.0]);
+            cum_net += setup_net;
+            cum_hours += setup_hours_monthly;
+            path.record(
+                t,
+                [
+                    setup_net,
+                    0.0,
+                    0.0,
+                    0.0,
+                    setup_hours_monthly,
+                    cum_net,
+                    c,
+                    0.0,
+                ],
+            );
             last_gross = 0.0;
             continue;
         }
@@ -591,8 +607,8 @@ pub fn simulate_with(
         // Hours.
         let mut hours = hours_fixed + hours_per * n_active * automation + hours_new * new_f;
         if setup_months == 0 && t == 1 {
-            hours += setup_hours;
-            net -= setup_cost;
+            hours += setup_hours_monthly;
+            net += setup_net;
         }
 
         cum_net += net;
