@@ -10,7 +10,7 @@
 //! [`compare_data`] and [`diff_fan_data`] compute what is drawn (plain
 //! numbers, unit-tested); [`draw_compare`] and [`draw_diff_fan`] draw it.
 
-use super::axis::{Axis, at_positions, extent, month_positions, month_ticks};
+use super::axis::{Axis, at_positions, extent, month_positions};
 use super::fan::{band_polygon, shade_setup};
 use super::frame::{
     self, AxisSpec, Dash, LegendItem, LineLook, RunInfo, Swatch, draw_line, drawing, legend, notes,
@@ -209,16 +209,6 @@ pub fn diff_fan_data(r: &PairedResult, labels: &[String]) -> DiffFanData {
     }
 }
 
-fn month_axis<'f>(horizon: usize, label: &'f dyn Fn(f64) -> String) -> AxisSpec<'f> {
-    AxisSpec {
-        range: (0.5, horizon as f64 + 0.5),
-        ticks: month_ticks(horizon as u32),
-        desc: "Month".into(),
-        label,
-        grid: false,
-    }
-}
-
 fn zero_line(chart: &mut frame::Plot, horizon: usize) -> anyhow::Result<()> {
     draw_line(
         chart,
@@ -238,8 +228,7 @@ pub fn draw_compare(d: &CompareChartData, info: &CompareInfo) -> anyhow::Result<
         let what = "Median and middle half of each scenario, on the same random numbers";
         let body = frame::header(root, &title, &info.run.subtitle(what))?;
         let (plot_area, panel) = frame::split_panel(&body);
-        let month_label = |v: f64| format!("{}", v.round() as i64);
-        let x = month_axis(d.horizon, &month_label);
+        let x = AxisSpec::months(d.horizon);
         let step = d.y.step;
         let value_label = move |v: f64| tick_label(v, step);
         let y = AxisSpec {
@@ -315,8 +304,7 @@ pub fn draw_diff_fan(d: &DiffFanData, info: &CompareInfo) -> anyhow::Result<Vec<
         );
         let body = frame::header(root, &title, &info.run.subtitle(&what))?;
         let (plot_area, panel) = frame::split_panel(&body);
-        let month_label = |v: f64| format!("{}", v.round() as i64);
-        let x = month_axis(d.horizon, &month_label);
+        let x = AxisSpec::months(d.horizon);
         let step = d.y.step;
         let value_label = move |v: f64| tick_label(v, step);
         let y = AxisSpec {

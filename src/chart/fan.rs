@@ -7,7 +7,7 @@
 //! [`fan_data`] computes what is drawn (plain numbers, unit-tested);
 //! [`draw_fan`] draws it.
 
-use super::axis::{Axis, at_positions, clip_polyline, extent, month_positions, month_ticks};
+use super::axis::{Axis, at_positions, clip_polyline, extent, month_positions};
 use super::frame::{
     self, AxisSpec, Dash, LegendItem, LineLook, RunInfo, Swatch, draw_line, drawing, legend, notes,
     plot,
@@ -401,16 +401,9 @@ pub fn draw_fan(d: &FanData, info: &RunInfo) -> anyhow::Result<Vec<u8>> {
         let body = frame::header(root, &title, &info.subtitle(what))?;
         let (plot_area, panel) = frame::split_panel(&body);
 
-        let month_label = |v: f64| format!("{}", v.round() as i64);
         let step = d.y.step;
         let value_label = move |v: f64| tick_label(v, step);
-        let x = AxisSpec {
-            range: (0.5, d.horizon as f64 + 0.5),
-            ticks: month_ticks(d.horizon as u32),
-            desc: "Month".into(),
-            label: &month_label,
-            grid: false,
-        };
+        let x = AxisSpec::months(d.horizon);
         let y = AxisSpec {
             range: (d.y.lo, d.y.hi),
             ticks: d.y.ticks.clone(),

@@ -3,6 +3,7 @@
 //! name and the run's facts, plot axes in the shared style, and a side
 //! panel for the legend and notes, so that neither ever covers the data.
 
+use super::axis::month_ticks;
 use super::style::{
     self, GRID, HEIGHT, INK, MUTED, SUPERSAMPLE, WIDTH, anchored, bold, px, size, stroke, text,
 };
@@ -224,6 +225,25 @@ pub struct AxisSpec<'f> {
     pub label: &'f dyn Fn(f64) -> String,
     /// Whether to draw grid lines at the ticks.
     pub grid: bool,
+}
+
+impl AxisSpec<'static> {
+    /// The month axis of every by-month chart: months 1..=H, ticks from
+    /// [`month_ticks`], no grid.
+    pub fn months(horizon: usize) -> Self {
+        AxisSpec {
+            range: (0.5, horizon as f64 + 0.5),
+            ticks: month_ticks(horizon as u32),
+            desc: "Month".into(),
+            label: &month_label,
+            grid: false,
+        }
+    }
+}
+
+/// A month tick's label: the month number.
+fn month_label(v: f64) -> String {
+    format!("{}", v.round() as i64)
 }
 
 /// A plot in `area` with the shared fonts: label areas sized to their

@@ -106,7 +106,7 @@ pub fn write_charts(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::scenario::Scenario;
     use crate::sim::{RunOptions, run};
@@ -128,7 +128,7 @@ mod tests {
     }
 
     /// Decodes PNG bytes and returns (width, height).
-    fn png_size(bytes: &[u8]) -> (u32, u32) {
+    pub(crate) fn png_size(bytes: &[u8]) -> (u32, u32) {
         let reader = png::Decoder::new(std::io::Cursor::new(bytes))
             .read_info()
             .expect("a valid PNG");

@@ -6,7 +6,7 @@
 //! [`outcomes_data`] computes what is drawn (plain numbers, unit-tested);
 //! [`draw_outcomes`] draws it.
 
-use super::axis::{Axis, at_positions, month_positions, month_ticks};
+use super::axis::{Axis, at_positions, month_positions};
 use super::fan::{band_polygon, shade_setup};
 use super::frame::{
     self, AxisSpec, Dash, LegendItem, LineLook, RunInfo, Swatch, draw_line, drawing, legend, notes,
@@ -164,15 +164,8 @@ pub fn draw_outcomes(d: &OutcomesData, info: &RunInfo) -> anyhow::Result<Vec<u8>
         let body = frame::header(root, &title, &info.subtitle(what))?;
         let (plot_area, panel) = frame::split_panel(&body);
         let h = d.horizon;
-        let month_label = |v: f64| format!("{}", v.round() as i64);
         let share_label = |v: f64| format!("{:.0} %", v * 100.0);
-        let x = AxisSpec {
-            range: (0.5, h as f64 + 0.5),
-            ticks: month_ticks(h as u32),
-            desc: "Month".into(),
-            label: &month_label,
-            grid: false,
-        };
+        let x = AxisSpec::months(h);
         let y = AxisSpec {
             range: (d.y.lo, d.y.hi),
             ticks: d.y.ticks.clone(),

@@ -297,6 +297,7 @@ pub fn draw_tornado(d: &TornadoData, info: &RunInfo) -> anyhow::Result<Vec<u8>> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chart::tests::png_size;
     use crate::scenario::keys::Param;
     use crate::sensitivity::{Metric, Row};
     use std::time::Duration;
@@ -371,14 +372,6 @@ mod tests {
         // Nothing moves: the axis still has a width.
         let flat = tornado_data(&analysis(vec![row(Param::HourlyValue, 0.4, 0.4)]), 5);
         assert!(flat.x.hi > flat.x.lo);
-    }
-
-    fn png_size(bytes: &[u8]) -> (u32, u32) {
-        let reader = png::Decoder::new(std::io::Cursor::new(bytes))
-            .read_info()
-            .expect("a valid PNG");
-        let info = reader.info();
-        (info.width, info.height)
     }
 
     #[test]
