@@ -1,18 +1,12 @@
 //! `hustle-sim run` writes the six PNG charts into the output folder (and
 //! none with `--no-charts`); each decodes as a PNG of at least 1200 x 675.
 
+mod common;
+
+use common::png_size;
+
 use assert_cmd::Command;
 use hustle_sim::chart::FILE_NAMES;
-use std::path::Path;
-
-fn png_size(path: &Path) -> (u32, u32) {
-    let file = std::fs::File::open(path).expect("chart written");
-    let reader = png::Decoder::new(std::io::BufReader::new(file))
-        .read_info()
-        .expect("a valid PNG");
-    let info = reader.info();
-    (info.width, info.height)
-}
 
 #[test]
 fn run_writes_every_chart_as_a_large_enough_png() {

@@ -1,20 +1,12 @@
 //! The `hustle-sim` binary end to end: run, check, list, new, `--set`, the
 //! built-in default scenario, and exit codes (0 success, 2 bad input).
 
-use assert_cmd::Command;
+mod common;
+
+use common::{bin, repo};
+
 use predicates::prelude::*;
 use std::path::Path;
-
-fn bin() -> Command {
-    Command::cargo_bin("hustle-sim").unwrap()
-}
-
-fn repo(p: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(p)
-        .display()
-        .to_string()
-}
 
 fn summary(dir: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap()

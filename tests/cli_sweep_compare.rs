@@ -2,27 +2,11 @@
 //! write, their default folders, and bad input (exit code 2, a message that
 //! names the argument and what is allowed).
 
-use assert_cmd::Command;
+mod common;
+
+use common::{bin, png_size, repo};
+
 use predicates::prelude::*;
-use std::path::Path;
-
-fn bin() -> Command {
-    Command::cargo_bin("hustle-sim").unwrap()
-}
-
-fn repo(p: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(p)
-        .display()
-        .to_string()
-}
-
-fn png_size(path: &Path) -> (u32, u32) {
-    let reader = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()))
-        .read_info()
-        .unwrap();
-    (reader.info().width, reader.info().height)
-}
 
 const SAAS: &str = "scenarios/niche-saas-tool.toml";
 

@@ -3,7 +3,10 @@
 //! `--into` rewrite byte-exact outside `[churn]`, and bad data refused with
 //! exit code 2. Every random test has a fixed seed and a stated tolerance.
 
-use assert_cmd::Command;
+mod common;
+
+use common::bin;
+
 use hustle_sim::fit::data::{self, Date, Format};
 use hustle_sim::fit::{Lifetimes, fit_churn, sbg};
 use rand::{RngExt, SeedableRng};
@@ -15,10 +18,6 @@ use std::path::{Path, PathBuf};
 /// `validation/fader_hardie_2007_regular.csv`.
 fn fader_hardie() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fader_hardie_2007_regular.csv")
-}
-
-fn bin() -> Command {
-    Command::cargo_bin("hustle-sim").unwrap()
 }
 
 #[test]

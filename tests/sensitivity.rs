@@ -6,7 +6,8 @@
 
 mod common;
 
-use assert_cmd::Command;
+use common::bin;
+
 use hustle_sim::Scenario;
 use hustle_sim::model::Model;
 use hustle_sim::report::Summary;
@@ -172,10 +173,6 @@ fn results_do_not_depend_on_the_thread_count() {
     let two = analysis(Metric::CumulativeNetP50, Some(2));
     assert_eq!(one.baseline, two.baseline);
     assert_eq!(one.rows, two.rows);
-}
-
-fn bin() -> Command {
-    Command::cargo_bin("hustle-sim").unwrap()
 }
 
 fn scenario_file(dir: &std::path::Path, text: &str) -> std::path::PathBuf {

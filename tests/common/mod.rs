@@ -53,3 +53,26 @@ pub fn mean_var(xs: &[f64]) -> (f64, f64) {
     let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
     (mean, var)
 }
+
+/// The `hustle-sim` binary, for end-to-end tests.
+pub fn bin() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("hustle-sim").unwrap()
+}
+
+/// A path inside the repository, as a string argument.
+pub fn repo(p: &str) -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(p)
+        .display()
+        .to_string()
+}
+
+/// Width and height of the PNG file at `path`.
+pub fn png_size(path: &std::path::Path) -> (u32, u32) {
+    let file = std::fs::File::open(path).expect("chart written");
+    let reader = png::Decoder::new(std::io::BufReader::new(file))
+        .read_info()
+        .expect("a valid PNG");
+    let info = reader.info();
+    (info.width, info.height)
+}
