@@ -206,6 +206,12 @@ impl Histogram {
         }
     }
 
+    /// Reads every cache line of the bins, in order (see [`touch_lines`]).
+    fn touch(&self) -> u64 {
+        let count = |b: &Bin| b.count as u64;
+        touch_lines(&self.negative.bins, count) ^ touch_lines(&self.positive.bins, count)
+    }
+
     /// Adds every value of `other`.
     fn merge(&mut self, other: &Histogram) {
         self.negative.merge(&other.negative);
@@ -271,6 +277,25 @@ fn small_index(v: f64) -> Option<usize> {
 fn small_index_of_whole(v: f64) -> usize {
     ((v + TWO_POW_52).to_bits() & (SMALL_LIMIT as u64 - 1)) as usize
 }
+
+/// Reads a word of every 64-byte cache line of `v`, in order, and folds them
+/// together (the caller hands the result to `black_box`, so the reads stay).
+///
+/// A chunk's column visits a sketch once, after every other column has
+/// pushed its tables out of the core's caches, and then looks values up at
+/// random: each lookup would wait for its own cache miss. A sequential sweep
+/// first lets the hardware prefetcher stream the tables in at full bandwidth
+/// (measured on the benchmark: the columns of continuous figures went from
+/// 50-60 ms to 31-45 ms each per 200,000 trajectories).
+#[inline]
+fn touch_lines<T>(v: &[T], word: impl Fn(&T) -> u64) -> u64 {
+    let step = (64 / std::mem::size_of::<T>().max(1)).max(1);
+    v.iter().step_by(step).fold(0, |a, x| a ^ word(x))
+}
+
+/// Batches at least this long warm the sketch's tables first (see
+/// [`touch_lines`]); single values do not.
+const WARM_BATCH: usize = 256;
 
 /// Marks an empty slot of the index.
 const EMPTY: u16 = u16::MAX;
@@ -403,6 +428,14 @@ impl ExactCounts {
         self.len
     }
 
+    /// Reads every cache line of the tables, in order (see [`touch_lines`]).
+    fn touch(&self) -> u64 {
+        touch_lines(&self.small, |&n| n as u64)
+            ^ touch_lines(&self.index, |&i| i as u64)
+            ^ touch_lines(&self.keys, |&k| k)
+            ^ touch_lines(&self.counts, |&n| n as u64)
+    }
+
     /// Each distinct value's bits and count, in no particular order.
     fn iter(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
         let small = self
@@ -465,6 +498,12 @@ impl QuantileSketch {
 
     /// Adds a batch of finite values.
     pub fn extend(&mut self, values: &[f64]) {
+        if values.len() >= WARM_BATCH {
+            std::hint::black_box(match &self.exact {
+                Some(map) => map.touch(),
+                None => self.histogram.touch(),
+            });
+        }
         self.count += values.len() as u64;
         let mut rest = values;
         if let Some(map) = &mut self.exact {
