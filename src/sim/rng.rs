@@ -23,9 +23,10 @@ pub const GENERATOR_NAME: &str =
 pub enum Stream {
     /// One uniform per real-valued parameter, in table order.
     Parameters = 1,
-    /// Ban, fee hike and policy shock: three uniforms every month.
+    /// Ban, fee hike and policy shock: one key each, for their own
+    /// sub-streams of waiting times.
     Platform = 2,
-    /// Competitor entries.
+    /// Competitor entries: the gaps of their Poisson process.
     Competitors = 3,
     /// Renewals of active customers.
     Churn = 4,

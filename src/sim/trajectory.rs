@@ -7,7 +7,7 @@
 
 use super::cohort::{Cohorts, Renewal};
 use super::rng::{Stream, open01, stream_rng};
-use super::sample::{binomial, exp_neg, poisson};
+use super::sample::{MonthlyEvent, PoissonArrivals, binomial, exp_neg, poisson};
 use crate::model::{AcquisitionModel, ChurnModel, Model};
 use crate::scenario::keys::{Bound, NPARAMS, Param};
 use crate::scenario::uncertain::Sampler;
@@ -418,10 +418,12 @@ pub fn simulate_with(
     let mut churn_rng = stream_rng(seed, i, Stream::Churn);
     let mut acquisition_rng = stream_rng(seed, i, Stream::Acquisition);
 
-    let ban_p = prm.get(BanProbability);
-    let hike_p = prm.get(FeeHikeProbability);
+    // Each platform event has its own sub-stream, keyed from the platform
+    // stream.
+    let mut ban = MonthlyEvent::new(prm.get(BanProbability), platform_rng.next_u64());
+    let mut fee_hike = MonthlyEvent::new(prm.get(FeeHikeProbability), platform_rng.next_u64());
+    let mut shock = MonthlyEvent::new(prm.get(PolicyShockProbability), platform_rng.next_u64());
     let hike = prm.get(FeeHike);
-    let shock_p = prm.get(PolicyShockProbability);
     let shock_keep = 1.0 - prm.get(PolicyShockLoss);
     let entry_rate = prm.get(EntryRate);
     let copycat_per_unit = prm.get(CopycatRate) / 1000.0;
@@ -484,6 +486,7 @@ pub fn simulate_with(
         prm.get(PriceErosion),
     );
     let mut factors_for: u64 = 0;
+    let mut entrants = PoissonArrivals::new(&mut competitor_rng);
 
     let mut alive = true;
     let mut failure = None;
@@ -504,27 +507,24 @@ pub fn simulate_with(
     let mut automation = 1.0; // (1 - automation)^(k-1)
 
     for t in 1..=h_months {
-        // 1. Platform: three uniforms every month, whether or not they act.
+        // 1. Platform: each event by its waiting times (a comparison a
+        // month).
         if alive {
-            let (u_ban, u_hike, u_shock) = (
-                open01(&mut platform_rng),
-                open01(&mut platform_rng),
-                open01(&mut platform_rng),
-            );
-            if u_ban < ban_p {
+            let month = t as u64;
+            if ban.happens(month) {
                 alive = false;
                 failure = Some((FailureCause::Deplatformed, t as u32));
             }
-            if u_hike < hike_p {
+            if fee_hike.happens(month) {
                 fee = (fee + hike).min(1.0);
             }
-            if u_shock < shock_p {
+            if shock.happens(month) {
                 acq_mult *= shock_keep;
             }
         }
 
         // 2. Competitors: the market goes on after an end, with R = 0.
-        competitors += poisson(
+        competitors += entrants.count(
             &mut competitor_rng,
             (entry_rate + copycat_per_unit * last_gross).min(MAX_MONTHLY_ARRIVALS),
         );
