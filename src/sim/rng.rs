@@ -5,6 +5,10 @@
 //! outputs of SplitMix64 started at a key mixed from (s, i, purpose). Both
 //! algorithms are fixed and portable, so a run reproduces bit for bit on
 //! any machine, thread count or chunking.
+//!
+//! Parts that must stay aligned on their own when a scenario changes draw
+//! from SplitMix64 sub-streams keyed from their purpose's stream: each
+//! cohort (churn stream) and each platform event (platform stream).
 
 use rand::Rng;
 use rand::SeedableRng;
