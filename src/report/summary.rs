@@ -7,6 +7,7 @@ use crate::sim::driver::RunResult;
 use crate::sim::rng::GENERATOR_NAME;
 use crate::sim::trajectory::{FailureCause, Metric};
 use crate::stats::{Z95_TWO_SIDED, wilson_interval};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -252,8 +253,11 @@ pub struct HourlyRate {
 fn series_stats(r: &RunResult, m: Metric) -> SeriesStats {
     let h = r.horizon();
     let qs: Vec<f64> = QUANTILES.iter().map(|(_, q)| *q).collect();
-    // One pass over each sketch for all five quantiles.
+    // One pass over each sketch for all five quantiles, the months in
+    // parallel (sorting the distinct values of exact sketches is most of the
+    // work left after a run).
     let by_month: Vec<Vec<f64>> = (1..=h)
+        .into_par_iter()
         .map(|t| {
             r.sketch(m, t)
                 .quantiles(&qs)

@@ -121,9 +121,12 @@ impl Tally {
     /// Adds another tally (order-free: integer sums, minima and maxima).
     pub fn merge(&mut self, o: &Tally) {
         assert_eq!(self.horizon, o.horizon);
-        for (a, b) in self.series.iter_mut().zip(&o.series) {
-            a.merge(b);
-        }
+        // Column by column in parallel: this runs after the last chunk,
+        // when every worker would otherwise wait.
+        self.series
+            .par_iter_mut()
+            .zip(&o.series)
+            .for_each(|(a, b)| a.merge(b));
         self.hourly_rate.merge(&o.hourly_rate);
         self.beat_hourly_value += o.beat_hourly_value;
         for (a, b) in self.failures.iter_mut().zip(&o.failures) {

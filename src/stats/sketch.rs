@@ -231,16 +231,26 @@ impl Histogram {
             .filter(|b| b.count > 0)
     }
 
-    /// The order statistic of 0-based rank `r` (r < count).
-    fn order_statistic(&self, r: u64) -> f64 {
+    /// The order statistics of the 0-based `ranks` (ascending, each below
+    /// the count), in one walk over the bins.
+    fn order_statistics(&self, ranks: &[u64]) -> Vec<f64> {
+        let mut out = Vec::with_capacity(ranks.len());
         let mut before = 0;
-        for bin in self.bins_ascending() {
-            if r < before + bin.count as u64 {
-                return bin.value(r - before);
+        let mut bins = self.bins_ascending().peekable();
+        for &r in ranks {
+            loop {
+                let bin = *bins
+                    .peek()
+                    .unwrap_or_else(|| unreachable!("rank {r} beyond {} values", self.count));
+                if r < before + bin.count as u64 {
+                    out.push(bin.value(r - before));
+                    break;
+                }
+                before += bin.count as u64;
+                bins.next();
             }
-            before += bin.count as u64;
         }
-        unreachable!("rank {r} beyond {} values", self.count)
+        out
     }
 }
 
@@ -438,18 +448,51 @@ impl ExactCounts {
 
     /// Each distinct value's bits and count, in no particular order.
     fn iter(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
-        let small = self
-            .small
+        self.small_ascending().map(|(v, n)| (v.to_bits(), n)).chain(
+            self.keys
+                .iter()
+                .zip(&self.counts)
+                .map(|(k, n)| (*k, *n as u64)),
+        )
+    }
+
+    /// The whole numbers of the direct table and their counts, ascending.
+    fn small_ascending(&self) -> impl Iterator<Item = (f64, u64)> + '_ {
+        self.small
             .iter()
             .enumerate()
             .filter(|(_, n)| **n > 0)
-            .map(|(i, n)| ((i as f64).to_bits(), *n as u64));
-        let hashed = self
+            .map(|(i, n)| (i as f64, *n as u64))
+    }
+
+    /// Every distinct value and its count, ascending. Only the hashed
+    /// values are sorted (the direct table is in order already), by integer
+    /// keys in the order of the values: the sign bit flipped for positives,
+    /// every bit for negatives (-0 never occurs). The values are distinct,
+    /// so an unstable sort is safe.
+    fn sorted(&self) -> Vec<(f64, u64)> {
+        let order = |bits: u64| if bits & SIGN == 0 { bits | SIGN } else { !bits };
+        let value = |o: u64| f64::from_bits(if o & SIGN != 0 { o & !SIGN } else { !o });
+        let mut hashed: Vec<(u64, u32)> = self
             .keys
             .iter()
             .zip(&self.counts)
-            .map(|(k, n)| (*k, *n as u64));
-        small.chain(hashed)
+            .map(|(k, n)| (order(*k), *n))
+            .collect();
+        hashed.sort_unstable_by_key(|e| e.0);
+        let mut hashed = hashed
+            .into_iter()
+            .map(|(o, n)| (value(o), n as u64))
+            .peekable();
+        let mut out = Vec::with_capacity(self.len);
+        for (v, n) in self.small_ascending() {
+            while let Some(h) = hashed.next_if(|h| h.0 < v) {
+                out.push(h);
+            }
+            out.push((v, n));
+        }
+        out.extend(hashed);
+        out
     }
 }
 
@@ -570,10 +613,7 @@ impl QuantileSketch {
 
     /// Distinct values and their counts, ascending (exact mode only).
     fn sorted_exact(&self) -> Option<Vec<(f64, u64)>> {
-        let map = self.exact.as_ref()?;
-        let mut v: Vec<(f64, u64)> = map.iter().map(|(k, n)| (f64::from_bits(k), n)).collect();
-        v.sort_by(|a, b| a.0.total_cmp(&b.0));
-        Some(v)
+        self.exact.as_ref().map(ExactCounts::sorted)
     }
 
     /// The q-quantiles (each 0 <= q <= 1) with linear interpolation between
@@ -582,33 +622,51 @@ impl QuantileSketch {
         if self.count == 0 {
             return None;
         }
-        let exact = self.sorted_exact();
-        let order_statistic = |r: u64| -> f64 {
-            match &exact {
-                Some(values) => {
-                    let mut before = 0;
-                    for (v, n) in values {
+        // Each q needs the order statistics at ranks floor(h) and
+        // ceil(h), h = q (n - 1): all of them are read in one walk.
+        let at: Vec<(u64, f64)> = qs
+            .iter()
+            .map(|q| {
+                let h = q.clamp(0.0, 1.0) * (self.count - 1) as f64;
+                let lo = h.floor() as u64;
+                (lo, h - lo as f64)
+            })
+            .collect();
+        let mut ranks: Vec<u64> = at
+            .iter()
+            .flat_map(|&(lo, _)| [lo, (lo + 1).min(self.count - 1)])
+            .collect();
+        ranks.sort_unstable();
+        ranks.dedup();
+        let stats = match self.sorted_exact() {
+            Some(values) => {
+                let mut out = Vec::with_capacity(ranks.len());
+                let (mut before, mut values) = (0, values.iter());
+                let mut current = values.next();
+                for &r in &ranks {
+                    while let Some(&(v, n)) = current {
                         if r < before + n {
-                            return *v;
+                            out.push(v);
+                            break;
                         }
                         before += n;
+                        current = values.next();
                     }
-                    unreachable!("rank {r} beyond {} values", self.count)
                 }
-                None => self.histogram.order_statistic(r),
+                assert_eq!(out.len(), ranks.len(), "ranks beyond {} values", self.count);
+                out
             }
+            None => self.histogram.order_statistics(&ranks),
         };
+        let stat = |r: u64| stats[ranks.binary_search(&r).expect("rank listed")];
         Some(
-            qs.iter()
-                .map(|q| {
-                    let h = q.clamp(0.0, 1.0) * (self.count - 1) as f64;
-                    let lo = h.floor() as u64;
-                    let frac = h - lo as f64;
-                    let a = order_statistic(lo);
+            at.iter()
+                .map(|&(lo, frac)| {
+                    let a = stat(lo);
                     if frac == 0.0 || lo + 1 >= self.count {
                         a
                     } else {
-                        a + frac * (order_statistic(lo + 1) - a)
+                        a + frac * (stat(lo + 1) - a)
                     }
                 })
                 .collect(),
