@@ -135,6 +135,9 @@ pub struct CompiledModel {
     horizon: usize,
     setup_months: usize,
     launch: usize,
+    /// Competitor factors by count, when the competition parameters are
+    /// fixed.
+    factor_table: Option<FactorTable>,
 }
 
 impl CompiledModel {
@@ -149,7 +152,17 @@ impl CompiledModel {
                 s => uncertain.push((k, s, Param::ALL[k].spec().bound)),
             }
         }
+        let competition = [
+            Param::ChurnIncrease,
+            Param::AcquisitionLoss,
+            Param::PriceErosion,
+        ];
+        let factor_table = competition
+            .iter()
+            .all(|p| uncertain.iter().all(|(k, _, _)| *k != *p as usize))
+            .then(|| FactorTable::new(competition.map(|p| fixed[p as usize])));
         CompiledModel {
+            factor_table,
             fixed,
             uncertain,
             horizon: model.horizon_months as usize,
@@ -335,13 +348,9 @@ fn count(n: u64) -> f64 {
     n as i64 as f64
 }
 
-/// What C competitors do to one customer or sale: recomputed only when C
-/// changes, which is rare.
-struct CompetitorFactors {
-    /// ln(1 - churn_increase), ln(1 - acquisition_loss), ln(1 - price_erosion).
-    ln_lure_keep: f64,
-    ln_acq_keep: f64,
-    ln_price_keep: f64,
+/// What C competitors do to one customer or sale.
+#[derive(Debug, Clone, Copy)]
+struct Factors {
     /// (1 - churn_increase)^C: lured away by none.
     lure: f64,
     /// Its log.
@@ -350,6 +359,91 @@ struct CompetitorFactors {
     acquisition: f64,
     /// (1 - price_erosion)^C.
     price: f64,
+}
+
+impl Factors {
+    /// No competitors.
+    const NONE: Factors = Factors {
+        lure: 1.0,
+        ln_lure: 0.0,
+        acquisition: 1.0,
+        price: 1.0,
+    };
+
+    /// The factors for `c` >= 1 competitors.
+    fn of(keeps: &Keeps, c: u64) -> Self {
+        let c = count(c);
+        Factors {
+            ln_lure: c * keeps.lure,
+            lure: pow_from_ln(keeps.lure, c),
+            acquisition: pow_from_ln(keeps.acquisition, c),
+            price: pow_from_ln(keeps.price, c),
+        }
+    }
+}
+
+/// ln(1 - churn_increase), ln(1 - acquisition_loss), ln(1 - price_erosion).
+#[derive(Debug, Clone, Copy)]
+struct Keeps {
+    lure: f64,
+    acquisition: f64,
+    price: f64,
+}
+
+impl Keeps {
+    /// From `[churn_increase, acquisition_loss, price_erosion]`.
+    fn new(shares: [f64; 3]) -> Self {
+        Keeps {
+            lure: ln_keep(shares[0]),
+            acquisition: ln_keep(shares[1]),
+            price: ln_keep(shares[2]),
+        }
+    }
+}
+
+/// Competitor counts with precomputed [`Factors`] when the competition
+/// parameters are fixed: counts beyond it are computed as they come.
+const FACTOR_TABLE_LEN: usize = 256;
+
+/// The [`Factors`] of 0 to [`FACTOR_TABLE_LEN`] - 1 competitors for fixed
+/// competition parameters, computed once per run by the same arithmetic a
+/// trajectory would use, so results are bit-identical with or without it.
+#[derive(Debug, Clone)]
+struct FactorTable {
+    /// `[churn_increase, acquisition_loss, price_erosion]` it was built for.
+    shares: [f64; 3],
+    keeps: Keeps,
+    rows: Vec<Factors>,
+}
+
+impl FactorTable {
+    fn new(shares: [f64; 3]) -> Self {
+        let keeps = Keeps::new(shares);
+        let rows = (0..FACTOR_TABLE_LEN as u64)
+            .map(|c| {
+                if c == 0 {
+                    Factors::NONE
+                } else {
+                    Factors::of(&keeps, c)
+                }
+            })
+            .collect();
+        FactorTable {
+            shares,
+            keeps,
+            rows,
+        }
+    }
+}
+
+/// A trajectory's current [`Factors`]: looked up (or computed) only when C
+/// changes, which is rare.
+struct CompetitorFactors<'a> {
+    keeps: Keeps,
+    /// Precomputed factors by count (empty if the parameters differ from
+    /// the run's fixed ones).
+    table: &'a [Factors],
+    now: Factors,
 }
 
 /// ln(1 - share), 0 for no share without calling the log.
@@ -365,26 +459,27 @@ fn pow_from_ln(ln_base: f64, c: f64) -> f64 {
     if x >= -700.0 { exp_neg(x) } else { x.exp() }
 }
 
-impl CompetitorFactors {
-    fn new(churn_increase: f64, acquisition_loss: f64, price_erosion: f64) -> Self {
+impl<'a> CompetitorFactors<'a> {
+    /// For `[churn_increase, acquisition_loss, price_erosion]`, with the
+    /// run's table if it was built for these values.
+    fn new(shares: [f64; 3], table: Option<&'a FactorTable>) -> Self {
+        let (keeps, table) = match table {
+            Some(t) if t.shares == shares => (t.keeps, &t.rows[..]),
+            _ => (Keeps::new(shares), &[][..]),
+        };
         CompetitorFactors {
-            ln_lure_keep: ln_keep(churn_increase),
-            ln_acq_keep: ln_keep(acquisition_loss),
-            ln_price_keep: ln_keep(price_erosion),
-            lure: 1.0,
-            ln_lure: 0.0,
-            acquisition: 1.0,
-            price: 1.0,
+            keeps,
+            table,
+            now: Factors::NONE,
         }
     }
 
     /// The factors for `c` >= 1 competitors.
     fn update(&mut self, c: u64) {
-        let c = count(c);
-        self.ln_lure = c * self.ln_lure_keep;
-        self.lure = pow_from_ln(self.ln_lure_keep, c);
-        self.acquisition = pow_from_ln(self.ln_acq_keep, c);
-        self.price = pow_from_ln(self.ln_price_keep, c);
+        self.now = match self.table.get(c as usize) {
+            Some(f) => *f,
+            None => Factors::of(&self.keeps, c),
+        };
     }
 }
 
@@ -481,9 +576,12 @@ pub fn simulate_with(
         }
     }
     let mut factors = CompetitorFactors::new(
-        prm.get(ChurnIncrease),
-        prm.get(AcquisitionLoss),
-        prm.get(PriceErosion),
+        [
+            prm.get(ChurnIncrease),
+            prm.get(AcquisitionLoss),
+            prm.get(PriceErosion),
+        ],
+        cm.factor_table.as_ref(),
     );
     let mut factors_for: u64 = 0;
     let mut entrants = PoissonArrivals::new(&mut competitor_rng);
@@ -575,13 +673,13 @@ pub fn simulate_with(
             &Renewal {
                 keep,
                 tenure_log,
-                lure: factors.lure,
-                ln_lure: factors.ln_lure,
+                lure: factors.now.lure,
+                ln_lure: factors.now.ln_lure,
             },
         );
 
         // Acquisition.
-        let mult = acq_mult * factors.acquisition;
+        let mult = acq_mult * factors.now.acquisition;
         let new = match m.acquisition {
             AcquisitionModel::Poisson => poisson(&mut acquisition_rng, poisson_rate * mult),
             AcquisitionModel::Bass => {
@@ -596,7 +694,7 @@ pub fn simulate_with(
         cohorts.win(t, new);
 
         // Money.
-        let erosion = factors.price;
+        let erosion = factors.now.price;
         let n_active = count(survivors + new);
         let new_f = count(new);
         let gross = n_active * price_m * erosion + new_f * price_once * erosion;
@@ -665,5 +763,43 @@ pub fn simulate_with(
         hourly_value: prm.get(HourlyValue),
         qualifying,
         clamped: prm.clamped,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Scenario;
+
+    #[test]
+    fn factor_table_changes_no_figure() {
+        // Fixed competition parameters and entry fast enough to pass the
+        // table's end: every figure of every month, and every outcome, is
+        // bit-identical with the table and without it.
+        let mut s = Scenario::parse(
+            include_str!("../../../shared/reference/bench.toml"),
+            "bench.toml",
+            "bench",
+        )
+        .unwrap();
+        s.set("competition.entry_rate=14").unwrap();
+        let model = s.model().unwrap();
+        let with = CompiledModel::new(&model);
+        assert!(with.factor_table.is_some());
+        let mut without = with.clone();
+        without.factor_table = None;
+        let h = with.horizon();
+        let mut scratch = Scratch::new(h);
+        let (mut a, mut b) = (Path::new(h), Path::new(h));
+        let mut beyond = 0;
+        for i in 0..300 {
+            let oa = simulate(&with, 5, i, &mut scratch, &mut a);
+            let ob = simulate(&without, 5, i, &mut scratch, &mut b);
+            assert_eq!(oa, ob, "trajectory {i}");
+            let bits = |p: &Path| p.data().iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&a), bits(&b), "trajectory {i}");
+            beyond += usize::from(a.get(Metric::Competitors, h) >= FACTOR_TABLE_LEN as f64);
+        }
+        assert!(beyond > 0, "no trajectory went past the table");
     }
 }
