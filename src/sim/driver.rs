@@ -113,9 +113,10 @@ impl Tally {
         self.trajectories += 1;
     }
 
-    /// Adds a chunk's values of series column `c` (metric * H + t - 1).
-    pub fn add_column(&mut self, c: usize, values: &[f64]) {
-        self.series[c].extend(values);
+    /// Adds a chunk's values of series column `c` (metric * H + t - 1) and
+    /// returns their moments.
+    pub fn add_column(&mut self, c: usize, values: &[f64]) -> Moments {
+        self.series[c].extend_with_moments(values)
     }
 
     /// Adds another tally (order-free: integer sums, minima and maxima).
@@ -267,12 +268,7 @@ fn run_chunk(
             .chunks_exact(stride)
             .map(|col| &col[..len])
             .enumerate()
-            .map(|(c, col)| {
-                tally.add_column(c, col);
-                let mut sums = ShiftedSums::default();
-                col.iter().for_each(|&v| sums.push(v));
-                sums.moments()
-            })
+            .map(|(c, col)| tally.add_column(c, col))
             .collect();
         ChunkMoments {
             series,

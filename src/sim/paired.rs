@@ -22,7 +22,7 @@ use super::trajectory::{
 };
 use crate::error::InputError;
 use crate::model::Model;
-use crate::stats::{Moments, QuantileSketch, ShiftedSums};
+use crate::stats::{Moments, QuantileSketch};
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
@@ -328,10 +328,7 @@ fn run_chunk(
                 Column::NetIncome(v, t) => &mut tally.variants[v].net_income[t],
                 Column::DifferenceByMonth(p, t) => &mut tally.pairs[p].difference_by_month[t],
             };
-            sketch.extend(vals);
-            let mut sums = ShiftedSums::default();
-            vals.iter().for_each(|&x| sums.push(x));
-            sums.moments()
+            sketch.extend_with_moments(vals)
         })
         .collect()
 }

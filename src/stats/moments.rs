@@ -68,6 +68,18 @@ impl ShiftedSums {
         self.s2 += d * d;
     }
 
+    /// The sums of `n` values (n >= 1) whose first is `shift`, from their
+    /// exact shifted sums: what pushing them one by one gives whenever each
+    /// partial sum is exact in f64 (whole numbers with |s2| < 2^53).
+    pub(crate) fn from_exact(n: u64, shift: f64, s1: i64, s2: i64) -> Self {
+        ShiftedSums {
+            n,
+            shift,
+            s1: s1 as f64,
+            s2: s2 as f64,
+        }
+    }
+
     /// The moments of the values pushed so far.
     pub fn moments(&self) -> Moments {
         if self.n == 0 {

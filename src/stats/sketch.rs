@@ -33,6 +33,8 @@
 //! is bounded by the budget (about 100 KiB) or the histogram's range, never
 //! by the number of values.
 
+use super::moments::{Moments, ShiftedSums};
+
 /// Mantissa bits that index the bins within one power of two.
 pub const SUB_BITS: u32 = 7;
 /// Smallest binary exponent with bins of its own.
@@ -268,6 +270,12 @@ fn key(v: f64) -> u64 {
 /// (customers, competitors, and the zeros every series has) rather than
 /// hashed.
 const SMALL_LIMIT: usize = 4096;
+
+/// Whole numbers below this take the local-table shortcut of
+/// [`QuantileSketch::extend_with_moments`]: their shifted squares are below
+/// 2^16, so for any batch under 2^37 values every shifted sum is an exact
+/// integer below 2^53.
+pub const LOCAL_LIMIT: usize = 256;
 
 /// 2^52: adding it to a number in [0, 2^52) leaves the number's integer
 /// part in the low mantissa bits.
@@ -575,6 +583,68 @@ impl QuantileSketch {
         }
     }
 
+    /// Adds a batch of finite values, as [`QuantileSketch::extend`], and
+    /// returns their moments, as [`ShiftedSums`] pushed in order gives them
+    /// (bit for bit).
+    ///
+    /// A batch of whole numbers below [`LOCAL_LIMIT`] (customers, new
+    /// customers, competitors) takes a shortcut: one pass tests the values,
+    /// a second counts them in a small local table with four counters per
+    /// value (a run of equal values would otherwise make each increment
+    /// wait for the previous one), and the moments come from those counts
+    /// in exact integer arithmetic. For such values every partial sum of
+    /// [`ShiftedSums`] is an exact integer in f64 as well, so both ways give
+    /// the same bits, without a third pass over the values.
+    pub fn extend_with_moments(&mut self, values: &[f64]) -> Moments {
+        if let Some(m) = self.extend_small_whole(values) {
+            return m;
+        }
+        self.extend(values);
+        let mut sums = ShiftedSums::default();
+        values.iter().for_each(|&v| sums.push(v));
+        sums.moments()
+    }
+
+    /// The shortcut of [`QuantileSketch::extend_with_moments`]; `None`
+    /// (and nothing added) unless every value is a whole number in
+    /// 0..[`LOCAL_LIMIT`] and the sketch is exact.
+    fn extend_small_whole(&mut self, values: &[f64]) -> Option<Moments> {
+        let map = self.exact.as_mut()?;
+        let &first = values.first()?;
+        // A test without early exit within blocks, which the compiler can
+        // vectorise, and with it between blocks: other figures fail in
+        // their first block.
+        let small = values.chunks(64).all(|block| {
+            block.iter().fold(true, |ok, &v| {
+                ok & ((v + TWO_POW_52) - TWO_POW_52 == v) & (v >= 0.0) & (v < LOCAL_LIMIT as f64)
+            })
+        });
+        if !small {
+            return None;
+        }
+        let mut local = [0u32; 4 * LOCAL_LIMIT];
+        for (i, &v) in values.iter().enumerate() {
+            local[(small_index_of_whole(v) << 2) | (i & 3)] += 1;
+        }
+        let shift = small_index_of_whole(first) as i64;
+        let (mut s1, mut s2) = (0i64, 0i64);
+        for (v, lanes) in local.chunks_exact(4).enumerate() {
+            let n: u32 = lanes.iter().sum();
+            if n > 0 {
+                map.add_small(v, n as u64);
+                let d = v as i64 - shift;
+                s1 += n as i64 * d;
+                s2 += n as i64 * d * d;
+            }
+        }
+        self.count += values.len() as u64;
+        if map.len() > EXACT_CAPACITY {
+            self.spill();
+        }
+        // The first value's own sign: -0 shifts as -0 does when pushed.
+        Some(ShiftedSums::from_exact(values.len() as u64, first, s1, s2).moments())
+    }
+
     #[cold]
     fn spill(&mut self) {
         if let Some(map) = self.exact.take() {
@@ -777,6 +847,62 @@ mod tests {
             s.count_at_most(0.0),
             sorted_small.iter().filter(|x| **x <= 0.0).count() as f64
         );
+    }
+
+    #[test]
+    fn moments_shortcut_matches_pushing_each_value() {
+        // Batches that take the local-table shortcut (whole numbers below
+        // 256, runs of equal values, -0 first) and batches that must not
+        // (255.5, 256, a negative, a sketch already spilled): the sketch's
+        // counts and quantiles, and the moments bit for bit, as extend()
+        // followed by ShiftedSums gives them.
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(9);
+        let whole: Vec<f64> = (0..4096)
+            .map(|i| {
+                if i % 7 < 3 {
+                    0.0
+                } else {
+                    rng.random_range(0..256) as f64
+                }
+            })
+            .collect();
+        let mut neg_zero_first = whole.clone();
+        neg_zero_first[0] = -0.0;
+        let mut shortcut_cases = vec![whole.clone(), neg_zero_first, vec![255.0; 300]];
+        shortcut_cases.push((0..4096).map(|i| ((i * 37) % 256) as f64).collect());
+        let mut fallback_cases = Vec::new();
+        for odd in [255.5, 256.0, -1.0] {
+            let mut v = whole.clone();
+            v[4000] = odd;
+            fallback_cases.push(v);
+        }
+        let spilled: Vec<f64> = (0..5000).map(|i| i as f64 * 0.5).collect();
+        let check = |before: &QuantileSketch, batch: &[f64], shortcut: bool| {
+            assert_eq!(before.clone().extend_small_whole(batch).is_some(), shortcut);
+            let (mut a, mut b) = (before.clone(), before.clone());
+            let m = a.extend_with_moments(batch);
+            b.extend(batch);
+            let mut sums = ShiftedSums::default();
+            batch.iter().for_each(|&v| sums.push(v));
+            let want = sums.moments();
+            assert_eq!(m.n, want.n);
+            assert_eq!(m.mean.to_bits(), want.mean.to_bits());
+            assert_eq!(m.m2.to_bits(), want.m2.to_bits());
+            assert_eq!(a.count(), b.count());
+            assert_eq!(a.is_exact(), b.is_exact());
+            let qs = [0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0];
+            assert_eq!(a.quantiles(&qs), b.quantiles(&qs));
+        };
+        for batch in &shortcut_cases {
+            check(&QuantileSketch::new(), batch, true);
+        }
+        for batch in &fallback_cases {
+            check(&QuantileSketch::new(), batch, false);
+        }
+        let mut full = QuantileSketch::new();
+        full.extend(&spilled);
+        assert!(!full.is_exact());
+        check(&full, &whole, false);
     }
 
     #[test]
