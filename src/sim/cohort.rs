@@ -34,9 +34,8 @@
 //! renewed by a binomial draw per month instead (cheaper for large counts),
 //! and switches to the order-statistic form once it shrinks to that size.
 
+use super::rng::SplitMix64;
 use super::sample::{Exp1Sampler, RECIPROCALS, binomial_with_log};
-use rand::SeedableRng;
-use rand_xoshiro::SplitMix64;
 
 /// Largest cohort renewed by order statistics.
 pub const ORDER_STATISTICS_MAX: u64 = 64;
@@ -95,7 +94,7 @@ impl Cohorts {
         Cohorts {
             active: vec![0; horizon],
             threshold: vec![f64::NEG_INFINITY; horizon],
-            rng: vec![SplitMix64::seed_from_u64(0); horizon],
+            rng: vec![SplitMix64::new(0); horizon],
             large: Vec::new(),
             calendar: 0.0,
             first: 1,
@@ -123,7 +122,7 @@ impl Cohorts {
         let key = self.key ^ (t as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         let i = t - 1;
         self.active[i] = new;
-        self.rng[i] = SplitMix64::seed_from_u64(key);
+        self.rng[i] = SplitMix64::new(key);
         self.total += new;
         self.threshold[i] = f64::NEG_INFINITY;
         if new > ORDER_STATISTICS_MAX {

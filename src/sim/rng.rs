@@ -10,9 +10,9 @@
 //! from SplitMix64 sub-streams keyed from their purpose's stream: each
 //! cohort (churn stream) and each platform event (platform stream).
 
-use rand::Rng;
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng, TryRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
+use std::convert::Infallible;
 
 /// The generator every stream uses.
 pub type StreamRng = Xoshiro256PlusPlus;
@@ -48,6 +48,48 @@ fn mix64(mut z: u64) -> u64 {
 
 const GOLDEN: u64 = 0x9e37_79b9_7f4a_7c15;
 
+/// SplitMix64 (Steele, Lea and Flood 2014), the generator of the
+/// sub-streams: the same 64-bit numbers as `rand_xoshiro::SplitMix64`
+/// (a test pins that), with a constructor small enough to inline where a
+/// sub-stream is keyed for every cohort won.
+#[derive(Debug, Clone, Copy)]
+pub struct SplitMix64 {
+    state: u64,
+}
+
+impl SplitMix64 {
+    /// The sub-stream keyed by `key`.
+    #[inline(always)]
+    pub fn new(key: u64) -> Self {
+        SplitMix64 { state: key }
+    }
+}
+
+impl TryRng for SplitMix64 {
+    type Error = Infallible;
+
+    /// The high half of the next 64-bit number (the simulation draws only
+    /// 64-bit numbers).
+    #[inline(always)]
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        Ok((self.next_u64() >> 32) as u32)
+    }
+
+    #[inline(always)]
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        self.state = self.state.wrapping_add(GOLDEN);
+        Ok(mix64(self.state))
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        for chunk in dst.chunks_mut(8) {
+            let bytes = self.next_u64().to_le_bytes();
+            chunk.copy_from_slice(&bytes[..chunk.len()]);
+        }
+        Ok(())
+    }
+}
+
 /// The generator of one stream of one trajectory.
 pub fn stream_rng(seed: u64, trajectory: u64, stream: Stream) -> StreamRng {
     let mut key =
@@ -60,10 +102,16 @@ pub fn stream_rng(seed: u64, trajectory: u64, stream: Stream) -> StreamRng {
     Xoshiro256PlusPlus::from_seed(bytes)
 }
 
-/// A uniform in the open interval (0, 1): 53 random bits, centred.
+/// The largest double below 1.
+const BELOW_ONE: f64 = 1.0 - f64::EPSILON / 2.0;
+
+/// A uniform in the open interval (0, 1): 53 random bits, centred. The top
+/// one, (2^53 - 1/2) / 2^53, is not a double and would round to 1; it is
+/// taken down to the double below 1 instead, leaving every other value as
+/// it was.
 #[inline]
 pub fn open01<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    ((rng.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+    (((rng.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)).min(BELOW_ONE)
 }
 
 #[cfg(test)]
@@ -87,11 +135,49 @@ mod tests {
     const PINNED: u64 = 2_056_389_765_131_207_747;
 
     #[test]
+    fn sub_streams_are_splitmix64() {
+        for key in [0, 1, 0x9e37_79b9_7f4a_7c15, u64::MAX] {
+            let mut ours = SplitMix64::new(key);
+            let mut theirs = rand_xoshiro::SplitMix64::seed_from_u64(key);
+            for _ in 0..100 {
+                assert_eq!(ours.next_u64(), theirs.next_u64());
+            }
+        }
+        let mut bytes = [0u8; 12];
+        SplitMix64::new(5).fill_bytes(&mut bytes);
+        let mut first = SplitMix64::new(5);
+        let (a, b) = (first.next_u64(), first.next_u64());
+        assert_eq!(bytes[..8], a.to_le_bytes());
+        assert_eq!(bytes[8..], b.to_le_bytes()[..4]);
+    }
+
+    #[test]
     fn open01_never_hits_the_ends() {
         let mut r = stream_rng(1, 2, Stream::Platform);
         for _ in 0..10_000 {
             let u = open01(&mut r);
             assert!(u > 0.0 && u < 1.0);
         }
+        // The extreme words, where rounding could reach an end.
+        let mut lowest = SplitMix64::new(0);
+        // SplitMix64 from state -GOLDEN gives mix64(0) = 0 first.
+        lowest.state = 0u64.wrapping_sub(GOLDEN);
+        assert_eq!(open01(&mut lowest), 2f64.powi(-54));
+        struct Top;
+        impl TryRng for Top {
+            type Error = Infallible;
+            fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+                Ok(u32::MAX)
+            }
+            fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+                Ok(u64::MAX)
+            }
+            fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+                dst.fill(u8::MAX);
+                Ok(())
+            }
+        }
+        assert_eq!(open01(&mut Top), BELOW_ONE);
+        assert_eq!(open01(&mut Top) + f64::EPSILON / 2.0, 1.0);
     }
 }

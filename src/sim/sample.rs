@@ -17,11 +17,9 @@
 //! The exponential draws come from [`Exp1Sampler`], a ziggurat, and e^-λ
 //! from [`exp_neg`].
 
-use super::rng::open01;
+use super::rng::{SplitMix64, open01};
 use rand::Rng;
-use rand::SeedableRng;
 use rand_distr::{Binomial, Distribution, Poisson};
-use rand_xoshiro::SplitMix64;
 
 /// Binomials with a smaller mean (of the rarer outcome) use inversion.
 const INVERSION_MAX_MEAN: f64 = 24.0;
@@ -290,7 +288,7 @@ impl MonthlyEvent {
         let mut event = MonthlyEvent {
             next: 0,
             ln_miss: if p > 0.0 { (-p.min(1.0)).ln_1p() } else { 0.0 },
-            rng: SplitMix64::seed_from_u64(key),
+            rng: SplitMix64::new(key),
         };
         event.next = event.wait();
         event
