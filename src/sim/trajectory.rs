@@ -7,7 +7,7 @@
 
 use super::cohort::{Cohorts, Renewal};
 use super::rng::{Stream, open01, stream_rng};
-use super::sample::{MonthlyEvent, PoissonArrivals, binomial, exp_neg, poisson};
+use super::sample::{MonthlyEvent, PoissonArrivals, binomial, fast_exp, poisson};
 use crate::model::{AcquisitionModel, ChurnModel, Model};
 use crate::scenario::keys::{Bound, NPARAMS, Param};
 use crate::scenario::uncertain::Sampler;
@@ -456,7 +456,7 @@ fn ln_keep(share: f64) -> f64 {
 #[inline]
 fn pow_from_ln(ln_base: f64, c: f64) -> f64 {
     let x = c * ln_base;
-    if x >= -700.0 { exp_neg(x) } else { x.exp() }
+    if x >= -700.0 { fast_exp(x) } else { x.exp() }
 }
 
 impl<'a> CompetitorFactors<'a> {
