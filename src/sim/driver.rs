@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 pub const MAX_TRAJECTORIES: u64 = 1_000_000_000;
 
 /// Trajectories per chunk: the unit of work and of moment merging.
-pub const CHUNK: u64 = 4096;
+pub const CHUNK: u64 = 2048;
 
 /// What to run.
 #[derive(Debug, Clone, Copy)]
