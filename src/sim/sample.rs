@@ -733,7 +733,9 @@ mod tests {
             let (fast, libm) = (fast_exp(x), x.exp());
             worst = worst.max(((fast - libm) / libm).abs());
         }
-        for x in [0.0, -1e-300, 1e-300, -1e-12, 1e-12, -0.5, 29.999, -700.0, 700.0] {
+        for x in [
+            0.0, -1e-300, 1e-300, -1e-12, 1e-12, -0.5, 29.999, -700.0, 700.0,
+        ] {
             let (fast, libm) = (fast_exp(x), f64::exp(x));
             worst = worst.max(((fast - libm) / libm).abs());
         }
@@ -775,7 +777,10 @@ mod tests {
             assert_eq!(poisson(&mut Constant(0), lambda), 0, "lambda {lambda}");
             let k = poisson(&mut Constant(u64::MAX), lambda);
             let tail: f64 = (k + 1..k + 400).map(|j| pmf(lambda, j)).sum();
-            assert!(tail <= 1e-12 && k < 128, "lambda {lambda}: k = {k}, tail {tail:e}");
+            assert!(
+                tail <= 1e-12 && k < 128,
+                "lambda {lambda}: k = {k}, tail {tail:e}"
+            );
         }
     }
 
