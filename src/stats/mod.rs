@@ -14,5 +14,5 @@ mod wilson;
 
 pub use moments::{Moments, ShiftedSums};
 pub use newcombe::newcombe_paired_interval;
-pub use sketch::{EXACT_CAPACITY, QuantileSketch, SKETCH_RELATIVE_WIDTH};
+pub use sketch::{EXACT_CAPACITY, LOCAL_LIMIT, QuantileSketch, SKETCH_RELATIVE_WIDTH};
 pub use wilson::{Z95_TWO_SIDED, wilson_interval};
