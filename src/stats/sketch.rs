@@ -340,6 +340,11 @@ struct ExactCounts {
     counts: Vec<u32>,
     /// Distinct values in all.
     len: usize,
+    /// Every value goes through the index (the direct table is empty):
+    /// set once a batch holds anything but whole numbers below
+    /// [`SMALL_LIMIT`], so mixed batches (zeros among money figures) need
+    /// no branch per value on which table to use.
+    hash_all: bool,
 }
 
 impl ExactCounts {
@@ -351,6 +356,21 @@ impl ExactCounts {
             keys: Vec::new(),
             counts: Vec::new(),
             len: 0,
+            hash_all: false,
+        }
+    }
+
+    /// Moves the direct table's counts into the index, for good (see
+    /// `hash_all`).
+    #[cold]
+    fn hash_everything(&mut self) {
+        let small = std::mem::take(&mut self.small);
+        self.hash_all = true;
+        for (i, &n) in small.iter().enumerate() {
+            if n > 0 {
+                self.len -= 1;
+                self.add_key(key(i as f64), n as u64);
+            }
         }
     }
 
@@ -358,8 +378,8 @@ impl ExactCounts {
     #[inline(always)]
     fn add(&mut self, v: f64, n: u64) -> bool {
         match small_index(v) {
-            Some(i) => self.add_small(i, n),
-            None => self.add_key(key(v), n),
+            Some(i) if !self.hash_all => self.add_small(i, n),
+            _ => self.add_key(key(v), n),
         }
     }
 
@@ -388,7 +408,7 @@ impl ExactCounts {
     /// (a column of other figures fails on its first values). The counting
     /// loop then needs no per-value test.
     fn add_whole_numbers(&mut self, values: &[f64]) -> bool {
-        if !values.iter().all(|&v| small_index(v).is_some()) {
+        if self.hash_all || !values.iter().all(|&v| small_index(v).is_some()) {
             return false;
         }
         for &v in values {
@@ -564,11 +584,14 @@ impl QuantileSketch {
                 }
                 return;
             }
+            if !map.hash_all {
+                map.hash_everything();
+            }
             let mut done = 0;
             for &v in rest {
                 debug_assert!(v.is_finite(), "sketch got {v}");
                 done += 1;
-                if map.add(v, 1) && map.len() > EXACT_CAPACITY {
+                if map.add_key(key(v), 1) && map.len() > EXACT_CAPACITY {
                     break;
                 }
             }
@@ -609,7 +632,7 @@ impl QuantileSketch {
     /// (and nothing added) unless every value is a whole number in
     /// 0..[`LOCAL_LIMIT`] and the sketch is exact.
     fn extend_small_whole(&mut self, values: &[f64]) -> Option<Moments> {
-        let map = self.exact.as_mut()?;
+        let map = self.exact.as_mut().filter(|m| !m.hash_all)?;
         let &first = values.first()?;
         // A test without early exit within blocks, which the compiler can
         // vectorise, and with it between blocks: other figures fail in
@@ -903,6 +926,51 @@ mod tests {
         full.extend(&spilled);
         assert!(!full.is_exact());
         check(&full, &whole, false);
+    }
+
+    #[test]
+    fn direct_table_moves_into_the_index_without_changing_counts() {
+        // A sketch that counts whole batches in its direct table, then gets
+        // a mixed batch (and so hashes everything from then on), merged both
+        // ways with one that never switched: every quantile exact, the
+        // distinct count right at the budget's edge (4,096 distinct values
+        // stay exact, one more spills), whatever the order.
+        let whole: Vec<f64> = (0..3000).map(|i| (i % 2000) as f64).collect();
+        let mixed: Vec<f64> = (0..2096)
+            .flat_map(|k| [5000.5 + k as f64, (k % 1500) as f64])
+            .collect();
+        let mut all: Vec<f64> = whole.iter().chain(&mixed).copied().collect();
+        let distinct = |xs: &[f64]| {
+            let mut k: Vec<u64> = xs.iter().map(|x| x.to_bits()).collect();
+            k.sort_unstable();
+            k.dedup();
+            k.len()
+        };
+        assert_eq!(distinct(&all), EXACT_CAPACITY);
+        let mut switched = QuantileSketch::new();
+        switched.extend(&whole);
+        switched.extend(&mixed);
+        let mut plain = QuantileSketch::new();
+        plain.extend(&whole);
+        let (mut a, mut b) = (switched.clone(), plain.clone());
+        a.merge(&plain);
+        b.merge(&switched);
+        all.extend(&whole);
+        let all = sorted(all);
+        for s in [&switched, &a, &b] {
+            assert!(s.is_exact());
+        }
+        for q in [0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0] {
+            let want = Some(exact(&all, q));
+            assert_eq!(a.quantile(q), want, "q = {q}");
+            assert_eq!(b.quantile(q), want, "q = {q}");
+        }
+        // One new value, whole or not, spills either way.
+        for extra in [2500.0, 0.25] {
+            let mut c = switched.clone();
+            c.extend(&[extra]);
+            assert!(!c.is_exact(), "{extra}");
+        }
     }
 
     #[test]
