@@ -35,10 +35,21 @@
 //! and switches to the order-statistic form once it shrinks to that size.
 
 use super::rng::SplitMix64;
-use super::sample::{Exp1Sampler, RECIPROCALS, binomial_with_log};
+use super::sample::{Exp1Sampler, binomial_with_log};
 
 /// Largest cohort renewed by order statistics.
 pub const ORDER_STATISTICS_MAX: u64 = 64;
+
+/// 1/n for n = 1..128 (0 at 0).
+const RECIPROCALS: [f64; 128] = {
+    let mut t = [0.0; 128];
+    let mut k = 1;
+    while k < 128 {
+        t[k] = 1.0 / k as f64;
+        k += 1;
+    }
+    t
+};
 
 /// 1/n for the order-statistic steps (n <= [`ORDER_STATISTICS_MAX`]): a
 /// multiply instead of a division on the departures' dependency chain.

@@ -91,18 +91,6 @@ fn binomial_inversion<R: Rng + ?Sized>(rng: &mut R, n: u64, q: f64, ln_1mq: f64)
     k
 }
 
-/// 1/k for the Poisson inversion loop (a multiply instead of a division;
-/// past the table, which means below 30 almost never reach, it divides).
-pub(crate) const RECIPROCALS: [f64; 128] = {
-    let mut t = [0.0; 128];
-    let mut k = 1;
-    while k < 128 {
-        t[k] = 1.0 / k as f64;
-        k += 1;
-    }
-    t
-};
-
 /// x^n by binary powering.
 #[inline]
 fn powu(mut x: f64, mut n: u64) -> f64 {
