@@ -321,7 +321,10 @@ const EMPTY: u16 = u16::MAX;
 /// Exact counts by value: whole numbers below [`SMALL_LIMIT`] in a table
 /// indexed by the value; every other value's bits and count in dense arrays,
 /// found through an open-addressing index of 16-bit positions (linear
-/// probing, at most half full). For the few thousand distinct values a
+/// probing, at most a quarter full). Once a batch holds anything but such
+/// whole numbers, the direct table moves into the index for good
+/// (`hash_all`), so mixed columns take no branch per value on which table
+/// to use. For the few thousand distinct values a
 /// sketch may count, the index is at most 32 KiB and the dense arrays 48
 /// KiB, so the tables of the many series a chunk feeds stay in cache far
 /// better than a hash map of (key, count) slots would.
