@@ -36,6 +36,7 @@
 
 use super::rng::SplitMix64;
 use super::sample::{Exp1Sampler, binomial_with_log};
+use wide::f64x2;
 
 /// Largest cohort renewed by order statistics.
 pub const ORDER_STATISTICS_MAX: u64 = 64;
@@ -56,6 +57,31 @@ const RECIPROCALS: [f64; 128] = {
 #[inline(always)]
 fn reciprocal(n: u64) -> f64 {
     RECIPROCALS[n as usize & 127]
+}
+
+/// The cohorts with a departure this month, as bits: bit j is set when
+/// `tenure_log[j] + calendar < threshold[j]`, for an even number of
+/// cohorts (at most 64).
+///
+/// Two cohorts at a time (`wide`'s two-lane vectors: SSE2 on x86-64, part
+/// of every x86-64 CPU): one addition, one comparison and a two-bit mask
+/// for the pair, the masks gathered from the top down by shift-and-or.
+#[inline(always)]
+fn departures(tenure_log: &[f64], threshold: &[f64], calendar: f64) -> u64 {
+    debug_assert!(tenure_log.len() == threshold.len() && threshold.len() <= 64);
+    debug_assert!(threshold.len().is_multiple_of(2));
+    let calendar = f64x2::splat(calendar);
+    let mut leaving = 0u64;
+    for (k, th) in tenure_log
+        .chunks_exact(2)
+        .zip(threshold.chunks_exact(2))
+        .rev()
+    {
+        let level = f64x2::new([k[0], k[1]]) + calendar;
+        let below = level.simd_lt(f64x2::new([th[0], th[1]]));
+        leaving = (leaving << 2) | below.to_bitmask() as u64;
+    }
+    leaving
 }
 
 /// Every cohort of one trajectory, as parallel arrays indexed by the month
@@ -168,19 +194,21 @@ impl Cohorts {
         }
         // Cohorts won in months first..t, tenures t - first down to 1.
         let (lo, hi) = (self.first - 1, t - 1);
-        let tenure_log = &r.tenure_log[horizon + 1 - (t - lo)..horizon];
+        // K(t - w) for w = first..t: one more than the cohorts renewed, the
+        // last (K(0), for this month's cohort, not yet won) read only as
+        // the pad of an odd block.
+        let tenure_log = &r.tenure_log[horizon + 1 - (t - lo)..];
         let mut block = lo;
         while block < hi {
             let end = (block + 64).min(hi);
-            let ks = &tenure_log[block - lo..end - lo];
-            // Bit j set: cohort block + j has a departure. Built from the top
-            // down by shift-and-or, a chain the compiler leaves scalar: for
-            // the dozen or so cohorts of a month, the setup of a vectorised
-            // loop would cost more than the loop.
-            let mut leaving = 0u64;
-            for (k, th) in ks.iter().zip(&self.threshold[block..end]).rev() {
-                leaving = (leaving << 1) | ((k + calendar) < *th) as u64;
-            }
+            // Whole pairs of cohorts: an odd last block takes cohort t as
+            // its pad, whose threshold is -inf until it is won (and t <= H,
+            // so it exists).
+            let pairs = (end - block + 1) & !1;
+            debug_assert!(block + pairs == end || self.threshold[end] == f64::NEG_INFINITY);
+            let ks = &tenure_log[block - lo..block - lo + pairs];
+            // Bit j set: cohort block + j has a departure.
+            let mut leaving = departures(ks, &self.threshold[block..block + pairs], calendar);
             while leaving != 0 {
                 let j = leaving.trailing_zeros() as usize;
                 leaving &= leaving - 1;
@@ -245,6 +273,37 @@ impl Cohorts {
             } else {
                 k += 1;
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn departures_match_the_comparison_cohort_by_cohort() {
+        // Levels below, equal to (strictly below is required) and above
+        // their thresholds, -inf thresholds (empty cohorts and the pad),
+        // for every even length up to 64: each bit is its cohort's
+        // comparison, made one cohort at a time.
+        let calendar = -0.75;
+        let mut rng = SplitMix64::new(11);
+        for len in (0..=64).step_by(2) {
+            let ks: Vec<f64> = (0..len).map(|j| -(j as f64) * 0.1).collect();
+            let ths: Vec<f64> = (0..len)
+                .map(|j| {
+                    let level = ks[j] + calendar;
+                    match rand::Rng::next_u64(&mut rng) % 4 {
+                        0 => level,
+                        1 => level - 1e-12,
+                        2 => level + 1e-12,
+                        _ => f64::NEG_INFINITY,
+                    }
+                })
+                .collect();
+            let want = (0..len).fold(0u64, |m, j| m | (((ks[j] + calendar) < ths[j]) as u64) << j);
+            assert_eq!(departures(&ks, &ths, calendar), want, "{len} cohorts");
         }
     }
 }
