@@ -186,7 +186,7 @@ impl Default for Histogram {
 
 impl Histogram {
     /// Adds `n` copies of a finite value.
-    #[inline]
+    #[inline(always)]
     fn insert(&mut self, v: f64, n: u32) {
         self.count += n as u64;
         let bits = v.to_bits();
