@@ -7,7 +7,7 @@
 
 use super::cohort::{Cohorts, Renewal};
 use super::rng::{Stream, open01, stream_rng};
-use super::sample::{MonthlyEvent, PoissonArrivals, binomial, fast_exp, poisson};
+use super::sample::{MonthlyEvent, PoissonArrivals, binomial, fast_exp, ln_in_place, poisson};
 use crate::model::{AcquisitionModel, ChurnModel, Model};
 use crate::scenario::keys::{Bound, NPARAMS, Param};
 use crate::scenario::uncertain::Sampler;
@@ -566,13 +566,15 @@ pub fn simulate_with(
             }
         }
         ChurnModel::Sbg => {
-            // K(n) as the log of the running product: one `ln` per tenure.
+            // K(n) as the log of the running product, the logs taken in one
+            // pass.
             let mut survival = 1.0;
             for n in 0..tenures {
                 keep[n] = 1.0 - alpha / (alpha + beta + count(n as u64));
                 survival *= keep[n];
-                tenure_log[h_months - n - 1] = survival.ln();
+                tenure_log[h_months - n - 1] = survival;
             }
+            ln_in_place(&mut tenure_log[h_months - tenures..h_months]);
         }
     }
     let mut factors = CompetitorFactors::new(
