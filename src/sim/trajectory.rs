@@ -283,8 +283,8 @@ impl Record for ChunkSlot<'_> {
         // The last metric's cell is in bounds, so all are (new() checked the
         // buffer's size; t <= H).
         let cells = &mut self.columns[base..=base + (NMETRICS - 1) * step];
-        for (cell, v) in cells.iter_mut().step_by(step).zip(figures) {
-            *cell = v;
+        for (m, v) in figures.into_iter().enumerate() {
+            cells[m * step] = v;
         }
     }
 }
