@@ -43,7 +43,6 @@ pub const MIN_EXP: i32 = -10;
 pub const SKETCH_RELATIVE_WIDTH: f64 = 1.0 / (1u64 << SUB_BITS) as f64;
 
 const SIGN: u64 = 1 << 63;
-const SUB_MASK: u64 = (1 << SUB_BITS) - 1;
 
 #[derive(Debug, Clone, Copy)]
 struct Bin {
@@ -184,6 +183,17 @@ impl Default for Histogram {
     }
 }
 
+/// The bin of a finite, non-zero magnitude (the bits of |v|): (exp -
+/// MIN_EXP) 2^SUB_BITS plus the top SUB_BITS of the mantissa, for binary
+/// exponents from MIN_EXP up; magnitudes below 2^MIN_EXP share bin 0.
+/// Computed as one number, the biased exponent and mantissa bits less
+/// those of 2^MIN_EXP, taken up to 0 when negative: no branch.
+#[inline(always)]
+fn bin_key(mag: u64) -> u32 {
+    const FIRST: i64 = (1023 + MIN_EXP as i64) << SUB_BITS;
+    ((mag >> (52 - SUB_BITS)) as i64 - FIRST).max(0) as u32
+}
+
 impl Histogram {
     /// Adds `n` copies of a finite value.
     #[inline(always)]
@@ -195,12 +205,7 @@ impl Histogram {
             self.zero.add(v, n);
             return;
         }
-        let exp = (mag >> 52) as i32 - 1023;
-        let key = if exp < MIN_EXP {
-            0
-        } else {
-            (((exp - MIN_EXP) as u32) << SUB_BITS) | ((mag >> (52 - SUB_BITS)) & SUB_MASK) as u32
-        };
+        let key = bin_key(mag);
         if bits & SIGN != 0 {
             self.negative.add(key, v, n);
         } else {
@@ -819,6 +824,38 @@ mod tests {
     use super::EXACT_CAPACITY;
     use super::*;
     use rand::{RngExt, SeedableRng};
+
+    #[test]
+    fn bin_keys_follow_exponent_and_mantissa() {
+        // The definition, case by case, over every exponent a finite value
+        // can have and mantissas at and between the sub-bin edges.
+        let by_definition = |mag: u64| {
+            let exp = (mag >> 52) as i32 - 1023;
+            if exp < MIN_EXP {
+                0
+            } else {
+                (((exp - MIN_EXP) as u32) << SUB_BITS)
+                    | ((mag >> (52 - SUB_BITS)) & ((1 << SUB_BITS) - 1)) as u32
+            }
+        };
+        for biased in 0..2047u64 {
+            for mantissa in [0, 1, 1 << 44, (1 << 45) - 1, 1 << 45, 0x000f_ffff_ffff_ffff] {
+                let mag = (biased << 52) | mantissa;
+                if mag == 0 {
+                    continue;
+                }
+                assert_eq!(
+                    bin_key(mag),
+                    by_definition(mag),
+                    "{:e}",
+                    f64::from_bits(mag)
+                );
+            }
+        }
+        assert_eq!(bin_key(2f64.powi(MIN_EXP).to_bits()), 0);
+        assert_eq!(bin_key(1e-300f64.to_bits()), 0);
+        assert_eq!(bin_key(2f64.powi(MIN_EXP + 1).to_bits()), 1 << SUB_BITS);
+    }
     use rand_xoshiro::Xoshiro256PlusPlus;
 
     /// NumPy's linear quantile on sorted data.
