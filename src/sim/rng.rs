@@ -90,7 +90,10 @@ impl TryRng for SplitMix64 {
     }
 }
 
-/// The generator of one stream of one trajectory.
+/// The generator of one stream of one trajectory. Inlined, so the key's
+/// first two mixing rounds, shared by a trajectory's streams, are computed
+/// once where they are set up together.
+#[inline]
 pub fn stream_rng(seed: u64, trajectory: u64, stream: Stream) -> StreamRng {
     let mut key =
         mix64(mix64(mix64(seed ^ GOLDEN) ^ trajectory) ^ (stream as u64).wrapping_mul(GOLDEN));
