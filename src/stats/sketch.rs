@@ -451,6 +451,39 @@ impl ExactCounts {
         }
     }
 
+    /// Counts the values one by one up to the first that is not in the
+    /// table yet, and returns how many it counted (all of them, or the
+    /// position of that first new value, which it leaves to `add_key`).
+    ///
+    /// The tables' addresses and lengths stay in registers for the whole
+    /// run: in `add_key` each count's increment might, as far as the
+    /// compiler can tell, change them, so every value reloads them.
+    #[inline(always)]
+    fn count_known(&mut self, values: &[f64]) -> usize {
+        let (index, shift) = (&self.index[..], self.shift);
+        let mask = index.len() - 1;
+        let distinct = self.keys.len();
+        let (keys, counts) = (&self.keys[..distinct], &mut self.counts[..distinct]);
+        for (done, &v) in values.iter().enumerate() {
+            debug_assert!(v.is_finite(), "sketch got {v}");
+            let k = key(v);
+            let mut i = (k.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> shift) as usize;
+            loop {
+                i &= mask;
+                let at = index[i];
+                if at == EMPTY {
+                    return done;
+                }
+                if keys[at as usize] == k {
+                    counts[at as usize] += 1;
+                    break;
+                }
+                i += 1;
+            }
+        }
+        values.len()
+    }
+
     /// Doubles the index (the dense arrays stay as they are).
     #[cold]
     fn grow(&mut self) {
@@ -595,15 +628,19 @@ impl QuantileSketch {
             if !map.hash_all {
                 map.hash_everything();
             }
-            let mut done = 0;
-            for &v in rest {
-                debug_assert!(v.is_finite(), "sketch got {v}");
-                done += 1;
-                if map.add_key(key(v), 1) && map.len() > EXACT_CAPACITY {
+            // Runs of values already in the table, each new one added on
+            // its own, until the values end or the budget overflows.
+            loop {
+                rest = &rest[map.count_known(rest)..];
+                let Some((&v, after)) = rest.split_first() else {
+                    break;
+                };
+                map.add_key(key(v), 1);
+                rest = after;
+                if map.len() > EXACT_CAPACITY {
                     break;
                 }
             }
-            rest = &rest[done..];
             if map.len() > EXACT_CAPACITY {
                 self.spill();
             }
