@@ -198,6 +198,15 @@ impl Cohorts {
         // last (K(0), for this month's cohort, not yet won) read only as
         // the pad of an odd block.
         let tenure_log = &r.tenure_log[horizon + 1 - (t - lo)..];
+        // The arrays' addresses and lengths, and the running total, stay in
+        // registers (through `self` every store might change them, as far as
+        // the compiler can tell).
+        let (active, threshold, rng) = (
+            &mut self.active[..],
+            &mut self.threshold[..],
+            &mut self.rng[..],
+        );
+        let mut total = self.total;
         let mut block = lo;
         while block < hi {
             let end = (block + 64).min(hi);
@@ -205,16 +214,16 @@ impl Cohorts {
             // its pad, whose threshold is -inf until it is won (and t <= H,
             // so it exists).
             let pairs = (end - block + 1) & !1;
-            debug_assert!(block + pairs == end || self.threshold[end] == f64::NEG_INFINITY);
+            debug_assert!(block + pairs == end || threshold[end] == f64::NEG_INFINITY);
             let ks = &tenure_log[block - lo..block - lo + pairs];
             // Bit j set: cohort block + j has a departure.
-            let mut leaving = departures(ks, &self.threshold[block..block + pairs], calendar);
+            let mut leaving = departures(ks, &threshold[block..block + pairs], calendar);
             while leaving != 0 {
                 let j = leaving.trailing_zeros() as usize;
                 leaving &= leaving - 1;
                 let level = ks[j] + calendar;
                 let i = block + j;
-                let (mut n, mut th) = (self.active[i], self.threshold[i]);
+                let (mut n, mut th) = (active[i], threshold[i]);
                 while level < th {
                     n -= 1;
                     if n == 0 {
@@ -222,15 +231,16 @@ impl Cohorts {
                         break;
                     }
                     // The next largest: ln top + ln V^(1/n).
-                    let e: f64 = exp1.sample(&mut self.rng[i]);
+                    let e: f64 = exp1.sample(&mut rng[i]);
                     th -= e * reciprocal(n);
                 }
-                self.total -= self.active[i] - n;
-                self.active[i] = n;
-                self.threshold[i] = th;
+                total -= active[i] - n;
+                active[i] = n;
+                threshold[i] = th;
             }
             block = end;
         }
+        self.total = total;
         if !self.large.is_empty() {
             self.renew_large(t, r);
         }
