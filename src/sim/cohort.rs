@@ -158,18 +158,20 @@ impl Cohorts {
     pub fn win(&mut self, t: usize, new: u64) {
         let key = self.key ^ (t as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         let i = t - 1;
+        let mut stream = SplitMix64::new(key);
         self.active[i] = new;
-        self.rng[i] = SplitMix64::new(key);
         self.total += new;
-        self.threshold[i] = f64::NEG_INFINITY;
-        if new > ORDER_STATISTICS_MAX {
+        self.threshold[i] = if new > ORDER_STATISTICS_MAX {
             self.large.push(t);
+            f64::NEG_INFINITY
         } else if new > 0 {
-            let exp1 = self.exp1;
             // Level ln S = 0 now; θ = Λ(t) + ln(top).
-            let e: f64 = exp1.sample(&mut self.rng[i]);
-            self.threshold[i] = self.calendar - e * reciprocal(new);
-        }
+            let e: f64 = self.exp1.sample(&mut stream);
+            self.calendar - e * reciprocal(new)
+        } else {
+            f64::NEG_INFINITY
+        };
+        self.rng[i] = stream;
     }
 
     /// Renews every cohort won before month `t` and returns the active
