@@ -189,9 +189,10 @@ fn fdlibm_ln(x: f64) -> f64 {
 
 /// Replaces every value by its natural log, within 1 ulp. Values all
 /// normal and finite (the usual case: survival chances) go through
-/// [`fdlibm_ln`] in a loop the compiler vectorises, a few times cheaper
-/// than calling the C library's `ln` one by one; otherwise (a zero, a
-/// subnormal, an infinity or a NaN anywhere) every value takes `ln`.
+/// fdlibm's log (`fdlibm_ln`) in a loop the compiler vectorises, a few
+/// times cheaper than calling the C library's `ln` one by one; otherwise
+/// (a zero, a subnormal, an infinity or a NaN anywhere) every value takes
+/// `ln`.
 pub fn ln_in_place(values: &mut [f64]) {
     let normal = values.iter().fold(true, |ok, x| {
         ok & (f64::MIN_POSITIVE..=f64::MAX).contains(x)
