@@ -323,6 +323,26 @@ const WARM_BATCH: usize = 256;
 /// Marks an empty slot of the index.
 const EMPTY: u16 = u16::MAX;
 
+/// Looks `k` up in an exact-count index (see [`ExactCounts`]): its position
+/// in `keys`, or the empty slot of the index where it would go. Fibonacci
+/// hashing (the top bits of k times 2^64 / phi) and linear probing.
+#[inline(always)]
+fn probe(index: &[u16], keys: &[u64], shift: u32, k: u64) -> Result<usize, usize> {
+    let mask = index.len() - 1;
+    let mut i = (k.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> shift) as usize;
+    loop {
+        i &= mask;
+        let at = index[i];
+        if at == EMPTY {
+            return Err(i);
+        }
+        if keys[at as usize] == k {
+            return Ok(at as usize);
+        }
+        i += 1;
+    }
+}
+
 /// Exact counts by value: whole numbers below [`SMALL_LIMIT`] in a table
 /// indexed by the value; every other value's bits and count in dense arrays,
 /// found through an open-addressing index of 16-bit positions (linear
@@ -427,27 +447,21 @@ impl ExactCounts {
 
     #[inline(always)]
     fn add_key(&mut self, k: u64, n: u64) -> bool {
-        let mask = self.index.len() - 1;
-        // Fibonacci hashing: the top bits of k times 2^64 / phi.
-        let mut i = (k.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
-        loop {
-            i &= mask;
-            let at = self.index[i];
-            if at == EMPTY {
-                self.index[i] = self.keys.len() as u16;
+        match probe(&self.index, &self.keys, self.shift, k) {
+            Ok(at) => {
+                self.counts[at] += n as u32;
+                false
+            }
+            Err(slot) => {
+                self.index[slot] = self.keys.len() as u16;
                 self.keys.push(k);
                 self.counts.push(n as u32);
                 self.len += 1;
                 if 4 * self.keys.len() > self.index.len() {
                     self.grow();
                 }
-                return true;
+                true
             }
-            if self.keys[at as usize] == k {
-                self.counts[at as usize] += n as u32;
-                return false;
-            }
-            i += 1;
         }
     }
 
@@ -461,24 +475,13 @@ impl ExactCounts {
     #[inline(always)]
     fn count_known(&mut self, values: &[f64]) -> usize {
         let (index, shift) = (&self.index[..], self.shift);
-        let mask = index.len() - 1;
         let distinct = self.keys.len();
         let (keys, counts) = (&self.keys[..distinct], &mut self.counts[..distinct]);
         for (done, &v) in values.iter().enumerate() {
             debug_assert!(v.is_finite(), "sketch got {v}");
-            let k = key(v);
-            let mut i = (k.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> shift) as usize;
-            loop {
-                i &= mask;
-                let at = index[i];
-                if at == EMPTY {
-                    return done;
-                }
-                if keys[at as usize] == k {
-                    counts[at as usize] += 1;
-                    break;
-                }
-                i += 1;
+            match probe(index, keys, shift, key(v)) {
+                Ok(at) => counts[at] += 1,
+                Err(_) => return done,
             }
         }
         values.len()
