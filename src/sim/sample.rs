@@ -838,7 +838,9 @@ mod tests {
             })
             .fold(0.0, f64::max);
         assert!(worst <= 2.0, "worst error {worst} ulp");
-        assert_eq!(fast[xs.len() - 9], 0.0, "ln 1");
+        let mut one = [1.0, 0.5];
+        ln_in_place(&mut one);
+        assert_eq!(one[0], 0.0, "ln 1");
         // Outside fdlibm_ln's domain the whole slice takes the C library's.
         let mut edge = [0.25, 0.0, 1e-310, f64::INFINITY];
         ln_in_place(&mut edge);

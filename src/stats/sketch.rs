@@ -864,6 +864,7 @@ mod tests {
     use super::EXACT_CAPACITY;
     use super::*;
     use rand::{RngExt, SeedableRng};
+    use rand_xoshiro::Xoshiro256PlusPlus;
 
     #[test]
     fn bin_keys_follow_exponent_and_mantissa() {
@@ -896,7 +897,6 @@ mod tests {
         assert_eq!(bin_key(1e-300f64.to_bits()), 0);
         assert_eq!(bin_key(2f64.powi(MIN_EXP + 1).to_bits()), 1 << SUB_BITS);
     }
-    use rand_xoshiro::Xoshiro256PlusPlus;
 
     /// NumPy's linear quantile on sorted data.
     fn exact(sorted: &[f64], q: f64) -> f64 {
