@@ -220,25 +220,28 @@ impl Cohorts {
             let ks = &tenure_log[block - lo..block - lo + pairs];
             // Bit j set: cohort block + j has a departure.
             let mut leaving = departures(ks, &threshold[block..block + pairs], calendar);
+            // In passes: each pass takes one customer from every cohort in
+            // `leaving` and notes those that lose another, so whether a
+            // second one goes is asked once a pass, not once a cohort.
             while leaving != 0 {
-                let j = leaving.trailing_zeros() as usize;
-                leaving &= leaving - 1;
-                let level = ks[j] + calendar;
-                let i = block + j;
-                let (mut n, mut th) = (active[i], threshold[i]);
-                while level < th {
-                    n -= 1;
-                    if n == 0 {
-                        th = f64::NEG_INFINITY;
-                        break;
-                    }
-                    // The next largest: ln top + ln V^(1/n).
+                let (mut bits, mut again) = (leaving, 0u64);
+                while bits != 0 {
+                    let j = bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    let i = block + j;
+                    let n = active[i] - 1;
+                    // The next largest: ln top + ln V^(1/n). The draw is
+                    // also made for the last customer's cohort (n = 0),
+                    // whose stream is never used again.
                     let e: f64 = exp1.sample(&mut rng[i]);
-                    th -= e * reciprocal(n);
+                    let next = threshold[i] - e * reciprocal(n);
+                    let th = if n == 0 { f64::NEG_INFINITY } else { next };
+                    active[i] = n;
+                    threshold[i] = th;
+                    total -= 1;
+                    again |= ((ks[j] + calendar < th) as u64) << j;
                 }
-                total -= active[i] - n;
-                active[i] = n;
-                threshold[i] = th;
+                leaving = again;
             }
             block = end;
         }
