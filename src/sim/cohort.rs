@@ -41,9 +41,11 @@ use wide::f64x2;
 /// Largest cohort renewed by order statistics.
 pub const ORDER_STATISTICS_MAX: u64 = 64;
 
-/// 1/n for n = 1..128 (0 at 0).
+/// 1/n for n = 0..128, +inf at 0 as in IEEE arithmetic: a cohort's last
+/// customer leaving takes its threshold to -inf (every exponential draw is
+/// positive), without a branch.
 const RECIPROCALS: [f64; 128] = {
-    let mut t = [0.0; 128];
+    let mut t = [f64::INFINITY; 128];
     let mut k = 1;
     while k < 128 {
         t[k] = 1.0 / k as f64;
@@ -230,12 +232,11 @@ impl Cohorts {
                     bits &= bits - 1;
                     let i = block + j;
                     let n = active[i] - 1;
-                    // The next largest: ln top + ln V^(1/n). The draw is
-                    // also made for the last customer's cohort (n = 0),
-                    // whose stream is never used again.
+                    // The next largest: ln top + ln V^(1/n). For the last
+                    // customer (n = 0) the draw still happens (the cohort's
+                    // stream is never read again) and θ becomes -inf.
                     let e: f64 = exp1.sample(&mut rng[i]);
-                    let next = threshold[i] - e * reciprocal(n);
-                    let th = if n == 0 { f64::NEG_INFINITY } else { next };
+                    let th = threshold[i] - e * reciprocal(n);
                     active[i] = n;
                     threshold[i] = th;
                     total -= 1;
