@@ -220,8 +220,13 @@ impl Cohorts {
             let pairs = (end - block + 1) & !1;
             debug_assert!(block + pairs == end || threshold[end] == f64::NEG_INFINITY);
             let ks = &tenure_log[block - lo..block - lo + pairs];
+            let (act, ths, rngs) = (
+                &mut active[block..block + pairs],
+                &mut threshold[block..block + pairs],
+                &mut rng[block..block + pairs],
+            );
             // Bit j set: cohort block + j has a departure.
-            let mut leaving = departures(ks, &threshold[block..block + pairs], calendar);
+            let mut leaving = departures(ks, ths, calendar);
             // In passes: each pass takes one customer from every cohort in
             // `leaving` and notes those that lose another, so whether a
             // second one goes is asked once a pass, not once a cohort.
@@ -230,15 +235,14 @@ impl Cohorts {
                 while bits != 0 {
                     let j = bits.trailing_zeros() as usize;
                     bits &= bits - 1;
-                    let i = block + j;
-                    let n = active[i] - 1;
+                    let n = act[j] - 1;
                     // The next largest: ln top + ln V^(1/n). For the last
                     // customer (n = 0) the draw still happens (the cohort's
                     // stream is never read again) and θ becomes -inf.
-                    let e: f64 = exp1.sample(&mut rng[i]);
-                    let th = threshold[i] - e * reciprocal(n);
-                    active[i] = n;
-                    threshold[i] = th;
+                    let e: f64 = exp1.sample(&mut rngs[j]);
+                    let th = ths[j] - e * reciprocal(n);
+                    act[j] = n;
+                    ths[j] = th;
                     total -= 1;
                     again |= ((ks[j] + calendar < th) as u64) << j;
                 }
