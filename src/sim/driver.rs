@@ -14,7 +14,7 @@ use super::trajectory::{
 };
 use crate::model::Model;
 use crate::scenario::keys::NPARAMS;
-use crate::stats::{Moments, QuantileSketch, ShiftedSums};
+use crate::stats::{Moments, QuantileSketch};
 use rayon::prelude::*;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -78,11 +78,11 @@ impl Tally {
         }
     }
 
-    /// Counts one trajectory's outcome (its monthly figures go in by column,
-    /// see [`Tally::add_column`]).
+    /// Counts one trajectory's outcome. Its monthly figures go in by column
+    /// ([`Tally::add_column`]), and its hourly rate with the chunk's others
+    /// ([`Tally::add_hourly_rates`]).
     pub fn add_outcome(&mut self, outcome: &Outcome) {
         if let Some(rate) = outcome.hourly_rate() {
-            self.hourly_rate.insert(rate);
             if rate >= outcome.hourly_value {
                 self.beat_hourly_value += 1;
             }
@@ -111,6 +111,13 @@ impl Tally {
             c &= c - 1;
         }
         self.trajectories += 1;
+    }
+
+    /// Adds a chunk's hourly rates (in trajectory order) and returns their
+    /// moments. One batch per chunk instead of a value per trajectory: a
+    /// lone insert would wait on a cache miss into the sketch's tables.
+    pub fn add_hourly_rates(&mut self, rates: &[f64]) -> Moments {
+        self.hourly_rate.extend_with_moments(rates)
     }
 
     /// Adds a chunk's values of series column `c` (metric * H + t - 1) and
@@ -237,20 +244,22 @@ fn run_chunk(
     tally: &mut Tally,
 ) -> ChunkMoments {
     thread_local! {
-        /// The chunk's figures, column by column; reused, since every
-        /// trajectory writes all of its cells.
-        static COLUMNS: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+        /// The chunk's figures, column by column, and its hourly rates in
+        /// trajectory order; reused, since every trajectory writes all of
+        /// its cells.
+        static BUFFERS: std::cell::RefCell<(Vec<f64>, Vec<f64>)> =
+            const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
     }
     let h = cm.horizon();
     let len = (range.end - range.start) as usize;
     let mut scratch = Scratch::new(h);
-    let mut hourly = ShiftedSums::default();
     // Columns a cache line more than the chunk apart: with a stride of a
     // multiple of 4 KiB every cell a trajectory writes would fall into the
     // same L1 cache set.
     let stride = len + 8;
-    COLUMNS.with_borrow_mut(|columns| {
+    BUFFERS.with_borrow_mut(|(columns, rates)| {
         columns.resize(NMETRICS * h * stride, 0.0);
+        rates.clear();
         for (j, i) in range.enumerate() {
             let outcome = simulate(
                 cm,
@@ -260,7 +269,7 @@ fn run_chunk(
                 &mut ChunkSlot::new(columns, h, stride, j),
             );
             if let Some(r) = outcome.hourly_rate() {
-                hourly.push(r);
+                rates.push(r);
             }
             tally.add_outcome(&outcome);
         }
@@ -272,7 +281,7 @@ fn run_chunk(
             .collect();
         ChunkMoments {
             series,
-            hourly_rate: hourly.moments(),
+            hourly_rate: tally.add_hourly_rates(rates),
         }
     })
 }
