@@ -82,10 +82,10 @@ impl Tally {
     /// ([`Tally::add_column`]), and its hourly rate with the chunk's others
     /// ([`Tally::add_hourly_rates`]).
     pub fn add_outcome(&mut self, outcome: &Outcome) {
-        if let Some(rate) = outcome.hourly_rate() {
-            if rate >= outcome.hourly_value {
-                self.beat_hourly_value += 1;
-            }
+        if let Some(rate) = outcome.hourly_rate()
+            && rate >= outcome.hourly_value
+        {
+            self.beat_hourly_value += 1;
         }
         if let Some((cause, month)) = outcome.failure {
             let c = FailureCause::ALL
