@@ -29,3 +29,29 @@ fn summary_is_identical_for_one_and_four_threads() {
     other.trajectories_per_second = 0.0;
     assert_ne!(String::from_utf8(other.to_json()).unwrap(), one);
 }
+
+#[test]
+fn summary_is_identical_for_every_batch_of_chunks() {
+    // Workers simulate one to three chunks before feeding the sketches
+    // (`run` picks the batch from the machine's cache); moments are still
+    // merged chunk by chunk, so every output is the same. A partial last
+    // chunk and two threads, so batches of every length meet.
+    let m = model(BENCH);
+    let n = 3 * hustle_sim::sim::driver::CHUNK * 3 + 999;
+    let json = |batch: u64| {
+        let opts = hustle_sim::sim::RunOptions {
+            trajectories: n,
+            seed: 7,
+            threads: Some(2),
+        };
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        let result = hustle_sim::sim::run_with_batch(&m, &opts, batch, &|_| {}, &cancel).unwrap();
+        let mut s = Summary::from_run(&result, "bench.toml");
+        s.elapsed_seconds = 0.0;
+        s.trajectories_per_second = 0.0;
+        String::from_utf8(s.to_json()).unwrap()
+    };
+    let one = json(1);
+    assert!(one == json(2), "batches of 2 chunks change summary.json");
+    assert!(one == json(3), "batches of 3 chunks change summary.json");
+}

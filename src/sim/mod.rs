@@ -10,6 +10,6 @@ pub mod rng;
 pub mod sample;
 pub mod trajectory;
 
-pub use driver::{Cancelled, RunOptions, RunResult, run};
+pub use driver::{Cancelled, RunOptions, RunResult, run, run_with_batch};
 pub use paired::{PairedResult, PairedSpec, run_paired};
 pub use trajectory::{CompiledModel, FailureCause, Metric, Outcome, Path, Scratch, simulate};

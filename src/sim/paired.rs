@@ -363,6 +363,7 @@ pub fn run_paired(
     let tally = fold_chunks(
         opts.trajectories,
         opts.threads,
+        1,
         progress,
         cancel,
         || PairedTally {

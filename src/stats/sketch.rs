@@ -614,11 +614,21 @@ impl QuantileSketch {
     /// Adds a batch of finite values.
     pub fn extend(&mut self, values: &[f64]) {
         if values.len() >= WARM_BATCH {
-            std::hint::black_box(match &self.exact {
-                Some(map) => map.touch(),
-                None => self.histogram.touch(),
-            });
+            self.warm();
         }
+        self.add_batch(values);
+    }
+
+    /// Sweeps the tables into cache (see [`touch_lines`]).
+    fn warm(&self) {
+        std::hint::black_box(match &self.exact {
+            Some(map) => map.touch(),
+            None => self.histogram.touch(),
+        });
+    }
+
+    /// [`QuantileSketch::extend`] without the sweep.
+    fn add_batch(&mut self, values: &[f64]) {
         self.count += values.len() as u64;
         let mut rest = values;
         if let Some(map) = &mut self.exact {
@@ -674,6 +684,28 @@ impl QuantileSketch {
         let mut sums = ShiftedSums::default();
         values.iter().for_each(|&v| sums.push(v));
         sums.moments()
+    }
+
+    /// Adds `values` as [`QuantileSketch::extend_with_moments`] would,
+    /// `piece` values at a time, and returns each piece's moments: the
+    /// same sketch and the same moments, bit for bit, but the tables are
+    /// swept into cache once for all the pieces.
+    pub fn extend_with_moments_by(&mut self, values: &[f64], piece: usize) -> Vec<Moments> {
+        if values.len() >= WARM_BATCH {
+            self.warm();
+        }
+        values
+            .chunks(piece.max(1))
+            .map(|part| {
+                if let Some(m) = self.extend_small_whole(part) {
+                    return m;
+                }
+                self.add_batch(part);
+                let mut sums = ShiftedSums::default();
+                part.iter().for_each(|&v| sums.push(v));
+                sums.moments()
+            })
+            .collect()
     }
 
     /// The shortcut of [`QuantileSketch::extend_with_moments`]; `None`
