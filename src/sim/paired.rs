@@ -363,6 +363,8 @@ pub fn run_paired(
     let tally = fold_chunks(
         opts.trajectories,
         opts.threads,
+        // One chunk at a time: a paired chunk already holds every variant's
+        // columns.
         1,
         progress,
         cancel,
