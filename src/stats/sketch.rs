@@ -1007,15 +1007,25 @@ mod tests {
                 .collect();
             assert_eq!(by_piece.len(), one_by_one.len());
             for (x, y) in by_piece.iter().zip(&one_by_one) {
-                assert_eq!(x.n, y.n);
-                assert_eq!(x.mean.to_bits(), y.mean.to_bits());
-                assert_eq!(x.m2.to_bits(), y.m2.to_bits());
+                assert_same_bits(x, y);
             }
-            assert_eq!(a.count(), b.count());
-            assert_eq!(a.is_exact(), b.is_exact());
-            let qs = [0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0];
-            assert_eq!(a.quantiles(&qs), b.quantiles(&qs));
+            assert_same_sketch(&a, &b);
         }
+    }
+
+    /// Moments equal bit for bit.
+    fn assert_same_bits(x: &Moments, y: &Moments) {
+        assert_eq!(x.n, y.n);
+        assert_eq!(x.mean.to_bits(), y.mean.to_bits());
+        assert_eq!(x.m2.to_bits(), y.m2.to_bits());
+    }
+
+    /// Sketches with the same counts, mode and quantiles.
+    fn assert_same_sketch(a: &QuantileSketch, b: &QuantileSketch) {
+        assert_eq!(a.count(), b.count());
+        assert_eq!(a.is_exact(), b.is_exact());
+        let qs = [0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0];
+        assert_eq!(a.quantiles(&qs), b.quantiles(&qs));
     }
 
     #[test]
@@ -1053,14 +1063,8 @@ mod tests {
             b.extend(batch);
             let mut sums = ShiftedSums::default();
             batch.iter().for_each(|&v| sums.push(v));
-            let want = sums.moments();
-            assert_eq!(m.n, want.n);
-            assert_eq!(m.mean.to_bits(), want.mean.to_bits());
-            assert_eq!(m.m2.to_bits(), want.m2.to_bits());
-            assert_eq!(a.count(), b.count());
-            assert_eq!(a.is_exact(), b.is_exact());
-            let qs = [0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0];
-            assert_eq!(a.quantiles(&qs), b.quantiles(&qs));
+            assert_same_bits(&m, &sums.moments());
+            assert_same_sketch(&a, &b);
         };
         for batch in &shortcut_cases {
             check(&QuantileSketch::new(), batch, true);
