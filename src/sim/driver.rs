@@ -36,10 +36,11 @@ pub const CHUNK: u64 = 2048;
 /// Each (metric, month) sketch's tables are swept into cache once per
 /// batch, so a larger batch spreads that sweep over more values, but its
 /// column buffer (1.5 KiB a trajectory) is larger too. Measured on the
-/// benchmark scenario, one thread: on a Xeon with 2 MiB of L2 a core, 2,048
-/// trajectories ran 3-4 % faster than 4,096 (fourth and fifth sessions);
-/// on an EPYC with 1 MiB, 4,096 ran 6-7 % faster than 2,048 (sixth),
-/// where neither buffer fits the L2.
+/// benchmark scenario: on a Xeon with 2 MiB of L2 a core, chunks of 2,048
+/// trajectories ran 3-4 % faster than 4,096 in one-thread pairs (fourth
+/// and fifth sessions); on an EPYC with 1 MiB, where neither buffer fits
+/// the L2, batches of two chunks ran 3-7 % faster in one-thread pairs and
+/// about 2 % in two-thread runs (sixth; docs/performance.md).
 pub fn chunks_per_batch() -> u64 {
     static BATCH: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
     *BATCH.get_or_init(|| match l2_cache_bytes() {
