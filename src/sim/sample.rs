@@ -452,7 +452,7 @@ impl Exp1Sampler {
             if x < z.x[i + 1] {
                 return x;
             }
-            if let Some(x) = self.slow(rng, i, x, u) {
+            if let Some(x) = self.slow(rng, i, x) {
                 return x;
             }
         }
@@ -460,11 +460,13 @@ impl Exp1Sampler {
 
     /// The wedges and the tail: rejection against the density.
     #[cold]
-    fn slow<R: Rng + ?Sized>(self, rng: &mut R, i: usize, x: f64, u: f64) -> Option<f64> {
+    fn slow<R: Rng + ?Sized>(self, rng: &mut R, i: usize, x: f64) -> Option<f64> {
         let z = self.0;
         if i == 0 {
-            // The tail beyond R is R plus an exponential (memorylessness).
-            return Some(ZIG_EXP_R - u.ln());
+            // The tail beyond R is R plus an exponential (memorylessness),
+            // drawn from a fresh uniform: `u` is already known to lie in
+            // [R / x[0], 1), so -ln u would cover only (0, 0.12].
+            return Some(ZIG_EXP_R - open01(rng).ln());
         }
         let f = z.f[i + 1] + (z.f[i] - z.f[i + 1]) * open01(rng);
         (f < (-x).exp()).then_some(x)
@@ -764,6 +766,48 @@ mod tests {
             (mean - 1.0).abs() < 5.0 / (draws as f64).sqrt(),
             "mean {mean}"
         );
+    }
+
+    #[test]
+    fn exponential_tail_beyond_the_base_layer_is_r_plus_an_exponential() {
+        // Regression: the tail reused the base layer's uniform, which is
+        // already restricted to [R / x[0], 1), so every draw beyond R fell
+        // in (R, R + 0.122]. Past R the excess must be Exp(1) again.
+        // 20 million draws give about 9,000 beyond R; their excess is
+        // checked by Kolmogorov-Smirnov at significance 1e-6 (critical
+        // value sqrt(ln(2 / 1e-6) / (2 n))), and their number against the
+        // binomial within 5 standard errors.
+        let exp1 = Exp1Sampler::new();
+        let mut rng = stream_rng(29, 3, Stream::Competitors);
+        let draws = 20_000_000u64;
+        let mut excess: Vec<f64> = (0..draws)
+            .map(|_| exp1.sample(&mut rng))
+            .filter(|&x| x > ZIG_EXP_R)
+            .map(|x| x - ZIG_EXP_R)
+            .collect();
+        let p = (-ZIG_EXP_R).exp();
+        let expected = p * draws as f64;
+        let se = (expected * (1.0 - p)).sqrt();
+        assert!(
+            (excess.len() as f64 - expected).abs() < 5.0 * se,
+            "{} draws beyond R, expected {expected:.0}",
+            excess.len()
+        );
+        excess.sort_by(f64::total_cmp);
+        let n = excess.len() as f64;
+        let d = excess
+            .iter()
+            .enumerate()
+            .map(|(j, &x)| {
+                let f = -(-x).exp_m1();
+                (f - j as f64 / n).max((j + 1) as f64 / n - f)
+            })
+            .fold(0.0, f64::max);
+        let critical = ((2.0f64 / 1e-6).ln() / (2.0 * n)).sqrt();
+        assert!(d < critical, "KS D = {d:.4} >= {critical:.4} on {n} draws");
+        // Far tail: P(X > R + 3) = e^-(R + 3), about 450 of them.
+        let far = excess.iter().filter(|&&e| e > 3.0).count();
+        assert!(far > 0, "no draw beyond R + 3");
     }
 
     #[test]
