@@ -7,18 +7,11 @@ use crate::sim::driver::RunResult;
 use crate::sim::rng::GENERATOR_NAME;
 use crate::sim::trajectory::{FailureCause, Metric};
 use crate::stats::{Z95_TWO_SIDED, wilson_interval};
-use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The quantiles reported for every distribution.
-pub const QUANTILES: [(&str, f64); 5] = [
-    ("p5", 0.05),
-    ("p25", 0.25),
-    ("p50", 0.5),
-    ("p75", 0.75),
-    ("p95", 0.95),
-];
+pub const QUANTILES: [(&str, f64); 5] = crate::stats::REPORTED_PERCENTILES;
 
 /// A run's results.
 #[derive(Debug, Clone, Serialize)]
@@ -252,18 +245,7 @@ pub struct HourlyRate {
 
 fn series_stats(r: &RunResult, m: Metric) -> SeriesStats {
     let h = r.horizon();
-    let qs: Vec<f64> = QUANTILES.iter().map(|(_, q)| *q).collect();
-    // One pass over each sketch for all five quantiles, the months in
-    // parallel (sorting the distinct values of exact sketches is most of the
-    // work left after a run).
-    let by_month: Vec<Vec<f64>> = (1..=h)
-        .into_par_iter()
-        .map(|t| {
-            r.sketch(m, t)
-                .quantiles(&qs)
-                .unwrap_or_else(|| vec![0.0; qs.len()])
-        })
-        .collect();
+    let by_month: Vec<&[f64; 5]> = (1..=h).map(|t| r.percentiles(m, t)).collect();
     let column = |i: usize| by_month.iter().map(|v| v[i]).collect();
     SeriesStats {
         mean: (1..=h).map(|t| r.moments(m, t).mean).collect(),
@@ -324,8 +306,7 @@ impl Summary {
 
         let hr = &t.hourly_rate;
         let hr_n = hr.count();
-        let hq = hr.quantiles(&QUANTILES.map(|(_, q)| q));
-        let hq = |i: usize| hq.as_ref().map(|v| v[i]);
+        let hq = |i: usize| r.percentiles.hourly_rate.map(|v| v[i]);
         let hm = &r.moments.hourly_rate;
 
         let clamped = r

@@ -15,7 +15,9 @@ use super::trajectory::{
 };
 use crate::model::Model;
 use crate::scenario::keys::NPARAMS;
-use crate::stats::{Moments, QuantileSketch};
+use crate::stats::{
+    Moments, QuantileSketch, REPORTED_PERCENTILES, Recount, RecountRange, certified_quantiles,
+};
 use rayon::prelude::*;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -130,10 +132,20 @@ pub struct Tally {
 impl Tally {
     /// Empty totals for horizon H.
     pub fn new(horizon: usize) -> Self {
+        Self::with_atoms(horizon, &vec![Vec::new(); NMETRICS * horizon + 1])
+    }
+
+    /// Empty totals for horizon H whose sketches count `atoms` exactly: one
+    /// list per (metric, month) column, then one for the hourly rate.
+    pub fn with_atoms(horizon: usize, atoms: &[Vec<f64>]) -> Self {
+        assert_eq!(atoms.len(), NMETRICS * horizon + 1, "atoms of every column");
         Tally {
             horizon,
-            series: vec![QuantileSketch::new(); NMETRICS * horizon],
-            hourly_rate: QuantileSketch::new(),
+            series: atoms[..NMETRICS * horizon]
+                .iter()
+                .map(|a| QuantileSketch::with_atoms(a.clone()))
+                .collect(),
+            hourly_rate: QuantileSketch::with_atoms(atoms[NMETRICS * horizon].clone()),
             beat_hourly_value: 0,
             failures: vec![[0; 4]; horizon],
             semi_passive_reached: vec![0; horizon],
@@ -270,6 +282,19 @@ pub struct RunResult {
     pub tally: Tally,
     /// Means and standard deviations.
     pub moments: MomentTotals,
+    /// The reported percentiles.
+    pub percentiles: Percentiles,
+}
+
+/// The percentiles of [`REPORTED_PERCENTILES`], each within the rank window
+/// of [`certified_quantiles`].
+#[derive(Debug, Clone)]
+pub struct Percentiles {
+    /// Per (metric, month): index metric * H + (t - 1).
+    pub series: Vec<[f64; 5]>,
+    /// Of the effective hourly rate; `None` when no trajectory worked any
+    /// hours.
+    pub hourly_rate: Option<[f64; 5]>,
 }
 
 impl RunResult {
@@ -281,6 +306,11 @@ impl RunResult {
     /// The sketch of `metric` in month t (1-based).
     pub fn sketch(&self, metric: Metric, t: usize) -> &QuantileSketch {
         &self.tally.series[metric as usize * self.horizon() + t - 1]
+    }
+
+    /// The reported percentiles of `metric` in month t (1-based).
+    pub fn percentiles(&self, metric: Metric, t: usize) -> &[f64; 5] {
+        &self.percentiles.series[metric as usize * self.horizon() + t - 1]
     }
 
     /// The moments of `metric` in month t (1-based).
@@ -301,23 +331,48 @@ impl std::fmt::Display for Cancelled {
 
 impl std::error::Error for Cancelled {}
 
-/// Simulates a batch of whole chunks (the last chunk of a run may be short).
-/// Monthly figures are gathered by column (metric, month) and then fed to
-/// each column's sketch in one go, chunk after chunk, which keeps every
-/// sketch in cache while it works; moments are returned chunk by chunk.
-fn run_batch(
+thread_local! {
+    /// A batch's figures, column by column, and its hourly rates in
+    /// trajectory order; reused, since every trajectory writes all of its
+    /// cells.
+    static BUFFERS: std::cell::RefCell<(Vec<f64>, Vec<f64>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// A batch's figures: column (metric, month) c holds its trajectories' values
+/// at `columns[c * stride..][..len]`; the hourly rates of trajectories with
+/// any hours follow in trajectory order, chunk k's from `rates_from[k]` to
+/// `rates_from[k + 1]`.
+struct BatchColumns<'a> {
+    columns: &'a [f64],
+    stride: usize,
+    len: usize,
+    rates: &'a [f64],
+    rates_from: Vec<usize>,
+}
+
+impl BatchColumns<'_> {
+    /// The values of column c; the hourly rates for c = NMETRICS * H.
+    fn column(&self, c: usize) -> &[f64] {
+        if c * self.stride == self.columns.len() {
+            self.rates
+        } else {
+            &self.columns[c * self.stride..][..self.len]
+        }
+    }
+}
+
+/// Simulates a batch of whole chunks (the last chunk of a run may be short)
+/// into the thread's buffers, column by column, hands `each` every
+/// trajectory's outcome in order, and then `use_columns` the figures.
+fn simulate_batch<S: ?Sized, T>(
     cm: &CompiledModel,
     seed: u64,
     range: std::ops::Range<u64>,
-    tally: &mut Tally,
-) -> Vec<ChunkMoments> {
-    thread_local! {
-        /// The batch's figures, column by column, and its hourly rates in
-        /// trajectory order; reused, since every trajectory writes all of
-        /// its cells.
-        static BUFFERS: std::cell::RefCell<(Vec<f64>, Vec<f64>)> =
-            const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
-    }
+    state: &mut S,
+    each: impl Fn(&mut S, &Outcome),
+    use_columns: impl FnOnce(&mut S, &BatchColumns) -> T,
+) -> T {
     debug_assert!(range.start.is_multiple_of(CHUNK));
     let h = cm.horizon();
     let len = (range.end - range.start) as usize;
@@ -330,7 +385,6 @@ fn run_batch(
     BUFFERS.with_borrow_mut(|(columns, rates)| {
         columns.resize(NMETRICS * h * stride, 0.0);
         rates.clear();
-        // Where each chunk's hourly rates start, and where the last ends.
         let mut rates_from = Vec::with_capacity(len.div_ceil(chunk) + 1);
         for (j, i) in range.enumerate() {
             if j % chunk == 0 {
@@ -346,26 +400,81 @@ fn run_batch(
             if let Some(r) = outcome.hourly_rate() {
                 rates.push(r);
             }
-            tally.add_outcome(&outcome);
+            each(state, &outcome);
         }
         rates_from.push(rates.len());
-        let mut parts: Vec<Vec<Moments>> = (1..rates_from.len())
-            .map(|_| Vec::with_capacity(NMETRICS * h))
-            .collect();
-        for (c, col) in columns.chunks_exact(stride).enumerate() {
-            for (part, m) in parts.iter_mut().zip(tally.add_column(c, &col[..len])) {
-                part.push(m);
-            }
-        }
-        parts
-            .into_iter()
-            .zip(rates_from.windows(2))
-            .map(|(series, w)| ChunkMoments {
-                series,
-                hourly_rate: tally.add_hourly_rates(&rates[w[0]..w[1]]),
-            })
-            .collect()
+        use_columns(
+            state,
+            &BatchColumns {
+                columns,
+                stride,
+                len,
+                rates,
+                rates_from,
+            },
+        )
     })
+}
+
+/// Simulates a batch of whole chunks into a worker's tally: each column
+/// (metric, month) goes to its sketch in one go, chunk after chunk, which
+/// keeps every sketch in cache while it works; moments are returned chunk
+/// by chunk.
+fn run_batch(
+    cm: &CompiledModel,
+    seed: u64,
+    range: std::ops::Range<u64>,
+    tally: &mut Tally,
+) -> Vec<ChunkMoments> {
+    let columns = NMETRICS * cm.horizon();
+    simulate_batch(
+        cm,
+        seed,
+        range,
+        tally,
+        |tally, outcome| tally.add_outcome(outcome),
+        |tally, batch| {
+            let mut parts: Vec<Vec<Moments>> = (1..batch.rates_from.len())
+                .map(|_| Vec::with_capacity(columns))
+                .collect();
+            for c in 0..columns {
+                for (part, m) in parts.iter_mut().zip(tally.add_column(c, batch.column(c))) {
+                    part.push(m);
+                }
+            }
+            parts
+                .into_iter()
+                .zip(batch.rates_from.windows(2))
+                .map(|(series, w)| ChunkMoments {
+                    series,
+                    hourly_rate: tally.add_hourly_rates(&batch.rates[w[0]..w[1]]),
+                })
+                .collect()
+        },
+    )
+}
+
+/// Simulates a batch of whole chunks again and counts the values of each
+/// recount range within it (see [`certified_quantiles`]).
+fn recount_batch(
+    cm: &CompiledModel,
+    seed: u64,
+    range: std::ops::Range<u64>,
+    ranges: &[RecountRange],
+    counts: &mut [Recount],
+) {
+    simulate_batch(
+        cm,
+        seed,
+        range,
+        counts,
+        |_, _| {},
+        |counts, batch| {
+            for (r, count) in ranges.iter().zip(counts.iter_mut()) {
+                count.extend(batch.column(r.source));
+            }
+        },
+    )
 }
 
 /// Runs `n` trajectories in fixed chunks of [`CHUNK`] on a pool of
@@ -474,6 +583,7 @@ pub fn run_with_batch(
     );
     let cm = CompiledModel::new(model);
     let h = cm.horizon();
+    let atoms = pilot_atoms(&cm, opts.seed, opts.trajectories);
     let mut moments = MomentTotals::new(h);
     let tally = fold_chunks(
         opts.trajectories,
@@ -481,11 +591,12 @@ pub fn run_with_batch(
         batch,
         progress,
         cancel,
-        || Tally::new(h),
+        || Tally::with_atoms(h, &atoms),
         |range, tally| run_batch(&cm, opts.seed, range, tally),
         |parts: Vec<ChunkMoments>| parts.iter().for_each(|part| moments.merge(part)),
         |total, t| total.merge(t),
     )?;
+    let percentiles = percentiles(&cm, opts, batch, cancel, &tally)?;
     Ok(RunResult {
         model: model.clone(),
         trajectories: opts.trajectories,
@@ -493,6 +604,90 @@ pub fn run_with_batch(
         elapsed: start.elapsed(),
         tally,
         moments,
+        percentiles,
+    })
+}
+
+/// Values that a pilot's column repeats at least this often are atoms.
+const PILOT_ATOM_COUNT: usize = 8;
+
+/// Most atoms a column keeps (the most frequent).
+const PILOT_ATOMS_MAX: usize = 64;
+
+/// The atoms of every column (see [`QuantileSketch::with_atoms`]), then of
+/// the hourly rate: the values that repeat in at least 8 of the run's first
+/// chunk of trajectories (about 0.4 % of them), the 64 most frequent at
+/// most. A value that holds 1 % of a column almost always makes the list,
+/// and then the percentiles that fall on it need no recount. The first
+/// chunk is fixed by the seed, so the atoms, and with them the results,
+/// are the same for every thread count.
+fn pilot_atoms(cm: &CompiledModel, seed: u64, n: u64) -> Vec<Vec<f64>> {
+    let columns = NMETRICS * cm.horizon() + 1;
+    simulate_batch(
+        cm,
+        seed,
+        0..n.min(CHUNK),
+        &mut (),
+        |_, _| {},
+        |_, batch| {
+            (0..columns)
+                .map(|c| {
+                    let mut values = batch.column(c).to_vec();
+                    values.sort_by(f64::total_cmp);
+                    let mut runs: Vec<(usize, f64)> = values
+                        .chunk_by(|a, b| a == b)
+                        .filter(|run| run.len() >= PILOT_ATOM_COUNT)
+                        .map(|run| (run.len(), run[0]))
+                        .collect();
+                    runs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.total_cmp(&b.1)));
+                    runs.truncate(PILOT_ATOMS_MAX);
+                    runs.into_iter().map(|(_, v)| v).collect()
+                })
+                .collect()
+        },
+    )
+}
+
+/// The reported percentiles of a run's tally, simulating its trajectories
+/// again for any that its sketches cannot place within the rank window.
+fn percentiles(
+    cm: &CompiledModel,
+    opts: &RunOptions,
+    batch: u64,
+    cancel: &AtomicBool,
+    tally: &Tally,
+) -> anyhow::Result<Percentiles> {
+    let qs = REPORTED_PERCENTILES.map(|(_, q)| q);
+    let sketches: Vec<&QuantileSketch> = tally
+        .series
+        .iter()
+        .chain(std::iter::once(&tally.hourly_rate))
+        .collect();
+    let mut all = certified_quantiles(&sketches, &qs, |ranges| {
+        fold_chunks(
+            opts.trajectories,
+            opts.threads,
+            batch,
+            &|_| {},
+            cancel,
+            || ranges.iter().map(Recount::new).collect::<Vec<_>>(),
+            |range, counts| recount_batch(cm, opts.seed, range, ranges, counts),
+            |()| {},
+            |total, counts| {
+                for (a, b) in total.iter_mut().zip(counts) {
+                    a.merge(b);
+                }
+            },
+        )
+    })?;
+    let five = |v: Option<Vec<f64>>| v.map(|v| <[f64; 5]>::try_from(v).expect("five percentiles"));
+    let hourly_rate = five(all.pop().expect("the hourly rate's"));
+    Ok(Percentiles {
+        series: all
+            .into_iter()
+            .map(|v| five(v).expect("every month has every trajectory's figure"))
+            .collect(),
+        hourly_rate,
     })
 }
 

@@ -1,5 +1,6 @@
 //! Streaming statistics whose memory does not grow with the number of
-//! trajectories: moments, a mergeable quantile sketch, Wilson intervals,
+//! trajectories: moments, a mergeable quantile sketch and percentiles with
+//! a rank guarantee drawn from it, Wilson intervals,
 //! and Newcombe's interval for a difference of paired proportions.
 //!
 //! Everything here merges deterministically: sketches and counts are
@@ -7,12 +8,18 @@
 //! the fixed chunk order the driver imposes, so a run's statistics are
 //! bit-identical for any thread count.
 
+mod bin;
 mod moments;
 mod newcombe;
+mod percentile;
 mod sketch;
 mod wilson;
 
 pub use moments::{Moments, ShiftedSums};
 pub use newcombe::newcombe_paired_interval;
+pub use percentile::{
+    RANK_TOLERANCE, RECOUNT_BINS_MAX, RECOUNT_BUDGET, REPORTED_PERCENTILES, Recount, RecountRange,
+    certified_quantiles,
+};
 pub use sketch::{EXACT_CAPACITY, LOCAL_LIMIT, QuantileSketch, SKETCH_RELATIVE_WIDTH};
 pub use wilson::{Z95_TWO_SIDED, wilson_interval};

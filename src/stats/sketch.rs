@@ -33,6 +33,7 @@
 //! is bounded by the budget (about 100 KiB) or the histogram's range, never
 //! by the number of values.
 
+use super::bin::{Bin, Located, locate_ranks};
 use super::moments::{Moments, ShiftedSums};
 
 /// Mantissa bits that index the bins within one power of two.
@@ -43,79 +44,6 @@ pub const MIN_EXP: i32 = -10;
 pub const SKETCH_RELATIVE_WIDTH: f64 = 1.0 / (1u64 << SUB_BITS) as f64;
 
 const SIGN: u64 = 1 << 63;
-
-#[derive(Debug, Clone, Copy)]
-struct Bin {
-    min: f64,
-    max: f64,
-    /// Values in the bin (runs are capped at a billion trajectories, so a
-    /// bin's count fits in 32 bits).
-    count: u32,
-    /// Values equal to `min`.
-    at_min: u32,
-    /// Values equal to `max`.
-    at_max: u32,
-}
-
-impl Bin {
-    const EMPTY: Bin = Bin {
-        min: f64::INFINITY,
-        max: f64::NEG_INFINITY,
-        count: 0,
-        at_min: 0,
-        at_max: 0,
-    };
-
-    /// Adds `n` copies of `v`.
-    #[inline]
-    fn add(&mut self, v: f64, n: u32) {
-        self.count += n;
-        if v < self.min {
-            self.min = v;
-            self.at_min = n;
-        } else if v == self.min {
-            self.at_min += n;
-        }
-        if v > self.max {
-            self.max = v;
-            self.at_max = n;
-        } else if v == self.max {
-            self.at_max += n;
-        }
-    }
-
-    fn merge(&mut self, o: &Bin) {
-        self.count += o.count;
-        if o.min < self.min {
-            self.min = o.min;
-            self.at_min = o.at_min;
-        } else if o.min == self.min {
-            self.at_min += o.at_min;
-        }
-        if o.max > self.max {
-            self.max = o.max;
-            self.at_max = o.at_max;
-        } else if o.max == self.max {
-            self.at_max += o.at_max;
-        }
-    }
-
-    /// The j-th smallest of this bin's values (0-based): values known to sit
-    /// at the minimum or maximum are exact, the rest are spread evenly
-    /// between them.
-    fn value(&self, j: u64) -> f64 {
-        let (count, at_min, at_max) = (self.count as u64, self.at_min as u64, self.at_max as u64);
-        if self.min == self.max || j < at_min {
-            return self.min;
-        }
-        if j >= count - at_max {
-            return self.max;
-        }
-        let inner = count - at_min - at_max;
-        let pos = (j - at_min + 1) as f64 / (inner + 1) as f64;
-        self.min + (self.max - self.min) * pos
-    }
-}
 
 /// Bins for one sign, dense over the range of keys seen so far.
 #[derive(Debug, Clone, Default)]
@@ -163,12 +91,74 @@ impl Store {
     }
 }
 
+/// Values a histogram counts exactly, outside its bins: how often each
+/// occurs, and how many other values lie below the first, between each two
+/// and above the last. So an order statistic that falls on an atom is known
+/// exactly, and one between two atoms lies between them.
+#[derive(Debug, Clone, Default)]
+struct Atoms {
+    /// Ascending and distinct.
+    values: Vec<f64>,
+    /// Occurrences of each.
+    equal: Vec<u64>,
+    /// Other values below `values[0]`, between `values[k - 1]` and
+    /// `values[k]`, and above the last: one more entry than `values`.
+    between: Vec<u64>,
+}
+
+impl Atoms {
+    fn new(mut values: Vec<f64>) -> Self {
+        values.retain(|v| v.is_finite());
+        values.sort_by(f64::total_cmp);
+        values.dedup_by(|a, b| a == b);
+        let n = values.len();
+        Atoms {
+            values,
+            equal: vec![0; n],
+            between: vec![0; n + 1],
+        }
+    }
+
+    /// Counts `n` copies of `v`; true if it is an atom.
+    #[inline]
+    fn add(&mut self, v: f64, n: u32) -> bool {
+        let k = self.values.partition_point(|&a| a < v);
+        if self.values.get(k) == Some(&v) {
+            self.equal[k] += n as u64;
+            true
+        } else {
+            self.between[k] += n as u64;
+            false
+        }
+    }
+
+    fn merge(&mut self, o: &Atoms) {
+        assert!(
+            self.values.len() == o.values.len()
+                && self
+                    .values
+                    .iter()
+                    .zip(&o.values)
+                    .all(|(a, b)| a.to_bits() == b.to_bits()),
+            "sketches merge only with the same atoms"
+        );
+        for (a, b) in self.equal.iter_mut().zip(&o.equal) {
+            *a += b;
+        }
+        for (a, b) in self.between.iter_mut().zip(&o.between) {
+            *a += b;
+        }
+    }
+}
+
 /// The log-linear histogram behind a sketch that outgrew its exact budget.
 #[derive(Debug, Clone)]
 struct Histogram {
     negative: Store,
     zero: Bin,
     positive: Store,
+    /// Values counted outside the bins.
+    atoms: Atoms,
     count: u64,
 }
 
@@ -178,6 +168,7 @@ impl Default for Histogram {
             negative: Store::default(),
             zero: Bin::EMPTY,
             positive: Store::default(),
+            atoms: Atoms::default(),
             count: 0,
         }
     }
@@ -199,6 +190,9 @@ impl Histogram {
     #[inline(always)]
     fn insert(&mut self, v: f64, n: u32) {
         self.count += n as u64;
+        if !self.atoms.values.is_empty() && self.atoms.add(v, n) {
+            return;
+        }
         let bits = v.to_bits();
         let mag = bits & !SIGN;
         if mag == 0 {
@@ -224,6 +218,7 @@ impl Histogram {
         self.negative.merge(&other.negative);
         self.zero.merge(&other.zero);
         self.positive.merge(&other.positive);
+        self.atoms.merge(&other.atoms);
         self.count += other.count;
     }
 
@@ -238,26 +233,117 @@ impl Histogram {
             .filter(|b| b.count > 0)
     }
 
-    /// The order statistics of the 0-based `ranks` (ascending, each below
-    /// the count), in one walk over the bins.
-    fn order_statistics(&self, ranks: &[u64]) -> Vec<f64> {
-        let mut out = Vec::with_capacity(ranks.len());
-        let mut before = 0;
-        let mut bins = self.bins_ascending().peekable();
-        for &r in ranks {
+    /// Where the order statistics of the 0-based `ranks` (ascending, each
+    /// below the count) lie, in one walk over the atoms and bins.
+    fn locate(&self, ranks: &[u64]) -> Vec<Located> {
+        let atoms = &self.atoms;
+        if atoms.values.is_empty() {
+            return locate_ranks(self.bins_ascending(), ranks);
+        }
+        // The values in order are: between[0] binned, the atom values[0],
+        // between[1] binned, ... between[len] binned.
+        let mut out: Vec<Option<Located>> = vec![None; ranks.len()];
+        // Ranks among the binned values, with the gap (k) they fall in.
+        let mut binned: Vec<(usize, u64, usize)> = Vec::new();
+        let (mut before, mut binned_before, mut k, mut on_atom) = (0u64, 0u64, 0usize, false);
+        for (i, &r) in ranks.iter().enumerate() {
             loop {
-                let bin = *bins
-                    .peek()
-                    .unwrap_or_else(|| unreachable!("rank {r} beyond {} values", self.count));
-                if r < before + bin.count as u64 {
-                    out.push(bin.value(r - before));
+                let size = if on_atom {
+                    atoms.equal[k]
+                } else {
+                    atoms.between[k]
+                };
+                if r < before + size {
+                    if on_atom {
+                        out[i] = Some(Located::Exact(atoms.values[k]));
+                    } else {
+                        binned.push((i, binned_before + r - before, k));
+                    }
                     break;
                 }
-                before += bin.count as u64;
-                bins.next();
+                before += size;
+                if on_atom {
+                    k += 1;
+                } else {
+                    binned_before += size;
+                    assert!(
+                        k < atoms.values.len(),
+                        "rank {r} beyond {} values",
+                        self.count
+                    );
+                }
+                on_atom = !on_atom;
             }
         }
-        out
+        let binned_ranks: Vec<u64> = binned.iter().map(|b| b.1).collect();
+        let located = locate_ranks(self.bins_ascending(), &binned_ranks);
+        for (&(i, _, k), at) in binned.iter().zip(located) {
+            out[i] = Some(match at {
+                Located::Exact(v) => Located::Exact(v),
+                Located::Within {
+                    lo,
+                    hi,
+                    rank,
+                    least,
+                    greatest,
+                    estimate,
+                } => {
+                    // Between atoms k - 1 and k; the atoms below it within
+                    // lo..=hi count towards its rank among all values there.
+                    let least = if k > 0 {
+                        least.max(atoms.values[k - 1])
+                    } else {
+                        least
+                    };
+                    let greatest = atoms.values.get(k).map_or(greatest, |&a| greatest.min(a));
+                    let atoms_below: u64 = (0..k)
+                        .filter(|&j| atoms.values[j] >= lo)
+                        .map(|j| atoms.equal[j])
+                        .sum();
+                    Located::Within {
+                        lo,
+                        hi,
+                        rank: rank + atoms_below,
+                        least,
+                        greatest,
+                        estimate: estimate.clamp(least, greatest),
+                    }
+                }
+            });
+        }
+        out.into_iter()
+            .map(|l| l.expect("every rank located"))
+            .collect()
+    }
+
+    /// The least value, or `None` when empty.
+    fn min(&self) -> Option<f64> {
+        let bins = self.bins_ascending().next().map(|b| b.min);
+        let atom = self
+            .atoms
+            .values
+            .iter()
+            .zip(&self.atoms.equal)
+            .find(|(_, n)| **n > 0);
+        match (bins, atom) {
+            (Some(b), Some((a, _))) => Some(b.min(*a)),
+            (b, a) => b.or(a.map(|(a, _)| *a)),
+        }
+    }
+
+    /// The greatest value, or `None` when empty.
+    fn max(&self) -> Option<f64> {
+        let bins = self.bins_ascending().last().map(|b| b.max);
+        let atom = self
+            .atoms
+            .values
+            .iter()
+            .zip(&self.atoms.equal)
+            .rfind(|(_, n)| **n > 0);
+        match (bins, atom) {
+            (Some(b), Some((a, _))) => Some(b.max(*a)),
+            (b, a) => b.or(a.map(|(a, _)| *a)),
+        }
     }
 }
 
@@ -568,6 +654,26 @@ impl ExactCounts {
     }
 }
 
+/// The order statistics of the 0-based `ranks` (ascending, each below the
+/// total count) of distinct values with their counts, ascending.
+fn exact_order_statistics(values: &[(f64, u64)], ranks: &[u64]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(ranks.len());
+    let (mut before, mut values) = (0, values.iter());
+    let mut current = values.next();
+    for &r in ranks {
+        while let Some(&(v, n)) = current {
+            if r < before + n {
+                out.push(v);
+                break;
+            }
+            before += n;
+            current = values.next();
+        }
+    }
+    assert_eq!(out.len(), ranks.len(), "ranks beyond the values counted");
+    out
+}
+
 /// A mergeable quantile sketch; see the module documentation for its
 /// accuracy.
 #[derive(Debug, Clone)]
@@ -593,6 +699,17 @@ impl QuantileSketch {
     /// An empty sketch.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty sketch that, past its exact budget, still counts each of
+    /// `atoms` exactly (values that hold much of the mass, such as the
+    /// figures of a month in which many trajectories are alike): the
+    /// percentiles that fall on or between them are then placed without
+    /// recounting (see [`crate::stats::certified_quantiles`]).
+    pub fn with_atoms(atoms: Vec<f64>) -> Self {
+        let mut sketch = Self::default();
+        sketch.histogram.atoms = Atoms::new(atoms);
+        sketch
     }
 
     /// Number of values seen.
@@ -812,24 +929,13 @@ impl QuantileSketch {
         ranks.sort_unstable();
         ranks.dedup();
         let stats = match self.sorted_exact() {
-            Some(values) => {
-                let mut out = Vec::with_capacity(ranks.len());
-                let (mut before, mut values) = (0, values.iter());
-                let mut current = values.next();
-                for &r in &ranks {
-                    while let Some(&(v, n)) = current {
-                        if r < before + n {
-                            out.push(v);
-                            break;
-                        }
-                        before += n;
-                        current = values.next();
-                    }
-                }
-                assert_eq!(out.len(), ranks.len(), "ranks beyond {} values", self.count);
-                out
-            }
-            None => self.histogram.order_statistics(&ranks),
+            Some(values) => exact_order_statistics(&values, &ranks),
+            None => self
+                .histogram
+                .locate(&ranks)
+                .iter()
+                .map(Located::estimate)
+                .collect(),
         };
         let stat = |r: u64| stats[ranks.binary_search(&r).expect("rank listed")];
         Some(
@@ -846,6 +952,19 @@ impl QuantileSketch {
         )
     }
 
+    /// Where the order statistics of the 0-based `ranks` (ascending, each
+    /// below the count) lie: their values while the sketch is exact, else
+    /// the bins that hold them.
+    pub(crate) fn locate(&self, ranks: &[u64]) -> Vec<Located> {
+        match self.sorted_exact() {
+            Some(values) => exact_order_statistics(&values, ranks)
+                .into_iter()
+                .map(Located::Exact)
+                .collect(),
+            None => self.histogram.locate(ranks),
+        }
+    }
+
     /// The q-quantile (0 <= q <= 1), or `None` for an empty sketch.
     pub fn quantile(&self, q: f64) -> Option<f64> {
         self.quantiles(&[q]).map(|v| v[0])
@@ -855,7 +974,7 @@ impl QuantileSketch {
     pub fn min(&self) -> Option<f64> {
         match self.sorted_exact() {
             Some(v) => v.first().map(|x| x.0),
-            None => self.histogram.bins_ascending().next().map(|b| b.min),
+            None => self.histogram.min(),
         }
     }
 
@@ -863,7 +982,7 @@ impl QuantileSketch {
     pub fn max(&self) -> Option<f64> {
         match self.sorted_exact() {
             Some(v) => v.last().map(|x| x.0),
-            None => self.histogram.bins_ascending().last().map(|b| b.max),
+            None => self.histogram.max(),
         }
     }
 
@@ -877,7 +996,14 @@ impl QuantileSketch {
                 .map(|(_, n)| n as f64)
                 .sum();
         }
-        let mut total = 0.0;
+        let atoms = &self.histogram.atoms;
+        let mut total: f64 = atoms
+            .values
+            .iter()
+            .zip(&atoms.equal)
+            .filter(|(a, _)| **a <= x)
+            .map(|(_, n)| *n as f64)
+            .sum();
         for bin in self.histogram.bins_ascending() {
             if bin.max <= x {
                 total += bin.count as f64;
