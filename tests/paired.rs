@@ -16,7 +16,7 @@ use hustle_sim::sim::paired::PairedResult;
 use hustle_sim::sim::{CompiledModel, PairedSpec, Path, RunOptions, Scratch, run_paired, simulate};
 use std::sync::atomic::AtomicBool;
 
-const BENCH: &str = include_str!("../../shared/reference/bench.toml");
+const BENCH: &str = include_str!("data/bench.toml");
 
 fn variant(text: &str, sets: &[&str]) -> Model {
     let mut s = Scenario::parse(text, "test.toml", "test").unwrap();

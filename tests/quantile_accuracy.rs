@@ -7,7 +7,7 @@ mod common;
 use common::{model, run, trajectories};
 use hustle_sim::sim::Metric;
 
-const BENCH: &str = include_str!("../../shared/reference/bench.toml");
+const BENCH: &str = include_str!("data/bench.toml");
 
 /// NumPy's linear sample quantile of sorted data.
 fn exact(sorted: &[f64], q: f64) -> f64 {

@@ -779,7 +779,7 @@ mod tests {
         // table's end: every figure of every month, and every outcome, is
         // bit-identical with the table and without it.
         let mut s = Scenario::parse(
-            include_str!("../../../shared/reference/bench.toml"),
+            include_str!("../../tests/data/bench.toml"),
             "bench.toml",
             "bench",
         )
