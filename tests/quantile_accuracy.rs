@@ -1,6 +1,6 @@
-//! The reported percentiles against exact order statistics (MODEL.md
-//! section 4): on the benchmark scenario every reported pXX must lie between
-//! the exact p(XX - 0.5) and p(XX + 0.5) of the same trajectories.
+//! The reported percentiles against exact order statistics (docs/model.md,
+//! What a run reports): on the benchmark scenario every reported pXX must lie
+//! between the exact p(XX - 0.5) and p(XX + 0.5) of the same trajectories.
 
 mod common;
 

@@ -1,4 +1,5 @@
-//! Same seed, same results, for any thread count (MODEL.md section 3).
+//! Same seed, same results, for any thread count (docs/model.md,
+//! Random streams).
 
 mod common;
 

@@ -1,6 +1,6 @@
-//! One trajectory, month by month: MODEL.md section 2.
+//! One trajectory, month by month: docs/model.md, One trajectory.
 //!
-//! Read this file beside MODEL.md: [`simulate`] follows its steps in order
+//! Read this file beside it: [`simulate`] follows its steps in order
 //! (platform, competitors, setup or launched month: churn, acquisition,
 //! money, hours, owner, semi-passive; then R), and the names are the
 //! model's.
@@ -71,7 +71,7 @@ impl Metric {
 /// Number of metrics.
 pub const NMETRICS: usize = 8;
 
-/// Why a hustle failed (MODEL.md section 2).
+/// Why a hustle failed (docs/model.md, One trajectory).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FailureCause {
