@@ -83,8 +83,8 @@ fn the_builtin_default_is_a_library_scenario() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), DEFAULT_SCENARIO);
 }
 
-/// What a number's comment may say to give its source: a figure from the
-/// project's calibration notes, a judgment call, a convention of the library
+/// What a number's comment may say to give its source: a published figure
+/// collected in docs/sources.md, a judgment call, a convention of the library
 /// (described in docs/scenarios.md), or a value that follows from how the
 /// hustle is put into the model.
 const SOURCE_MARKS: [&str; 4] = [

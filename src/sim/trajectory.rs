@@ -16,7 +16,7 @@ use serde::Serialize;
 
 /// Largest expected number of new customers, or of new competitors, in one
 /// month: a simulation limit that keeps counts and money finite whatever the
-/// growth (documented in docs/model.md, "Simulation limits").
+/// growth (documented in docs/errors.md, "Simulation limits").
 pub const MAX_MONTHLY_ARRIVALS: f64 = 1e7;
 
 /// A monthly figure reported for every trajectory.
