@@ -1,9 +1,9 @@
 //! The simulator's hot paths on the benchmark scenario
-//! (`shared/reference/bench.toml`: every force on, sbg churn, uncertain
+//! (`tests/data/bench.toml`: every force on, sbg churn, uncertain
 //! parameters): one trajectory, a whole 10,000-trajectory run, and the
 //! statistics accumulators fed one chunk column. Speed against the NumPy
-//! peer is measured side by side in docs/performance.md; these benches
-//! track regressions.
+//! reference implementation is measured side by side in
+//! docs/performance.md; these benches track regressions.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use hustle_sim::Scenario;
@@ -12,7 +12,7 @@ use hustle_sim::stats::{QuantileSketch, ShiftedSums};
 use std::hint::black_box;
 use std::sync::atomic::AtomicBool;
 
-const BENCH: &str = include_str!("../../shared/reference/bench.toml");
+const BENCH: &str = include_str!("../tests/data/bench.toml");
 
 fn bench_model() -> hustle_sim::Model {
     Scenario::parse(BENCH, "bench.toml", "bench")

@@ -1,6 +1,6 @@
-//! A 20-point sweep of the bench scenario (`shared/reference/bench.toml`,
-//! every force of the model on) at 10,000 trajectories per point: the
-//! workload of issue 5, which should take about a second. Measured two
+//! A 20-point sweep of the bench scenario (`tests/data/bench.toml`, every
+//! force of the model on) at 10,000 trajectories per point: the sweep
+//! workload the project aims to finish in about a second. Measured two
 //! ways: the paired driver running all 20 values in lockstep (what
 //! `hustle-sim sweep` does), and 20 separate `sim::run` calls with the same
 //! seed (also paired, but each computing every monthly statistic).
@@ -12,7 +12,7 @@ use hustle_sim::sim::{PairedSpec, RunOptions, run, run_paired};
 use std::hint::black_box;
 use std::sync::atomic::AtomicBool;
 
-const BENCH: &str = include_str!("../../shared/reference/bench.toml");
+const BENCH: &str = include_str!("../tests/data/bench.toml");
 
 fn models() -> Vec<Model> {
     let base = Scenario::parse(BENCH, "bench.toml", "bench").expect("bench scenario");

@@ -11,8 +11,8 @@
 //!   `--set`, validated key by key into a [`model::Model`] (every error names
 //!   its key). [`scenario::keys`] is the registry of every key;
 //!   [`scenario::uncertain`] the uncertain-value forms.
-//! - [`sim`]: one trajectory month by month (`docs/model.md`, MODEL.md
-//!   section 2), its per-purpose random streams, exact fast samplers, the
+//! - [`sim`]: one trajectory month by month (`docs/model.md`, One
+//!   trajectory), its per-purpose random streams, exact fast samplers, the
 //!   parallel driver that folds trajectories into statistics, and the
 //!   paired driver that runs variants in lockstep on common random numbers
 //!   (for `sweep` and `compare`).

@@ -5,7 +5,8 @@ use crate::scenario::keys::{NPARAMS, Param};
 use crate::scenario::uncertain::{Sampler, Uncertain};
 use serde::Serialize;
 
-/// How new customers arrive (MODEL.md section 2, step 4, *Acquisition*).
+/// How new customers arrive (docs/model.md, One trajectory, step 4,
+/// *Acquisition*).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AcquisitionModel {
@@ -15,7 +16,7 @@ pub enum AcquisitionModel {
     Bass,
 }
 
-/// How customers leave (MODEL.md section 2, step 4, *Churn*).
+/// How customers leave (docs/model.md, One trajectory, step 4, *Churn*).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ChurnModel {
@@ -34,7 +35,7 @@ pub enum Origin {
     File,
     /// Set with `--set` or a comparison variant.
     Override,
-    /// MODEL.md's default.
+    /// The default given in docs/model.md, A scenario file, Keys.
     Default,
     /// Not used by this scenario (its model or section is off).
     Unused,
@@ -64,7 +65,8 @@ pub struct Model {
     /// Qualifying months in a row that make income semi-passive, when the
     /// scenario has a `[semi_passive]` section.
     pub semi_passive_sustain_months: Option<u32>,
-    /// Every real-valued parameter in draw order (MODEL.md section 3).
+    /// Every real-valued parameter in draw order (docs/model.md, Random
+    /// streams).
     pub params: Vec<Uncertain>,
     /// Where each parameter's value came from.
     pub origins: Vec<Origin>,

@@ -6,11 +6,11 @@
 //! own 10th and 90th percentiles; a fixed one moves by `-swing` and `+swing`
 //! relatively (a zero by `swing` times a related scale, [`zero_scale`]);
 //! every value is clamped into the parameter's valid range. Because every
-//! parameter takes exactly one uniform from its trajectory's parameter
-//! stream whether fixed or not (MODEL.md section 3), pinning one parameter
-//! leaves every other draw and every event stream untouched: the runs are
-//! paired with the baseline, differences come from the change alone, and a
-//! parameter that cannot affect the metric shows exactly zero swing.
+//! parameter takes exactly one uniform from its trajectory's parameter stream
+//! whether fixed or not (docs/model.md, Random streams), pinning one
+//! parameter leaves every other draw and every event stream untouched: the
+//! runs are paired with the baseline, differences come from the change alone,
+//! and a parameter that cannot affect the metric shows exactly zero swing.
 //!
 //! Which parameters take part ([`included`]): every one the scenario sets,
 //! and every default that can change some trajectory given the rest of the

@@ -1,6 +1,11 @@
-//! The simulator against closed forms and published data
-//! (`shared/validation/README.md`): launch in month 1, Poisson acquisition
-//! at rate lambda, no other force.
+//! The simulator against closed forms and published data: launch in month 1,
+//! Poisson acquisition at rate lambda, no other force. Under constant churn
+//! p the customers of launched month k are Poisson with mean
+//! lambda (1 - (1 - p)^k) / p; under sbg churn with mean
+//! lambda (S(0) + ... + S(k-1)), S the shifted-beta-geometric survival. The
+//! published data are the "regular" customers of P. Fader and B. Hardie
+//! (2007), "How to Project Customer Retention", Journal of Interactive
+//! Marketing 21(1), 76-90 (`tests/data/fader_hardie_2007_regular.csv`).
 //!
 //! Tolerance: 5 standard errors of the simulated statistic. With fixed
 //! seeds the tests are deterministic; a correct simulator would miss a

@@ -14,8 +14,9 @@ use rand_distr::{Beta, Distribution, Geometric};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use std::path::{Path, PathBuf};
 
-/// Fader & Hardie (2007), regular customers: a copy of
-/// `validation/fader_hardie_2007_regular.csv`.
+/// Fader & Hardie (2007), "How to Project Customer Retention", Journal of
+/// Interactive Marketing 21(1), 76-90: survivors of the 1,000 "regular"
+/// customers after each renewal period.
 fn fader_hardie() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fader_hardie_2007_regular.csv")
 }
@@ -35,8 +36,8 @@ fn fader_hardie_regular_group_fitted_on_periods_1_to_7_reproduces_the_paper() {
     );
     assert_eq!(fit.periods_fitted, 7);
     assert!(fit.boundary.is_none());
-    // validation/README.md: projected survivors for periods 8..12, given
-    // to 1 decimal, so again half a unit in the last place.
+    // The paper's projected survivors for periods 8..12, given to 1
+    // decimal, so again half a unit in the last place.
     let published = [220.1, 204.4, 191.2, 179.9, 170.0];
     let actual = [223, 207, 194, 183, 173];
     for (i, row) in fit.projection.iter().take(5).enumerate() {

@@ -1,6 +1,7 @@
 //! Failure causes, the semi-passive rule at its edges, break-even and setup
-//! with `months = 0`: scenarios built so that MODEL.md section 2 fixes the
-//! answer exactly (deterministic figures), or in closed form (ban timing).
+//! with `months = 0`: scenarios built so that docs/model.md, One trajectory,
+//! fixes the answer exactly (deterministic figures), or in closed form (ban
+//! timing).
 
 mod common;
 

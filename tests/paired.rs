@@ -1,4 +1,5 @@
-//! Paired runs on common random numbers (MODEL.md section 3): `sweep` and
+//! Paired runs on common random numbers (docs/model.md, Random streams):
+//! `sweep` and
 //! `compare` are only as good as the pairing, so these tests check that it
 //! is real. A variant that changes nothing the simulation uses gives
 //! identical figures and no changed outcomes; a real change moves far fewer
@@ -16,7 +17,7 @@ use hustle_sim::sim::paired::PairedResult;
 use hustle_sim::sim::{CompiledModel, PairedSpec, Path, RunOptions, Scratch, run_paired, simulate};
 use std::sync::atomic::AtomicBool;
 
-const BENCH: &str = include_str!("../../shared/reference/bench.toml");
+const BENCH: &str = include_str!("data/bench.toml");
 
 fn variant(text: &str, sets: &[&str]) -> Model {
     let mut s = Scenario::parse(text, "test.toml", "test").unwrap();
@@ -188,11 +189,11 @@ fn raising_churn_gains_far_fewer_semi_passive_trajectories_than_independent_runs
 
 #[test]
 fn without_indirect_routes_higher_churn_never_gains_or_saves_a_trajectory() {
-    // No hours per customer, no copycats: higher churn can only lose
-    // customers (each keeps its own renewal uniform, MODEL.md section 3),
-    // so net income is lower month by month in every trajectory and no
-    // trajectory becomes semi-passive, or escapes failure, because of it.
-    // Exact: the coupling is monotone, not merely tight.
+    // No hours per customer, no copycats: higher churn can only lose customers
+    // (each keeps its own renewal uniform, docs/model.md, Random streams), so
+    // net income is lower month by month in every trajectory and no trajectory
+    // becomes semi-passive, or escapes failure, because of it. Exact: the
+    // coupling is monotone, not merely tight.
     let direct = |m: f64| {
         let mut s = Scenario::parse(BENCH, "test.toml", "test").unwrap();
         for a in [

@@ -1,13 +1,13 @@
-//! The reported percentiles against exact order statistics (MODEL.md
-//! section 4): on the benchmark scenario every reported pXX must lie between
-//! the exact p(XX - 0.5) and p(XX + 0.5) of the same trajectories.
+//! The reported percentiles against exact order statistics (docs/model.md,
+//! What a run reports): on the benchmark scenario every reported pXX must lie
+//! between the exact p(XX - 0.5) and p(XX + 0.5) of the same trajectories.
 
 mod common;
 
 use common::{model, run, trajectories};
 use hustle_sim::sim::Metric;
 
-const BENCH: &str = include_str!("../../shared/reference/bench.toml");
+const BENCH: &str = include_str!("data/bench.toml");
 
 /// NumPy's linear sample quantile of sorted data.
 fn exact(sorted: &[f64], q: f64) -> f64 {

@@ -1,11 +1,12 @@
-//! Same seed, same results, for any thread count (MODEL.md section 3).
+//! Same seed, same results, for any thread count (docs/model.md,
+//! Random streams).
 
 mod common;
 
 use common::{model, run};
 use hustle_sim::report::Summary;
 
-const BENCH: &str = include_str!("../../shared/reference/bench.toml");
+const BENCH: &str = include_str!("data/bench.toml");
 
 fn summary_json(threads: usize, n: u64) -> String {
     let m = model(BENCH);

@@ -370,7 +370,8 @@ mod tests {
 
     #[test]
     fn log_likelihood_at_alpha_beta_one_matches_the_published_value() {
-        // validation/README.md: about -1741.73 at alpha = beta = 1.
+        // Reported for these data (Fader & Hardie 2007, periods 1..7): about
+        // -1741.73 at alpha = beta = 1.
         let lt = Lifetimes::from_survival(&REGULAR[..=7]);
         let ll = log_likelihood(&lt, 1.0, 1.0);
         assert!((ll - -1741.73).abs() < 0.005, "{ll}");

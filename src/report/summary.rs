@@ -1,4 +1,4 @@
-//! `summary.json`: what a run reports (MODEL.md section 4), as plain serde
+//! `summary.json`: *What a run reports* in docs/model.md, as plain serde
 //! types. Every field is documented because users read the file.
 
 use crate::model::Origin;
@@ -87,7 +87,7 @@ impl SeriesStats {
     }
 }
 
-/// Every monthly metric (MODEL.md section 4).
+/// Every monthly metric (docs/model.md, What a run reports).
 #[derive(Debug, Clone, Serialize)]
 pub struct Series {
     /// Net income per month: gross minus platform fee and costs; setup cost in setup months.
@@ -147,7 +147,8 @@ impl MonthQuantiles {
     }
 }
 
-/// Semi-passive income (MODEL.md section 2, step 4).
+/// Semi-passive income (docs/model.md, One trajectory, step 4,
+/// *Semi-passive*).
 #[derive(Debug, Clone, Serialize)]
 pub struct SemiPassive {
     /// Whether the scenario defines semi-passive months (a `[semi_passive]`
@@ -190,8 +191,8 @@ impl Causes {
     }
 }
 
-/// Failure (MODEL.md section 2): abandoned, burned out, de-platformed or
-/// unprofitable.
+/// Failure (docs/model.md, One trajectory): abandoned, burned out,
+/// de-platformed or unprofitable.
 #[derive(Debug, Clone, Serialize)]
 pub struct Failure {
     /// Share of trajectories that failed.

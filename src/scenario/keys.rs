@@ -1,11 +1,11 @@
-//! The vocabulary of a scenario file: every key MODEL.md section 1 defines,
-//! with its valid range and default.
+//! The vocabulary of a scenario file: every key docs/model.md defines (A
+//! scenario file, Keys), with its valid range and default.
 //!
 //! One table drives parsing, validation, `hustle-sim check`, `--set`,
 //! unknown-key suggestions and the order in which parameters take their
-//! uniform from the parameter stream (MODEL.md section 3). The order of
-//! [`PARAMS`] is the order of MODEL.md's table and must never change: doing
-//! so would shift every trajectory's parameter draws.
+//! uniform from the parameter stream (docs/model.md, Random streams). The
+//! order of [`PARAMS`] is the table order of docs/model.md and must never
+//! change: doing so would shift every trajectory's parameter draws.
 
 use std::fmt;
 
@@ -24,8 +24,8 @@ pub enum Bound {
     HalfOpen(f64, f64),
 }
 
-/// How far inside an open bound a clamped draw is put (MODEL.md: "1e-9 for a
-/// bound > 0").
+/// How far inside an open bound a clamped draw is put (docs/model.md, A
+/// scenario file, *Uncertain parameters*: "1e-9 inside an open bound").
 pub const OPEN_BOUND_STEP: f64 = 1e-9;
 
 /// Largest magnitude any parameter may have: a written value beyond it is
@@ -203,7 +203,8 @@ const fn p(
 const NONNEG: Bound = Bound::AtLeast(0.0);
 const UNIT: Bound = Bound::Closed(0.0, 1.0);
 
-/// Every real-valued parameter, in MODEL.md's table order (= draw order).
+/// Every real-valued parameter, in the table order of docs/model.md (= draw
+/// order).
 pub const PARAMS: [ParamSpec; NPARAMS] = [
     p(
         "setup.hours",
@@ -452,7 +453,8 @@ pub const OTHER_KEYS: [(&str, KeyKind); 10] = [
     ),
 ];
 
-/// The sections of a scenario file, in MODEL.md's order.
+/// The sections of a scenario file, in the order of docs/model.md's key
+/// table.
 pub const SECTIONS: [&str; 10] = [
     "setup",
     "acquisition",

@@ -1,9 +1,9 @@
-//! Uncertain parameters: a value drawn once per trajectory (MODEL.md section
-//! 1, "Uncertain parameters").
+//! Uncertain parameters: a value drawn once per trajectory (docs/model.md,
+//! A scenario file, *Uncertain parameters*).
 //!
 //! Every form is sampled by its inverse CDF from one uniform, so that a
 //! trajectory's draw of one parameter never depends on how another is
-//! written (MODEL.md section 3).
+//! written (docs/model.md, Random streams).
 
 use serde::Serialize;
 use statrs::distribution::{Beta, ContinuousCDF, Normal};

@@ -1,5 +1,5 @@
 //! Active customers grouped by the month they were won, and their renewals
-//! (MODEL.md section 2, step 4, *Churn*).
+//! (docs/model.md, One trajectory, step 4, *Churn*).
 //!
 //! A customer won in month w is still active in month t with probability
 //! S_w(t), the product of its chances to stay at each renewal so far:

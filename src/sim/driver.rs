@@ -39,10 +39,10 @@ pub const CHUNK: u64 = 2048;
 /// batch, so a larger batch spreads that sweep over more values, but its
 /// column buffer (1.5 KiB a trajectory) is larger too. Measured on the
 /// benchmark scenario: on a Xeon with 2 MiB of L2 a core, chunks of 2,048
-/// trajectories ran 3-4 % faster than 4,096 in one-thread pairs (fourth
-/// and fifth sessions); on an EPYC with 1 MiB, where neither buffer fits
+/// trajectories ran 3-4 % faster than 4,096 in one-thread pairs (rounds
+/// 83aff98 and bb3ab0b); on an EPYC with 1 MiB, where neither buffer fits
 /// the L2, batches of two chunks ran 3-7 % faster in one-thread pairs and
-/// about 2 % in two-thread runs (sixth; docs/performance.md).
+/// about 2 % in two-thread runs (round 3a12fd8; docs/performance.md).
 pub fn chunks_per_batch() -> u64 {
     static BATCH: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
     *BATCH.get_or_init(|| match l2_cache_bytes() {

@@ -1,5 +1,6 @@
 //! The paired driver: several variants of a hustle simulated in lockstep on
-//! common random numbers (MODEL.md section 3), for `sweep` and `compare`.
+//! common random numbers (docs/model.md, Random streams), for `sweep` and
+//! `compare`.
 //!
 //! Trajectory i of every variant is simulated from the same (seed, i), one
 //! variant after the other in the same worker, so every variant draws the
@@ -268,8 +269,8 @@ pub struct PairedResult {
 }
 
 /// The parameter draws of trajectory i for every variant. Each variant
-/// takes the same uniforms from the same parameter stream (MODEL.md
-/// section 3); drawing them once and mapping them through each variant's
+/// takes the same uniforms from the same parameter stream (docs/model.md,
+/// Random streams); drawing them once and mapping them through each variant's
 /// samplers gives bit for bit what `draw_params` gives each variant.
 fn draw_all(cms: &[CompiledModel], seed: u64, i: u64, out: &mut [Params]) {
     for (cm, p) in cms.iter().zip(out.iter_mut()) {

@@ -1,4 +1,4 @@
-//! Per-trajectory random streams (MODEL.md section 3).
+//! Per-trajectory random streams (docs/model.md, Random streams).
 //!
 //! Trajectory i of a run with seed s draws from five generators, one per
 //! purpose, each a xoshiro256++ whose 256-bit state is four successive

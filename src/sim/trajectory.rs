@@ -1,6 +1,6 @@
-//! One trajectory, month by month: MODEL.md section 2.
+//! One trajectory, month by month: docs/model.md, One trajectory.
 //!
-//! Read this file beside MODEL.md: [`simulate`] follows its steps in order
+//! Read this file beside it: [`simulate`] follows its steps in order
 //! (platform, competitors, setup or launched month: churn, acquisition,
 //! money, hours, owner, semi-passive; then R), and the names are the
 //! model's.
@@ -16,7 +16,7 @@ use serde::Serialize;
 
 /// Largest expected number of new customers, or of new competitors, in one
 /// month: a simulation limit that keeps counts and money finite whatever the
-/// growth (documented in docs/model.md, "Simulation limits").
+/// growth (documented in docs/errors.md, "Simulation limits").
 pub const MAX_MONTHLY_ARRIVALS: f64 = 1e7;
 
 /// A monthly figure reported for every trajectory.
@@ -71,7 +71,7 @@ impl Metric {
 /// Number of metrics.
 pub const NMETRICS: usize = 8;
 
-/// Why a hustle failed (MODEL.md section 2).
+/// Why a hustle failed (docs/model.md, One trajectory).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FailureCause {
@@ -779,7 +779,7 @@ mod tests {
         // table's end: every figure of every month, and every outcome, is
         // bit-identical with the table and without it.
         let mut s = Scenario::parse(
-            include_str!("../../../shared/reference/bench.toml"),
+            include_str!("../../tests/data/bench.toml"),
             "bench.toml",
             "bench",
         )
