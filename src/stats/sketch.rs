@@ -12,16 +12,15 @@
 //! mantissa (as in HdrHistogram), so a bin spans at most
 //! [`SKETCH_RELATIVE_WIDTH`] (0.8 %) of its lower edge; exact zeros have a bin
 //! of their own, and magnitudes below 2^[`MIN_EXP`] share the lowest bin of
-//! their sign. Each bin keeps its count, its minimum and maximum and how many
-//! values equal each; an order statistic is read from the bin holding its
-//! rank, exactly when that rank falls on the bin's minimum or maximum, else
-//! spread evenly between them. The reported value therefore lies in the
-//! same bin as the true one (within 0.8 % of it), is exact for bins with at
-//! most two distinct values, and lies within the true p(XX - 0.5) ..
-//! p(XX + 0.5) whenever its bin holds at most 0.5 % of the values, which is
-//! the case for the spread-out, continuous figures that outgrow the exact
-//! budget (`tests/quantile_accuracy.rs` checks the window on the benchmark
-//! scenario).
+//! their sign. Each bin keeps its count, its minimum and maximum with how
+//! many values equal each, and the one value between them while there is
+//! only one. A sketch made [`QuantileSketch::with_atoms`] also counts given
+//! values exactly outside the bins, with how many other values lie between
+//! each two. An order statistic is thus known exactly or known to lie
+//! within one bin (and between two atoms); [`QuantileSketch::quantiles`]
+//! spreads a bin's inner values evenly between its extremes, and
+//! [`crate::stats::certified_quantiles`] turns what the sketch knows into
+//! percentiles with the contract's rank guarantee.
 //!
 //! Quantiles follow NumPy's default (`linear`) sample quantile: the order
 //! statistics at ranks floor(h) and ceil(h), h = q (n - 1), interpolated.
