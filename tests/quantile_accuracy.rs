@@ -171,3 +171,74 @@ fn small_runs_lie_within_the_window() {
         check_run(BASS_MARKET, n, seed);
     }
 }
+
+#[test]
+fn paired_runs_report_percentiles_within_the_window() {
+    // compare's figures: each variant's cumulative net at the horizon and
+    // net income by month, and the paired differences, against the same
+    // trajectories simulated one by one (common random numbers: the same
+    // seed and index under each variant).
+    use hustle_sim::sim::{PairedSpec, RunOptions, run_paired};
+    let models = [
+        model(BASS_MARKET),
+        model(&BASS_MARKET.replace("monthly = 0.03", "monthly = 0.035")),
+    ];
+    let (n, seed) = (10_000u64, 5u64);
+    let opts = RunOptions {
+        trajectories: n,
+        seed,
+        threads: None,
+    };
+    let spec = PairedSpec {
+        monthly: true,
+        pairs: true,
+    };
+    let r = run_paired(&models, &opts, spec, &|_| {}, &Default::default()).unwrap();
+    let h = models[0].horizon_months as usize;
+    let paths: Vec<Vec<_>> = models
+        .iter()
+        .map(|m| trajectories(m, n, seed).map(|(p, _)| p).collect())
+        .collect();
+    let cum = |v: usize, i: usize, t: usize| paths[v][i].get(Metric::CumulativeNet, t);
+    let mut misses = Vec::new();
+    let mut check = |name: String, mut col: Vec<f64>, got: &[f64; 5]| {
+        col.sort_by(f64::total_cmp);
+        for (i, &q) in QS.iter().enumerate() {
+            let (lo, hi) = (exact(&col, q - 0.005), exact(&col, q + 0.005));
+            if !(lo <= got[i] && got[i] <= hi) {
+                misses.push(format!("{name} q {q}: {} outside {lo}..={hi}", got[i]));
+            }
+        }
+    };
+    let all = 0..n as usize;
+    for (v, variant) in r.variants.iter().enumerate() {
+        check(
+            format!("variant {v} cumulative net"),
+            all.clone().map(|i| cum(v, i, h)).collect(),
+            &variant.cumulative_net_percentiles,
+        );
+        for t in 1..=h {
+            check(
+                format!("variant {v} net income month {t}"),
+                all.clone()
+                    .map(|i| paths[v][i].get(Metric::NetIncome, t))
+                    .collect(),
+                &variant.net_income_percentiles[t - 1],
+            );
+        }
+    }
+    let pair = &r.pairs[0];
+    check(
+        "difference".into(),
+        all.clone().map(|i| cum(1, i, h) - cum(0, i, h)).collect(),
+        &pair.difference_percentiles,
+    );
+    for t in 1..=h {
+        check(
+            format!("difference month {t}"),
+            all.clone().map(|i| cum(1, i, t) - cum(0, i, t)).collect(),
+            &pair.difference_by_month_percentiles[t - 1],
+        );
+    }
+    assert!(misses.is_empty(), "{}", misses.join("\n"));
+}

@@ -19,7 +19,6 @@ use super::frame::{
 use super::style::{MUTED, SETUP_SHADE, palette, px, tick_label, tint, width};
 use crate::report::compare::CompareReport;
 use crate::sim::paired::PairedResult;
-use crate::stats::QuantileSketch;
 use plotters::prelude::*;
 
 /// Colours of the scenarios, in order (Okabe-Ito, yellow left out: it does
@@ -70,13 +69,10 @@ impl CompareInfo {
     }
 }
 
-/// Monthly quantiles of a run of sketches (0 for an empty one).
-fn monthly(sketches: &[QuantileSketch], qs: &[f64]) -> Vec<Vec<f64>> {
-    let by_month: Vec<Vec<f64>> = sketches
-        .iter()
-        .map(|s| s.quantiles(qs).unwrap_or_else(|| vec![0.0; qs.len()]))
-        .collect();
-    (0..qs.len())
+/// Monthly series of the reported percentiles (p5, p25, p50, p75, p95) of
+/// each month.
+fn monthly(by_month: &[[f64; 5]]) -> Vec<Vec<f64>> {
+    (0..5)
         .map(|i| at_positions(&by_month.iter().map(|v| v[i]).collect::<Vec<_>>()))
         .collect()
 }
@@ -118,12 +114,12 @@ pub fn compare_data(r: &PairedResult, labels: &[String]) -> CompareChartData {
         .iter()
         .zip(labels)
         .map(|(v, label)| {
-            let q = monthly(&v.tally.net_income, &[0.25, 0.5, 0.75]);
+            let q = monthly(&v.net_income_percentiles);
             ScenarioBand {
                 label: label.clone(),
-                p25: q[0].clone(),
-                p50: q[1].clone(),
-                p75: q[2].clone(),
+                p25: q[1].clone(),
+                p50: q[2].clone(),
+                p75: q[3].clone(),
             }
         })
         .collect();
@@ -180,7 +176,7 @@ pub fn diff_fan_data(r: &PairedResult, labels: &[String]) -> DiffFanData {
         .pairs
         .iter()
         .map(|p| {
-            let q = monthly(&p.tally.difference_by_month, &[0.05, 0.25, 0.5, 0.75, 0.95]);
+            let q = monthly(&p.difference_by_month_percentiles);
             DifferenceFan {
                 label: labels[p.variant].clone(),
                 index: p.variant,

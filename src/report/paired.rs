@@ -5,7 +5,7 @@
 
 use super::summary::{Causes, MonthQuantiles};
 use crate::sim::paired::{PairResult, VariantResult};
-use crate::stats::{QuantileSketch, Z95_TWO_SIDED, newcombe_paired_interval, wilson_interval};
+use crate::stats::{Z95_TWO_SIDED, newcombe_paired_interval, wilson_interval};
 use serde::Serialize;
 
 /// Name of the interval method on differences of paired proportions, as
@@ -26,15 +26,13 @@ pub struct Distribution {
 }
 
 impl Distribution {
-    fn new(mean: f64, sketch: &QuantileSketch) -> Self {
-        let q = sketch
-            .quantiles(&[0.05, 0.5, 0.95])
-            .unwrap_or_else(|| vec![0.0; 3]);
+    /// From a mean and the five reported percentiles (p5 .. p95).
+    fn new(mean: f64, q: &[f64; 5]) -> Self {
         Distribution {
             mean,
             p5: q[0],
-            p50: q[1],
-            p95: q[2],
+            p50: q[2],
+            p95: q[4],
         }
     }
 }
@@ -108,7 +106,7 @@ impl OutcomeStats {
                 deplatformed: share(t.failures[2]),
                 unprofitable: share(t.failures[3]),
             },
-            cumulative_net: Distribution::new(v.cumulative_net.mean, &t.cumulative_net),
+            cumulative_net: Distribution::new(v.cumulative_net.mean, &v.cumulative_net_percentiles),
         }
     }
 }
@@ -172,7 +170,10 @@ impl PairedStats {
             semi_passive_lost: t.semi_passive_lost,
             failure_gained: t.failure_gained,
             failure_avoided: t.failure_avoided,
-            cumulative_net_difference: Distribution::new(pair.difference.mean, &t.difference),
+            cumulative_net_difference: Distribution::new(
+                pair.difference.mean,
+                &pair.difference_percentiles,
+            ),
             semi_passive_probability_difference: diff(t.semi_passive_gained, t.semi_passive_lost),
             semi_passive_difference_ci95: table(
                 other.tally.semi_passive(),

@@ -23,7 +23,9 @@ use super::trajectory::{
 };
 use crate::error::InputError;
 use crate::model::Model;
-use crate::stats::{Moments, QuantileSketch};
+use crate::stats::{
+    Moments, QuantileSketch, REPORTED_PERCENTILES, Recount, RecountRange, certified_quantiles,
+};
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
@@ -232,8 +234,14 @@ pub struct VariantResult {
     pub tally: VariantTally,
     /// Mean and spread of cumulative net at the horizon.
     pub cumulative_net: Moments,
+    /// Its percentiles ([`REPORTED_PERCENTILES`], with the rank guarantee
+    /// of [`certified_quantiles`]).
+    pub cumulative_net_percentiles: [f64; 5],
     /// Moments of net income by month; empty unless [`PairedSpec::monthly`].
     pub net_income: Vec<Moments>,
+    /// Percentiles of net income by month, as `cumulative_net_percentiles`;
+    /// empty unless [`PairedSpec::monthly`].
+    pub net_income_percentiles: Vec<[f64; 5]>,
 }
 
 /// The paired result of one variant against the first.
@@ -245,9 +253,15 @@ pub struct PairResult {
     pub tally: PairTally,
     /// Mean and spread of the difference in cumulative net at the horizon.
     pub difference: Moments,
+    /// Its percentiles ([`REPORTED_PERCENTILES`], with the rank guarantee
+    /// of [`certified_quantiles`]).
+    pub difference_percentiles: [f64; 5],
     /// Moments of the difference by month; empty unless
     /// [`PairedSpec::monthly`].
     pub difference_by_month: Vec<Moments>,
+    /// Percentiles of the difference by month, as `difference_percentiles`;
+    /// empty unless [`PairedSpec::monthly`].
+    pub difference_by_month_percentiles: Vec<[f64; 5]>,
 }
 
 /// Everything a paired run measured.
@@ -278,15 +292,16 @@ fn draw_all(cms: &[CompiledModel], seed: u64, i: u64, out: &mut [Params]) {
     }
 }
 
-/// Simulates one chunk of every variant in lockstep.
-fn run_chunk(
+/// Simulates the trajectories of `range` under every variant in lockstep,
+/// hands `each` the outcomes of each trajectory (in variant order), and
+/// returns the values of every column, column after column.
+fn chunk_values(
     cms: &[CompiledModel],
-    spec: PairedSpec,
     cols: &[Column],
     seed: u64,
     range: std::ops::Range<u64>,
-    tally: &mut PairedTally,
-) -> Vec<Moments> {
+    mut each: impl FnMut(&[Outcome]),
+) -> Vec<f64> {
     let h = cms[0].horizon();
     let len = (range.end - range.start) as usize;
     let mut scratch = Scratch::new(h);
@@ -300,12 +315,7 @@ fn run_chunk(
         for ((cm, prm), path) in cms.iter().zip(&params).zip(paths.iter_mut()) {
             outcomes.push(simulate_with(cm, prm, seed, i, &mut scratch, path));
         }
-        for (v, o) in outcomes.iter().enumerate() {
-            tally.variants[v].add_outcome(o);
-            if v > 0 && spec.pairs {
-                tally.pairs[v - 1].add_pair(&outcomes[0], o);
-            }
-        }
+        each(&outcomes);
         for (c, col) in cols.iter().enumerate() {
             values[c * len + j] = match *col {
                 Column::CumulativeNet(v) => outcomes[v].cumulative_net,
@@ -320,6 +330,37 @@ fn run_chunk(
             };
         }
     }
+    values
+}
+
+/// The sketch of column `col`.
+fn sketch<'a>(tally: &'a PairedTally, col: &Column) -> &'a QuantileSketch {
+    match *col {
+        Column::CumulativeNet(v) => &tally.variants[v].cumulative_net,
+        Column::Difference(p) => &tally.pairs[p].difference,
+        Column::NetIncome(v, t) => &tally.variants[v].net_income[t],
+        Column::DifferenceByMonth(p, t) => &tally.pairs[p].difference_by_month[t],
+    }
+}
+
+/// Simulates one chunk of every variant in lockstep into the tally.
+fn run_chunk(
+    cms: &[CompiledModel],
+    spec: PairedSpec,
+    cols: &[Column],
+    seed: u64,
+    range: std::ops::Range<u64>,
+    tally: &mut PairedTally,
+) -> Vec<Moments> {
+    let len = (range.end - range.start) as usize;
+    let values = chunk_values(cms, cols, seed, range, |outcomes| {
+        for (v, o) in outcomes.iter().enumerate() {
+            tally.variants[v].add_outcome(o);
+            if v > 0 && spec.pairs {
+                tally.pairs[v - 1].add_pair(&outcomes[0], o);
+            }
+        }
+    });
     cols.iter()
         .zip(values.chunks_exact(len))
         .map(|(col, vals)| {
@@ -332,6 +373,23 @@ fn run_chunk(
             sketch.extend_with_moments(vals)
         })
         .collect()
+}
+
+/// Simulates one chunk again and counts the values of each recount range
+/// (see [`certified_quantiles`]).
+fn recount_chunk(
+    cms: &[CompiledModel],
+    cols: &[Column],
+    seed: u64,
+    range: std::ops::Range<u64>,
+    ranges: &[RecountRange],
+    counts: &mut [Recount],
+) {
+    let len = (range.end - range.start) as usize;
+    let values = chunk_values(cms, cols, seed, range, |_| {});
+    for (r, count) in ranges.iter().zip(counts.iter_mut()) {
+        count.extend(&values[r.source * len..][..len]);
+    }
 }
 
 /// Runs every model on the same seed and trajectories in lockstep and
@@ -384,6 +442,25 @@ pub fn run_paired(
         },
         |total, t| total.merge(t),
     )?;
+    let sketches: Vec<&QuantileSketch> = cols.iter().map(|c| sketch(&tally, c)).collect();
+    let percentiles =
+        certified_quantiles(&sketches, &REPORTED_PERCENTILES.map(|(_, q)| q), |ranges| {
+            fold_chunks(
+                opts.trajectories,
+                opts.threads,
+                1,
+                &|_| {},
+                cancel,
+                || ranges.iter().map(Recount::new).collect::<Vec<_>>(),
+                |range, counts| recount_chunk(&cms, &cols, opts.seed, range, ranges, counts),
+                |()| {},
+                |total, counts| {
+                    for (a, b) in total.iter_mut().zip(counts) {
+                        a.merge(b);
+                    }
+                },
+            )
+        })?;
 
     let mut variants: Vec<VariantResult> = models
         .iter()
@@ -392,7 +469,9 @@ pub fn run_paired(
             model: m.clone(),
             tally: t,
             cumulative_net: Moments::default(),
+            cumulative_net_percentiles: [0.0; 5],
             net_income: Vec::new(),
+            net_income_percentiles: Vec::new(),
         })
         .collect();
     let mut pairs: Vec<PairResult> = tally
@@ -403,15 +482,34 @@ pub fn run_paired(
             variant: p + 1,
             tally: t,
             difference: Moments::default(),
+            difference_percentiles: [0.0; 5],
             difference_by_month: Vec::new(),
+            difference_by_month_percentiles: Vec::new(),
         })
         .collect();
-    for (col, m) in cols.iter().zip(moments) {
+    for ((col, m), q) in cols.iter().zip(moments).zip(percentiles) {
+        // Every column has a value from every trajectory.
+        let q: [f64; 5] = q
+            .expect("a run has at least one trajectory")
+            .try_into()
+            .expect("five percentiles");
         match *col {
-            Column::CumulativeNet(v) => variants[v].cumulative_net = m,
-            Column::Difference(p) => pairs[p].difference = m,
-            Column::NetIncome(v, _) => variants[v].net_income.push(m),
-            Column::DifferenceByMonth(p, _) => pairs[p].difference_by_month.push(m),
+            Column::CumulativeNet(v) => {
+                variants[v].cumulative_net = m;
+                variants[v].cumulative_net_percentiles = q;
+            }
+            Column::Difference(p) => {
+                pairs[p].difference = m;
+                pairs[p].difference_percentiles = q;
+            }
+            Column::NetIncome(v, _) => {
+                variants[v].net_income.push(m);
+                variants[v].net_income_percentiles.push(q);
+            }
+            Column::DifferenceByMonth(p, _) => {
+                pairs[p].difference_by_month.push(m);
+                pairs[p].difference_by_month_percentiles.push(q);
+            }
         }
     }
     Ok(PairedResult {
