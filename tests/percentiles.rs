@@ -80,11 +80,27 @@ fn cases() -> Vec<Case> {
     ]
 }
 
+/// The values that repeat at least 8 times among the first 2,048, as the
+/// driver's pilot chunk names a column's atoms.
+fn pilot_atoms(values: &[f64]) -> Vec<f64> {
+    let mut first = values[..values.len().min(2048)].to_vec();
+    first.sort_by(f64::total_cmp);
+    first
+        .chunk_by(|a, b| a == b)
+        .filter(|run| run.len() >= 8)
+        .map(|run| run[0])
+        .collect()
+}
+
 /// The certified percentiles of `values`, recounting from the values kept
 /// here (as the driver does by simulating again); returns them with the
 /// number of recounting passes.
 fn certified(values: &[f64]) -> (Vec<f64>, usize) {
-    let mut sketch = QuantileSketch::new();
+    certified_with(values, QuantileSketch::new())
+}
+
+/// [`certified`] from the empty `sketch` given (one with atoms, say).
+fn certified_with(values: &[f64], mut sketch: QuantileSketch) -> (Vec<f64>, usize) {
     for piece in values.chunks(2048) {
         sketch.extend(piece);
     }
@@ -113,6 +129,8 @@ fn certified_percentiles_lie_in_the_rank_window_for_hard_distributions() {
             let mut rng = Xoshiro256PlusPlus::seed_from_u64(1000 + k as u64);
             let values: Vec<f64> = (0..n).map(|_| draw(&mut rng)).collect();
             let (got, passes) = certified(&values);
+            let (with_atoms, atom_passes) =
+                certified_with(&values, QuantileSketch::with_atoms(pilot_atoms(&values)));
             let mut sorted = values.clone();
             sorted.sort_by(f64::total_cmp);
             let mut plain = QuantileSketch::new();
@@ -125,12 +143,18 @@ fn certified_percentiles_lie_in_the_rank_window_for_hard_distributions() {
                     "{name}, n = {n}, q = {q}: {} outside {lo}..={hi} ({passes} passes)",
                     got[i]
                 );
+                assert!(
+                    lo <= with_atoms[i] && with_atoms[i] <= hi,
+                    "{name} with atoms, n = {n}, q = {q}: {} outside {lo}..={hi}",
+                    with_atoms[i]
+                );
                 if !(lo <= plain[i] && plain[i] <= hi) {
                     plain_misses += 1;
                 }
             }
             // No distribution here needs more than a few passes.
             assert!(passes <= 4, "{name}, n = {n}: {passes} passes");
+            assert!(atom_passes <= passes, "{name}, n = {n}: atoms cost passes");
         }
     }
     // The histogram's interpolation alone misses the window on these
