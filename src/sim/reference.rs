@@ -76,7 +76,7 @@ pub fn simulate(cm: &CompiledModel, seed: u64, i: u64, path: &mut impl Record) -
     // Absent when the scenario sets no burnout limit (+inf: never).
     let burnout_hours = v(BurnoutHoursMonthly);
 
-    // The state (MODEL.md section 2): active customers, each by the month
+    // The state (docs/model.md): active customers, each by the month
     // it was won; adopters A; competitors C; fee f; acquisition multiplier
     // s; last month's gross revenue R; streaks; whether it has ended.
     let mut customers: Vec<u32> = Vec::new();
