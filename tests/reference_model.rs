@@ -663,19 +663,22 @@ horizon_months = 24
 months = 1
 hours = 30
 [acquisition]
-rate = "1 to 6"
+rate = "2 to 8"
 growth = 0.02
 [churn]
 monthly = 0.3
 [pricing]
-one_time = 300
+one_time = 250
 [costs]
 fixed_monthly = 50
 [effort]
 fixed_hours_monthly = 10
 hours_per_new_customer = 15
+# A month with 3 new customers nets 700 for 55 hours: it extends both
+# streaks, so two in a row complete both (abandoned); fewer new customers
+# extend the quit streak, more the burnout streak.
 [owner]
-quit_below_net = 400
+quit_below_net = 800
 quit_after_months = 2
 burnout_hours_monthly = 50
 burnout_after_months = 2
