@@ -15,7 +15,8 @@
 //!   trajectory), its per-purpose random streams, exact fast samplers, the
 //!   parallel driver that folds trajectories into statistics, and the
 //!   paired driver that runs variants in lockstep on common random numbers
-//!   (for `sweep` and `compare`).
+//!   (for `sweep` and `compare`); and [`sim::reference`], the literal, slow
+//!   statement of one trajectory that the fast one is tested against.
 //! - [`stats`]: streaming moments, a mergeable quantile sketch and Wilson
 //!   intervals: memory stays flat in the number of trajectories and results
 //!   are identical for every thread count.

@@ -193,3 +193,64 @@ fn long_horizons_past_64_cohorts_keep_the_closed_form() {
     let text = churn_only(100, &format!("rate = {lambda}"), &format!("monthly = {p}"));
     check_poisson_customers(&text, |k| constant_churn_mean(lambda, p, k), 10_000, 6);
 }
+
+#[test]
+fn constant_churn_mean_customers_at_a_million_trajectories() {
+    // Poisson 50 a month, churn 8 %, 60 months: E[N_k] = lambda (1 - (1 -
+    // p)^k) / p, about 625 customers at month 60. At a million
+    // trajectories the standard error of the mean is about 0.025 customers,
+    // 4e-5 of it: a sampler defect that moved the mean by 3.5e-4 of itself
+    // (the exponential sampler's tail beyond R = 7.697, every draw landing
+    // in (7.697, 7.819]) sat 8 to 10 SE below. Run on the parallel driver.
+    let (lambda, p): (f64, f64) = (50.0, 0.08);
+    let text = churn_only(60, &format!("rate = {lambda}"), &format!("monthly = {p}"));
+    let n = 1_000_000;
+    let run = common::run(&model(&text), n, 21, None);
+    let mut failures = Vec::new();
+    for k in [1, 6, 12, 24, 36, 48, 60] {
+        let moments = run.moments(Metric::Customers, k);
+        let expected = constant_churn_mean(lambda, p, k);
+        let se = moments.sd() / (n as f64).sqrt();
+        if (moments.mean - expected).abs() >= K_SE * se {
+            failures.push(format!(
+                "month {k}: mean {:.4} vs closed form {expected:.4} (SE {se:.4}, z = {:.2})",
+                moments.mean,
+                (moments.mean - expected) / se
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn no_competitor_in_month_one_has_chance_e_to_the_minus_lambda() {
+    // C in month 1 is Poisson(entry_rate): P(C = 0) = e^-lambda. The fast
+    // simulator counts entrants on an arrivals clock (exponential gaps) up
+    // to a mean of 8 a month and by direct Poisson draws above, so 7.9 and
+    // 8.0 test the clock (a zero needs a first gap beyond lambda, in the
+    // exponential's far tail) and 8.1 the direct draw. A million
+    // trajectories expect 300 to 370 zeros; the tolerance is 5 binomial
+    // SE of the share.
+    let n: u64 = 1_000_000;
+    let mut failures = Vec::new();
+    for (lambda, seed) in [(7.9_f64, 31), (8.0, 32), (8.1, 33)] {
+        let text = format!(
+            "name = \"entry\"\nhorizon_months = 1\n[setup]\nmonths = 0\n\
+             [competition]\nentry_rate = {lambda}\n[owner]\nquit_after_months = 0\n"
+        );
+        let zeros = trajectories(&model(&text), n, seed)
+            .filter(|(path, _)| path.get(Metric::Competitors, 1) == 0.0)
+            .count();
+        let p = (-lambda).exp();
+        let share = zeros as f64 / n as f64;
+        let se = (p * (1.0 - p) / n as f64).sqrt();
+        if (share - p).abs() >= K_SE * se {
+            failures.push(format!(
+                "entry rate {lambda}: P(C = 0) {share:.3e} ({zeros} of {n}) vs e^-lambda \
+                 {p:.3e} (SE {se:.1e}, z = {:.2})",
+                (share - p) / se
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

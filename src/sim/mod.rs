@@ -1,11 +1,14 @@
 //! Simulation: one trajectory month by month ([`trajectory`]), its random
 //! streams ([`rng`]) and samplers ([`sample`]), the parallel driver
 //! ([`driver`]) and the paired driver that runs variants in lockstep on
-//! common random numbers ([`paired`]).
+//! common random numbers ([`paired`]); [`reference`](mod@reference) is the model's
+//! executable statement, a literal and slow second implementation of one
+//! trajectory that the fast one is tested against.
 
 pub mod cohort;
 pub mod driver;
 pub mod paired;
+pub mod reference;
 pub mod rng;
 pub mod sample;
 pub mod trajectory;

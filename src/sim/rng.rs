@@ -95,8 +95,16 @@ impl TryRng for SplitMix64 {
 /// once where they are set up together.
 #[inline]
 pub fn stream_rng(seed: u64, trajectory: u64, stream: Stream) -> StreamRng {
-    let mut key =
-        mix64(mix64(mix64(seed ^ GOLDEN) ^ trajectory) ^ (stream as u64).wrapping_mul(GOLDEN));
+    purpose_rng(seed, trajectory, stream as u64)
+}
+
+/// The generator of one trajectory for any 64-bit purpose key, seeded as
+/// [`stream_rng`] seeds its streams (whose keys are the [`Stream`] values):
+/// for generators outside the simulation's five purposes, such as the
+/// reference simulator's ([`crate::sim::reference`]).
+#[inline]
+pub fn purpose_rng(seed: u64, trajectory: u64, purpose: u64) -> StreamRng {
+    let mut key = mix64(mix64(mix64(seed ^ GOLDEN) ^ trajectory) ^ purpose.wrapping_mul(GOLDEN));
     let mut bytes = [0u8; 32];
     for chunk in bytes.chunks_exact_mut(8) {
         key = key.wrapping_add(GOLDEN);

@@ -116,8 +116,9 @@ pub struct Params {
 }
 
 impl Params {
+    /// The value of parameter `p`.
     #[inline]
-    fn get(&self, p: Param) -> f64 {
+    pub fn get(&self, p: Param) -> f64 {
         self.values[p as usize]
     }
 }
