@@ -604,7 +604,9 @@ pub fn simulate_with(
     let mut qualifying = 0u128;
     let mut cum_net = 0.0;
     let mut cum_hours = 0.0;
-    let mut poisson_rate = rate.min(MAX_MONTHLY_ARRIVALS); // rate (1 + growth)^(k-1)
+    // rate (1 + growth)^(k-1), held below 1e300 so that times m it stays
+    // finite; the month's mean is capped, not this.
+    let mut poisson_rate = rate;
     let mut automation = 1.0; // (1 - automation)^(k-1)
 
     for t in 1..=h_months {
@@ -661,7 +663,7 @@ pub fn simulate_with(
         // 4. Launched month k.
         let k = t - launch + 1;
         if k > 1 {
-            poisson_rate = (poisson_rate * (1.0 + growth)).min(MAX_MONTHLY_ARRIVALS);
+            poisson_rate = (poisson_rate * (1.0 + growth)).min(1e300);
             automation *= automation_keep;
         }
         if competitors != factors_for {
@@ -684,7 +686,10 @@ pub fn simulate_with(
         // Acquisition.
         let mult = acq_mult * factors.now.acquisition;
         let new = match m.acquisition {
-            AcquisitionModel::Poisson => poisson(&mut acquisition_rng, poisson_rate * mult),
+            AcquisitionModel::Poisson => poisson(
+                &mut acquisition_rng,
+                (poisson_rate * mult).min(MAX_MONTHLY_ARRIVALS),
+            ),
             AcquisitionModel::Bass => {
                 let remaining = market.saturating_sub(adopters);
                 let share = adopters as f64 / market as f64;
@@ -804,5 +809,33 @@ mod tests {
             beyond += usize::from(a.get(Metric::Competitors, h) >= FACTOR_TABLE_LEN as f64);
         }
         assert!(beyond > 0, "no trajectory went past the table");
+    }
+
+    #[test]
+    fn the_cap_on_new_customers_applies_to_the_months_mean() {
+        // Regression: the cap held the rate itself at 1e7 before growth, so
+        // a huge rate that shrinks fell below the cap a month early: with
+        // rate 1e8 and growth -50 %, month 2's mean is min(5e7, 1e7) = 1e7,
+        // not 5e6, and month 5's is 6.25e6. Within 6 Poisson SDs.
+        let model = Scenario::parse(
+            "name = \"cap\"\nhorizon_months = 5\n[setup]\nmonths = 0\n\
+             [acquisition]\nrate = 1e8\ngrowth = -0.5\n",
+            "cap.toml",
+            "cap",
+        )
+        .unwrap()
+        .model()
+        .unwrap();
+        let cm = CompiledModel::new(&model);
+        let mut scratch = Scratch::new(5);
+        let mut path = Path::new(5);
+        simulate(&cm, 1, 0, &mut scratch, &mut path);
+        for (t, mean) in [(1, 1e7), (2, 1e7), (3, 1e7), (4, 1e7), (5, 6.25e6)] {
+            let got = path.get(Metric::NewCustomers, t);
+            assert!(
+                (got - mean).abs() < 6.0 * f64::sqrt(mean),
+                "month {t}: {got} new customers, mean {mean}"
+            );
+        }
     }
 }
