@@ -5,7 +5,7 @@ use crate::model::Origin;
 use crate::scenario::keys::Param;
 use crate::sim::driver::RunResult;
 use crate::sim::rng::GENERATOR_NAME;
-use crate::sim::trajectory::{FailureCause, Metric};
+use crate::sim::{FailureCause, Metric};
 use crate::stats::{Z95_TWO_SIDED, wilson_interval};
 use serde::Serialize;
 use std::collections::BTreeMap;

@@ -2,7 +2,7 @@
 
 use super::Summary;
 use super::format::{format_money, format_number, format_percent};
-use crate::sim::trajectory::FailureCause;
+use crate::sim::FailureCause;
 
 fn month(m: Option<u32>) -> String {
     m.map(|m| format!("month {m}"))

@@ -34,8 +34,9 @@
 //! renewed by a binomial draw per month instead (cheaper for large counts),
 //! and switches to the order-statistic form once it shrinks to that size.
 
+use super::count;
 use super::rng::SplitMix64;
-use super::sample::{Exp1Sampler, binomial_with_log};
+use super::sample::{Exp1Sampler, binomial_with_log, ln_in_place};
 use wide::f64x2;
 
 /// Largest cohort renewed by order statistics.
@@ -111,6 +112,63 @@ pub struct Cohorts {
     key: u64,
     /// Departure draws.
     exp1: Exp1Sampler,
+}
+
+/// Each customer's chances to stay by tenure, before competitors: at its
+/// n-th renewal 1 - h with h = `churn.monthly` (constant) or
+/// alpha / (alpha + beta + n - 1) (sbg), and K(n), the log of the product
+/// of the first n, which the cohorts' order statistics compare against.
+#[derive(Debug, Clone)]
+pub struct TenureChances {
+    /// Chance to stay at renewal n (index n - 1).
+    keep: Vec<f64>,
+    /// K(n) at index H - n (read as [`Renewal::tenure_log`]).
+    tenure_log: Vec<f64>,
+}
+
+impl TenureChances {
+    /// Room for a horizon of H months.
+    pub fn new(horizon: usize) -> Self {
+        TenureChances {
+            keep: vec![0.0; horizon],
+            tenure_log: vec![0.0; horizon + 1],
+        }
+    }
+
+    /// Constant churn `monthly`, for the first `tenures` renewals.
+    pub fn constant(&mut self, monthly: f64, tenures: usize) {
+        let h = self.keep.len();
+        let ln_stay = (-monthly).ln_1p();
+        for n in 0..tenures {
+            self.keep[n] = 1.0 - monthly;
+            self.tenure_log[h - n - 1] = (n + 1) as f64 * ln_stay;
+        }
+    }
+
+    /// Shifted-beta-geometric churn, for the first `tenures` renewals:
+    /// K(n) as the log of the running product, the logs taken in one pass.
+    pub fn sbg(&mut self, alpha: f64, beta: f64, tenures: usize) {
+        let h = self.keep.len();
+        let mut survival = 1.0;
+        for n in 0..tenures {
+            self.keep[n] = 1.0 - alpha / (alpha + beta + count(n as u64));
+            survival *= self.keep[n];
+            self.tenure_log[h - n - 1] = survival;
+        }
+        ln_in_place(&mut self.tenure_log[h - tenures..h]);
+    }
+
+    /// One month's renewal chances, with C competitors' `lure`, (1 -
+    /// churn_increase)^C, and its log.
+    #[inline]
+    pub fn renewal(&self, lure: f64, ln_lure: f64) -> Renewal<'_> {
+        Renewal {
+            keep: &self.keep,
+            tenure_log: &self.tenure_log,
+            lure,
+            ln_lure,
+        }
+    }
 }
 
 /// One renewal month's chances, shared by every cohort.

@@ -10,9 +10,7 @@
 //! bit-identical for every thread count and batch size, and memory is
 //! bounded by the sketches plus one wave of chunk moments.
 
-use super::trajectory::{
-    ChunkSlot, CompiledModel, FailureCause, Metric, NMETRICS, Outcome, Scratch, simulate,
-};
+use super::{ChunkSlot, CompiledModel, FailureCause, Metric, NMETRICS, Outcome, Scratch, simulate};
 use crate::model::Model;
 use crate::scenario::keys::NPARAMS;
 use crate::stats::{

@@ -18,9 +18,7 @@
 //! kept per trajectory beyond one chunk's columns.
 
 use super::driver::{RunOptions, fold_chunks};
-use super::trajectory::{
-    CompiledModel, FailureCause, Metric, Outcome, Params, Path, Scratch, simulate_with,
-};
+use super::{CompiledModel, FailureCause, Metric, Outcome, Params, Path, Scratch, simulate_with};
 use crate::error::InputError;
 use crate::model::Model;
 use crate::stats::{

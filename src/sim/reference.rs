@@ -28,7 +28,7 @@
 //! [`PURPOSE`]: they are not paired with the fast simulator's.
 
 use super::rng::purpose_rng;
-use super::trajectory::{CompiledModel, FailureCause, MAX_MONTHLY_ARRIVALS, Outcome, Record};
+use super::{CompiledModel, FailureCause, MAX_MONTHLY_ARRIVALS, Outcome, Record};
 use crate::model::{AcquisitionModel, ChurnModel};
 use crate::scenario::keys::Param;
 use rand::{Rng, RngExt};

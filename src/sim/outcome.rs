@@ -1,0 +1,121 @@
+//! What a trajectory reports: its monthly figures by [`Metric`], and how it
+//! ended up ([`Outcome`], with its [`FailureCause`]), in the words of
+//! docs/model.md, One trajectory and What a run reports.
+
+use serde::Serialize;
+
+/// A monthly figure reported for every trajectory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Metric {
+    /// Gross revenue minus platform fee and costs (setup cost in setup months).
+    NetIncome,
+    /// Revenue before the platform's fee.
+    GrossRevenue,
+    /// Active customers N at the end of the month.
+    Customers,
+    /// Customers won this month.
+    NewCustomers,
+    /// Hours the owner worked.
+    Hours,
+    /// Net income so far, setup included.
+    CumulativeNet,
+    /// Competitors in the market (counted after an end too).
+    Competitors,
+    /// The platform's cut of gross revenue.
+    PlatformFee,
+}
+
+impl Metric {
+    /// Every metric, in `summary.json` order.
+    pub const ALL: [Metric; 8] = [
+        Metric::NetIncome,
+        Metric::GrossRevenue,
+        Metric::Customers,
+        Metric::NewCustomers,
+        Metric::Hours,
+        Metric::CumulativeNet,
+        Metric::Competitors,
+        Metric::PlatformFee,
+    ];
+
+    /// Name in `summary.json` and `percentiles.csv`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::NetIncome => "net_income",
+            Metric::GrossRevenue => "gross_revenue",
+            Metric::Customers => "customers",
+            Metric::NewCustomers => "new_customers",
+            Metric::Hours => "hours",
+            Metric::CumulativeNet => "cumulative_net",
+            Metric::Competitors => "competitors",
+            Metric::PlatformFee => "platform_fee",
+        }
+    }
+}
+
+/// Number of metrics.
+pub const NMETRICS: usize = 8;
+
+/// Why a hustle failed (docs/model.md, One trajectory).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureCause {
+    /// The owner quit after too many bad months.
+    Abandoned,
+    /// The owner burned out after too many long months.
+    BurnedOut,
+    /// The platform banned the hustle.
+    Deplatformed,
+    /// Still running at the horizon but with cumulative net below 0.
+    Unprofitable,
+}
+
+impl FailureCause {
+    /// Every cause, in `summary.json` order.
+    pub const ALL: [FailureCause; 4] = [
+        FailureCause::Abandoned,
+        FailureCause::BurnedOut,
+        FailureCause::Deplatformed,
+        FailureCause::Unprofitable,
+    ];
+
+    /// Name in `summary.json`.
+    pub fn name(self) -> &'static str {
+        match self {
+            FailureCause::Abandoned => "abandoned",
+            FailureCause::BurnedOut => "burned_out",
+            FailureCause::Deplatformed => "deplatformed",
+            FailureCause::Unprofitable => "unprofitable",
+        }
+    }
+}
+
+/// How one trajectory ended up.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Outcome {
+    /// Failure cause and the month it ended (H for unprofitable), if it
+    /// failed.
+    pub failure: Option<(FailureCause, u32)>,
+    /// Month that completed the first run of qualifying months.
+    pub semi_passive_month: Option<u32>,
+    /// First launched month, before any end, with cumulative net >= 0.
+    pub break_even_month: Option<u32>,
+    /// Net income over the whole horizon, setup included.
+    pub cumulative_net: f64,
+    /// Hours over the whole horizon, setup included.
+    pub cumulative_hours: f64,
+    /// The trajectory's `owner.hourly_value`.
+    pub hourly_value: f64,
+    /// Bit t-1 set: month t qualified as semi-passive.
+    pub qualifying: u128,
+    /// Parameters clamped for this trajectory (bit per
+    /// [`Param`](crate::scenario::keys::Param)).
+    pub clamped: u64,
+}
+
+impl Outcome {
+    /// Cumulative net over cumulative hours, when any hours were worked.
+    pub fn hourly_rate(&self) -> Option<f64> {
+        (self.cumulative_hours > 0.0).then(|| self.cumulative_net / self.cumulative_hours)
+    }
+}
