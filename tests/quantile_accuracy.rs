@@ -16,70 +16,8 @@ use common::{model, run, trajectories};
 use hustle_sim::sim::Metric;
 
 const BENCH: &str = include_str!("data/bench.toml");
-
-/// A Bass app whose market of two million nearly sells out: fixed
-/// parameters, so every month's customers, revenue and hours are narrow
-/// around a large value.
-const BASS_MARKET: &str = r#"
-name = "bass app in a two-million market"
-horizon_months = 24
-[setup]
-months = 1
-hours = 40
-cost = 2100
-[acquisition]
-model = "bass"
-market_size = 2000000
-innovation = 0.02
-imitation = 0.5
-[churn]
-model = "constant"
-monthly = 0.03
-[pricing]
-monthly = 5
-[costs]
-fixed_monthly = 100
-per_customer_monthly = 0.5
-[effort]
-fixed_hours_monthly = 20
-hours_per_customer_monthly = 0.0001
-[owner]
-hourly_value = 30
-"#;
-
-/// Ten years of a small hustle: setup months with exact costs, few
-/// customers, quitting and bans that leave zeros, fee hikes that move
-/// money figures by fixed steps.
-const LONG_ATOMS: &str = r#"
-name = "ten years of atoms"
-horizon_months = 120
-[setup]
-months = 3
-hours = 90
-cost = 2100
-[acquisition]
-rate = { dist = "uniform", min = 0.5, max = 2 }
-[churn]
-model = "constant"
-monthly = 0.1
-[pricing]
-monthly = 29
-one_time = 5
-[costs]
-fixed_monthly = 45
-[effort]
-fixed_hours_monthly = 4
-hours_per_new_customer = 0.5
-[platform]
-fee = 0.05
-fee_hike_probability = 0.02
-fee_hike = 0.05
-ban_probability = 0.005
-[owner]
-quit_below_net = -40
-quit_after_months = 12
-hourly_value = 25
-"#;
+const BASS_MARKET: &str = include_str!("data/bass-market.toml");
+const LONG_ATOMS: &str = include_str!("data/ten-years-of-atoms.toml");
 
 /// NumPy's linear sample quantile of sorted data.
 fn exact(sorted: &[f64], q: f64) -> f64 {

@@ -65,23 +65,8 @@ fn summary_is_identical_for_every_batch_of_chunks() {
 fn recounted_percentiles_are_identical_for_one_and_three_threads() {
     // Narrow distributions whose percentiles are settled by simulating the
     // trajectories again: the recounts merge from every thread alike.
-    let text = r#"
-name = "narrow"
-horizon_months = 12
-[acquisition]
-model = "bass"
-market_size = 2000000
-innovation = 0.02
-imitation = 0.5
-[churn]
-model = "constant"
-monthly = 0.03
-[pricing]
-monthly = 5
-[effort]
-fixed_hours_monthly = 20
-hours_per_customer_monthly = 0.0001
-"#;
+    let text = &include_str!("data/bass-market.toml")
+        .replace("horizon_months = 24", "horizon_months = 12");
     let n = 3 * hustle_sim::sim::driver::CHUNK + 17;
     assert!(summary_json_of(text, 1, n) == summary_json_of(text, 3, n));
 }
