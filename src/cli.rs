@@ -3,10 +3,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-/// The seed used when `--seed` is not given, so that a rerun reproduces.
-pub const DEFAULT_SEED: u64 = 42;
-/// Trajectories per run when `-n` is not given.
-pub const DEFAULT_TRAJECTORIES: u64 = 10_000;
+pub use crate::sim::driver::{DEFAULT_SEED, DEFAULT_TRAJECTORIES};
 
 /// Monte Carlo simulator for side businesses: how quickly does a hustle's
 /// income become semi-passive, and how often does it fail?

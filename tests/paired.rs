@@ -287,3 +287,29 @@ fn different_horizons_are_an_input_error() {
     assert_eq!(hustle_sim::error::exit_code(&e), 2);
     assert!(e.to_string().contains("horizon_months"), "{e}");
 }
+
+#[test]
+fn a_paired_run_refuses_a_trajectory_count_out_of_bounds_as_a_run_does() {
+    // Regression: run_paired had no bound on N, where run refuses 0 and
+    // more than a billion (sketch counts are 32-bit).
+    let m = variant(BENCH, &[]);
+    for n in [0, hustle_sim::sim::driver::MAX_TRAJECTORIES + 1] {
+        let opts = RunOptions {
+            trajectories: n,
+            ..RunOptions::default()
+        };
+        let err = run_paired(
+            &[m.clone()],
+            &opts,
+            PairedSpec::default(),
+            &|_| {},
+            &AtomicBool::new(false),
+        )
+        .unwrap_err();
+        assert_eq!(hustle_sim::error::exit_code(&err), 2, "{err}");
+        assert!(err.to_string().contains("trajectories must be within"));
+    }
+    let defaults = RunOptions::default();
+    assert_eq!((defaults.trajectories, defaults.seed), (10_000, 42));
+    assert_eq!(defaults.threads, None);
+}

@@ -70,7 +70,7 @@ mod tests {
     fn rate_is_churn_per_renewal_faced() {
         // 10 customers: 3 leave at renewal 1, 2 at renewal 2, 5 remain after
         // 2 renewals. Renewals faced: 10 + 7 = 17, churn events 5.
-        let lt = Lifetimes::from_survival(&[10, 7, 5]);
+        let lt = Lifetimes::from_survival(&[10, 7, 5]).unwrap();
         let f = fit(&lt);
         assert!((f.monthly - 5.0 / 17.0).abs() < 1e-15);
         let direct = 5.0 * (5.0f64 / 17.0).ln() + 12.0 * (12.0f64 / 17.0).ln();

@@ -381,7 +381,8 @@ pub fn parse_survival(text: &str, source: &str) -> Result<Dataset, InputError> {
     }
     let mut lifetimes = Lifetimes::new();
     for c in &cohorts {
-        lifetimes.add_survival(&c.alive);
+        // Rising counts were refused above, with their line.
+        lifetimes.add_survival(&c.alive)?;
     }
     Ok(Dataset {
         source: source.to_string(),

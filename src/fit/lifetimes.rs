@@ -9,6 +9,8 @@
 //! of survival counts `alive[0..=L]` is `alive[t-1] - alive[t]` churned in
 //! each period t and `alive[L]` censored after L renewals.
 
+use crate::error::InputError;
+
 /// Churn and censoring counts by period.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Lifetimes {
@@ -27,25 +29,32 @@ impl Lifetimes {
 
     /// Lifetimes of one cohort from its survival counts: `alive[0]` customers
     /// started together and `alive[t]` were still active after t renewals.
-    /// The counts must not rise (checked by the caller, which knows the
-    /// file lines; here a rise panics).
-    pub fn from_survival(alive: &[u64]) -> Self {
+    /// Counts that rise are an error (customers who return count as new
+    /// ones).
+    pub fn from_survival(alive: &[u64]) -> Result<Self, InputError> {
         let mut lt = Self::new();
-        lt.add_survival(alive);
-        lt
+        lt.add_survival(alive)?;
+        Ok(lt)
     }
 
-    /// Adds one cohort's survival counts (see [`Lifetimes::from_survival`]).
-    pub fn add_survival(&mut self, alive: &[u64]) {
+    /// Adds one cohort's survival counts (see [`Lifetimes::from_survival`]);
+    /// on an error nothing is added.
+    pub fn add_survival(&mut self, alive: &[u64]) -> Result<(), InputError> {
+        if let Some(t) = (1..alive.len()).find(|&t| alive[t] > alive[t - 1]) {
+            return Err(InputError::new(format!(
+                "survival counts rise from {} at period {} to {} at period {t}; they can only fall",
+                alive[t - 1],
+                t - 1,
+                alive[t]
+            )));
+        }
         for t in 1..alive.len() {
-            let lost = alive[t - 1]
-                .checked_sub(alive[t])
-                .expect("survival counts do not rise");
-            self.add_churned(t as u32, lost);
+            self.add_churned(t as u32, alive[t - 1] - alive[t]);
         }
         if let Some(&last) = alive.last() {
             self.add_censored((alive.len() - 1) as u32, last);
         }
+        Ok(())
     }
 
     /// Adds `n` customers who churned in period `t` (t >= 1).
@@ -166,7 +175,7 @@ mod tests {
 
     #[test]
     fn a_cohort_is_churn_per_period_plus_survivors_censored() {
-        let lt = Lifetimes::from_survival(&[10, 7, 7, 4]);
+        let lt = Lifetimes::from_survival(&[10, 7, 7, 4]).unwrap();
         assert_eq!((lt.churned(1), lt.churned(2), lt.churned(3)), (3, 0, 3));
         assert_eq!(lt.censored(3), 4);
         assert_eq!(lt.customers(), 10);
@@ -181,10 +190,14 @@ mod tests {
 
     #[test]
     fn truncation_turns_later_events_into_censoring() {
-        let lt = Lifetimes::from_survival(&[10, 7, 5, 4]).truncated(1);
-        assert_eq!(lt, Lifetimes::from_survival(&[10, 7]));
-        let lt = Lifetimes::from_survival(&[10, 7, 5, 4]).truncated(5);
-        assert_eq!(lt, Lifetimes::from_survival(&[10, 7, 5, 4]));
+        let lt = Lifetimes::from_survival(&[10, 7, 5, 4])
+            .unwrap()
+            .truncated(1);
+        assert_eq!(lt, Lifetimes::from_survival(&[10, 7]).unwrap());
+        let lt = Lifetimes::from_survival(&[10, 7, 5, 4])
+            .unwrap()
+            .truncated(5);
+        assert_eq!(lt, Lifetimes::from_survival(&[10, 7, 5, 4]).unwrap());
     }
 
     #[test]
@@ -197,5 +210,18 @@ mod tests {
         lt.add_churned(2, 1);
         lt.add_censored(2, 1);
         assert_eq!(lt.kaplan_meier(), vec![1.0, 0.75, 0.375]);
+    }
+
+    #[test]
+    fn rising_survival_counts_are_an_error_not_a_panic() {
+        let err = Lifetimes::from_survival(&[10, 7, 8, 4]).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("rise from 7 at period 1 to 8 at period 2")
+        );
+        let mut lt = Lifetimes::from_survival(&[5, 3]).unwrap();
+        let before = lt.clone();
+        assert!(lt.add_survival(&[3, 4]).is_err());
+        assert_eq!(lt, before, "nothing added on an error");
     }
 }

@@ -372,7 +372,7 @@ mod tests {
     fn log_likelihood_at_alpha_beta_one_matches_the_published_value() {
         // Reported for these data (Fader & Hardie 2007, periods 1..7): about
         // -1741.73 at alpha = beta = 1.
-        let lt = Lifetimes::from_survival(&REGULAR[..=7]);
+        let lt = Lifetimes::from_survival(&REGULAR[..=7]).unwrap();
         let ll = log_likelihood(&lt, 1.0, 1.0);
         assert!((ll - -1741.73).abs() < 0.005, "{ll}");
         assert_eq!(derivatives(&lt, 1.0, 1.0).ll, ll);
@@ -382,7 +382,7 @@ mod tests {
     fn exact_derivatives_agree_with_finite_differences() {
         // Central differences have error O(h^2) ~ 1e-8 relative at h = 1e-4;
         // the tolerance 1e-5 relative leaves room for rounding in ll ~ 1e3.
-        let lt = Lifetimes::from_survival(&REGULAR[..=7]);
+        let lt = Lifetimes::from_survival(&REGULAR[..=7]).unwrap();
         let (a, b) = (0.9, 1.4);
         let d = derivatives(&lt, a, b);
         let h = 1e-4;
@@ -405,7 +405,7 @@ mod tests {
     fn heterogeneity_score_is_the_derivative_along_rho() {
         // Differentiate ll along rho at fixed p numerically, from the side
         // rho > 0 (alpha = p (1 - rho) / rho, beta = (1 - p)(1 - rho) / rho).
-        let lt = Lifetimes::from_survival(&REGULAR[..=7]);
+        let lt = Lifetimes::from_survival(&REGULAR[..=7]).unwrap();
         let p = 0.3;
         let at = |rho: f64| {
             let k = (1.0 - rho) / rho;
@@ -424,7 +424,7 @@ mod tests {
 
     #[test]
     fn fader_hardie_regular_fit_reproduces_the_paper() {
-        let fit = fit(&Lifetimes::from_survival(&REGULAR[..=7])).unwrap();
+        let fit = fit(&Lifetimes::from_survival(&REGULAR[..=7]).unwrap()).unwrap();
         // Published to 3 decimals (alpha, beta) and 2 (log-likelihood).
         assert!((fit.alpha - 0.704).abs() < 5e-4, "{}", fit.alpha);
         assert!((fit.beta - 1.182).abs() < 5e-4, "{}", fit.beta);
@@ -436,7 +436,7 @@ mod tests {
         assert!(fit.boundary.is_none());
         // At a maximum the gradient vanishes.
         let g = derivatives(
-            &Lifetimes::from_survival(&REGULAR[..=7]),
+            &Lifetimes::from_survival(&REGULAR[..=7]).unwrap(),
             fit.alpha,
             fit.beta,
         )
@@ -450,7 +450,7 @@ mod tests {
         let alive: Vec<u64> = (0..=10)
             .map(|t| (1_000_000.0 * 0.9f64.powi(t)).round() as u64)
             .collect();
-        let lt = Lifetimes::from_survival(&alive);
+        let lt = Lifetimes::from_survival(&alive).unwrap();
         let fit = fit(&lt).unwrap();
         assert_eq!(fit.boundary, Some(Boundary::Homogeneous));
         assert!(fit.covariance.is_none());
@@ -461,11 +461,11 @@ mod tests {
     #[test]
     fn unidentifiable_data_are_refused() {
         assert_eq!(
-            fit(&Lifetimes::from_survival(&[100, 80])),
+            fit(&Lifetimes::from_survival(&[100, 80]).unwrap()),
             Err(FitError::TooFewPeriods(1))
         );
         assert_eq!(
-            fit(&Lifetimes::from_survival(&[100, 100, 100])),
+            fit(&Lifetimes::from_survival(&[100, 100, 100]).unwrap()),
             Err(FitError::NoChurn)
         );
         // Everyone who reached renewal 1 left at it; the rest are too new.

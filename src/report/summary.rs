@@ -73,20 +73,6 @@ pub struct SeriesStats {
     pub p95: Vec<f64>,
 }
 
-impl SeriesStats {
-    /// The quantile array named `p5` .. `p95`.
-    pub fn quantile(&self, name: &str) -> &[f64] {
-        match name {
-            "p5" => &self.p5,
-            "p25" => &self.p25,
-            "p50" => &self.p50,
-            "p75" => &self.p75,
-            "p95" => &self.p95,
-            _ => panic!("no quantile {name}"),
-        }
-    }
-}
-
 /// Every monthly metric (docs/model.md, What a run reports).
 #[derive(Debug, Clone, Serialize)]
 pub struct Series {

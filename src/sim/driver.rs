@@ -92,8 +92,15 @@ fn work_items(chunks: u64, batch: u64, threads: u64) -> Vec<std::ops::Range<u64>
     items
 }
 
-/// What to run.
-#[derive(Debug, Clone, Copy)]
+/// The seed when none is given, so that a rerun reproduces.
+pub const DEFAULT_SEED: u64 = 42;
+
+/// Trajectories per run when no number is given.
+pub const DEFAULT_TRAJECTORIES: u64 = 10_000;
+
+/// What to run: by default [`DEFAULT_TRAJECTORIES`] trajectories with
+/// [`DEFAULT_SEED`] on every core.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunOptions {
     /// Number of trajectories N.
     pub trajectories: u64,
@@ -101,6 +108,31 @@ pub struct RunOptions {
     pub seed: u64,
     /// Worker threads; `None` = all cores.
     pub threads: Option<usize>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            trajectories: DEFAULT_TRAJECTORIES,
+            seed: DEFAULT_SEED,
+            threads: None,
+        }
+    }
+}
+
+impl RunOptions {
+    /// An input error unless the number of trajectories is within
+    /// 1..=[`MAX_TRAJECTORIES`] (sketch counts are 32-bit).
+    pub fn check(&self) -> Result<(), crate::error::InputError> {
+        if (1..=MAX_TRAJECTORIES).contains(&self.trajectories) {
+            Ok(())
+        } else {
+            Err(crate::error::InputError::new(format!(
+                "trajectories must be within 1..={MAX_TRAJECTORIES}, got {}",
+                self.trajectories
+            )))
+        }
+    }
 }
 
 /// Order-free totals of a set of trajectories: sketches and counts.
@@ -571,14 +603,7 @@ pub fn run_with_batch(
     cancel: &AtomicBool,
 ) -> anyhow::Result<RunResult> {
     let start = Instant::now();
-    // Sketch counts are 32-bit: a run is capped at a billion trajectories.
-    anyhow::ensure!(
-        (1..=MAX_TRAJECTORIES).contains(&opts.trajectories),
-        crate::error::InputError::new(format!(
-            "trajectories must be within 1..={MAX_TRAJECTORIES}, got {}",
-            opts.trajectories
-        ))
-    );
+    opts.check()?;
     let cm = CompiledModel::new(model);
     let h = cm.horizon();
     let atoms = pilot_atoms(&cm, opts.seed, opts.trajectories);

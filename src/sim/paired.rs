@@ -402,6 +402,7 @@ pub fn run_paired(
     cancel: &AtomicBool,
 ) -> anyhow::Result<PairedResult> {
     let start = Instant::now();
+    opts.check()?;
     let Some(first) = models.first() else {
         anyhow::bail!("a paired run needs at least one scenario");
     };
