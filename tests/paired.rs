@@ -299,7 +299,7 @@ fn a_paired_run_refuses_a_trajectory_count_out_of_bounds_as_a_run_does() {
             ..RunOptions::default()
         };
         let err = run_paired(
-            &[m.clone()],
+            std::slice::from_ref(&m),
             &opts,
             PairedSpec::default(),
             &|_| {},
