@@ -1,7 +1,8 @@
 //! The checked parameters of one hustle: what a valid scenario file means,
 //! with every default filled in.
 
-use crate::scenario::keys::{NPARAMS, Param};
+use crate::error::InputError;
+use crate::scenario::keys::{MAX_MAGNITUDE, NPARAMS, Param};
 use crate::scenario::uncertain::{Sampler, Uncertain};
 use serde::Serialize;
 
@@ -66,10 +67,11 @@ pub struct Model {
     /// scenario has a `[semi_passive]` section.
     pub semi_passive_sustain_months: Option<u32>,
     /// Every real-valued parameter in draw order (docs/model.md, Random
-    /// streams).
-    pub params: Vec<Uncertain>,
+    /// streams); read through [`Model::param`], changed only through
+    /// [`Model::with_fixed`], which validates.
+    pub(crate) params: Vec<Uncertain>,
     /// Where each parameter's value came from.
-    pub origins: Vec<Origin>,
+    pub(crate) origins: Vec<Origin>,
 }
 
 impl Model {
@@ -86,6 +88,24 @@ impl Model {
     /// Where a parameter came from.
     pub fn origin(&self, p: Param) -> Origin {
         self.origins[p as usize]
+    }
+
+    /// This model with parameter `p` fixed at `value`, marked as an
+    /// override; every other parameter keeps its value or distribution, and
+    /// its draws. An input error if `value` is outside the parameter's valid
+    /// range, as a written value would be.
+    pub fn with_fixed(&self, p: Param, value: f64) -> Result<Model, InputError> {
+        let bound = p.spec().bound;
+        if !(value.is_finite() && value.abs() <= MAX_MAGNITUDE && bound.contains(value)) {
+            return Err(InputError::new(format!(
+                "{} = {value}: must be {bound}, at most {MAX_MAGNITUDE:e} in magnitude",
+                p.key()
+            )));
+        }
+        let mut m = self.clone();
+        m.params[p as usize] = Uncertain::fixed(value);
+        m.origins[p as usize] = Origin::Override;
+        Ok(m)
     }
 
     /// Whether burnout can happen (`owner.burnout_hours_monthly` is set).

@@ -389,11 +389,10 @@ pub fn variants(model: &Model, swing: f64) -> Result<Vec<Variant>, InputError> {
 
 /// The model with parameter `p` fixed at `value` (marked as an override);
 /// every other parameter keeps its value or distribution, and its draws.
-pub fn pinned(model: &Model, p: Param, value: f64) -> Model {
-    let mut m = model.clone();
-    m.params[p as usize] = Uncertain::fixed(value);
-    m.origins[p as usize] = Origin::Override;
-    m
+/// Variants' values are clamped into the valid range, so this never fails
+/// for them.
+pub fn pinned(model: &Model, p: Param, value: f64) -> Result<Model, InputError> {
+    model.with_fixed(p, value)
 }
 
 /// One parameter's line of the result.
@@ -551,7 +550,7 @@ pub fn analyse(
             .map(|job| -> anyhow::Result<f64> {
                 let m = match job {
                     None => model.clone(),
-                    Some((p, x)) => pinned(model, *p, *x),
+                    Some((p, x)) => pinned(model, *p, *x)?,
                 };
                 let run_opts = RunOptions {
                     trajectories: opts.trajectories,
@@ -911,7 +910,7 @@ mod tests {
     #[test]
     fn pinning_changes_one_parameter_only() {
         let m = model(FULL);
-        let p = pinned(&m, Param::AcquisitionRate, 3.0);
+        let p = pinned(&m, Param::AcquisitionRate, 3.0).unwrap();
         assert_eq!(*p.param(Param::AcquisitionRate), Uncertain::fixed(3.0));
         assert_eq!(p.origin(Param::AcquisitionRate), Origin::Override);
         for q in Param::ALL
@@ -920,6 +919,16 @@ mod tests {
         {
             assert_eq!(p.param(q), m.param(q));
             assert_eq!(p.origin(q), m.origin(q));
+        }
+        // Pinning validates, as a written value would be.
+        for (q, bad) in [
+            (Param::AcquisitionRate, -1.0),
+            (Param::ChurnMonthly, 1.5),
+            (Param::PriceMonthly, f64::NAN),
+            (Param::PriceMonthly, 2e9),
+        ] {
+            let e = pinned(&m, q, bad).unwrap_err().to_string();
+            assert!(e.starts_with(q.key()), "{e}");
         }
     }
 }
