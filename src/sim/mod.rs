@@ -1,13 +1,15 @@
-//! Simulation: one trajectory month by month ([`trajectory`]), its random
-//! streams ([`rng`]) and samplers ([`sample`]), the parallel driver
-//! ([`driver`]) and the paired driver that runs variants in lockstep on
-//! common random numbers ([`paired`]).
+//! Simulation: one trajectory month by month ([`trajectory`]) with its
+//! customer cohorts ([`cohort`]), its random streams ([`rng`]), samplers
+//! (`sample`) and rare events drawn by their waiting times (`events`), the
+//! parallel driver ([`driver`]) and the paired driver that runs variants in
+//! lockstep on common random numbers ([`paired`]).
 
 pub mod cohort;
 pub mod driver;
+pub(crate) mod events;
 pub mod paired;
 pub mod rng;
-pub mod sample;
+pub(crate) mod sample;
 pub mod trajectory;
 
 pub use driver::{Cancelled, RunOptions, RunResult, run, run_with_batch};

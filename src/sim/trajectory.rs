@@ -6,8 +6,9 @@
 //! model's.
 
 use super::cohort::{Cohorts, Renewal};
+use super::events::{MonthlyEvent, PoissonArrivals};
 use super::rng::{Stream, open01, stream_rng};
-use super::sample::{MonthlyEvent, PoissonArrivals, binomial, fast_exp, ln_in_place, poisson};
+use super::sample::{binomial, fast_exp, ln_in_place, poisson};
 use crate::model::{AcquisitionModel, ChurnModel, Model};
 use crate::scenario::keys::{Bound, NPARAMS, Param};
 use crate::scenario::uncertain::Sampler;
