@@ -4,9 +4,10 @@
 //! waits) and [`PoissonArrivals`] (competitor entry, exponential gaps on a
 //! clock of expected arrivals).
 //!
-//! Both are exact: the waits give the same months as drawing every month
-//! would (independent Bernoulli months; independent Poisson counts), and
-//! both pair the same way: a higher rate brings the same events sooner.
+//! Both are exact: the waits give event months distributed exactly as
+//! drawing every month would (independent Bernoulli months; independent
+//! Poisson counts), and both pair the same way: a higher rate brings the
+//! same events sooner.
 
 use super::rng::{SplitMix64, open01};
 use super::sample::{Exp1Sampler, poisson};
