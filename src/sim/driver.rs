@@ -3,13 +3,14 @@
 //!
 //! Trajectories are grouped into fixed chunks of [`CHUNK`] (independent of
 //! the thread count), and a worker takes a batch of one or more consecutive
-//! chunks at a time ([`chunks_per_batch`]). Order-free statistics (quantile
-//! sketches, counts) go into one [`Tally`] per worker thread and are added
-//! up at the end; floating-point moments are computed per chunk and merged
+//! chunks at a time (as many as suit the core's L2 cache). Order-free
+//! statistics (quantile sketches, counts) go into one [`Tally`] per worker
+//! thread and are added up at the end; floating-point moments are computed per chunk and merged
 //! in chunk order, a wave of batches at a time. So the result is
 //! bit-identical for every thread count and batch size, and memory is
 //! bounded by the sketches plus one wave of chunk moments.
 
+use super::cache::chunks_per_batch;
 use super::{ChunkSlot, CompiledModel, FailureCause, Metric, NMETRICS, Outcome, Scratch, simulate};
 use crate::model::Model;
 use crate::scenario::keys::NPARAMS;
@@ -27,52 +28,6 @@ pub const MAX_TRAJECTORIES: u64 = 1_000_000_000;
 /// Trajectories per chunk: the unit of moment merging (so results depend on
 /// it) and of work.
 pub const CHUNK: u64 = 2048;
-
-/// Chunks a worker simulates before it feeds their columns to the sketches:
-/// 2 on cores with less than 2 MiB of L2 cache, 1 otherwise (and where the
-/// L2's size cannot be read). Results do not depend on it (moments are
-/// still taken chunk by chunk).
-///
-/// Each (metric, month) sketch's tables are swept into cache once per
-/// batch, so a larger batch spreads that sweep over more values, but its
-/// column buffer (1.5 KiB a trajectory) is larger too. Measured on the
-/// benchmark scenario: on a Xeon with 2 MiB of L2 a core, chunks of 2,048
-/// trajectories ran 3-4 % faster than 4,096 in one-thread pairs (rounds
-/// 83aff98 and bb3ab0b); on an EPYC with 1 MiB, where neither buffer fits
-/// the L2, batches of two chunks ran 3-7 % faster in one-thread pairs and
-/// about 2 % in two-thread runs (round 3a12fd8; docs/performance.md).
-pub fn chunks_per_batch() -> u64 {
-    static BATCH: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-    *BATCH.get_or_init(|| match l2_cache_bytes() {
-        Some(bytes) if bytes < 2 << 20 => 2,
-        _ => 1,
-    })
-}
-
-/// The L2 cache of the first CPU, from Linux's sysfs (`None` elsewhere).
-fn l2_cache_bytes() -> Option<u64> {
-    let dir = std::path::Path::new("/sys/devices/system/cpu/cpu0/cache");
-    (0..8).find_map(|i| {
-        let read = |f: &str| std::fs::read_to_string(dir.join(format!("index{i}/{f}"))).ok();
-        if read("level")?.trim() != "2" {
-            return None;
-        }
-        parse_cache_size(&read("size")?)
-    })
-}
-
-/// A sysfs cache size ("1024K", "2M") in bytes.
-fn parse_cache_size(s: &str) -> Option<u64> {
-    let s = s.trim();
-    let (digits, unit) = match s.strip_suffix('K') {
-        Some(d) => (d, 1 << 10),
-        None => match s.strip_suffix('M') {
-            Some(d) => (d, 1 << 20),
-            None => (s, 1),
-        },
-    };
-    digits.parse::<u64>().ok().map(|n| n * unit)
-}
 
 /// The work of a fold, as ranges of chunk indices: runs of `batch`
 /// consecutive chunks, except the last two chunks per worker, which go one
@@ -593,8 +548,8 @@ pub fn run(
     run_with_batch(model, opts, chunks_per_batch(), progress, cancel)
 }
 
-/// [`run`] with `batch` chunks per batch instead of [`chunks_per_batch`]'s
-/// choice for this machine; the results are the same for every batch.
+/// [`run`] with `batch` chunks per batch instead of the number chosen for
+/// this machine's L2 cache; the results are the same for every batch.
 pub fn run_with_batch(
     model: &Model,
     opts: &RunOptions,
@@ -737,14 +692,5 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn cache_sizes_parse_as_sysfs_writes_them() {
-        assert_eq!(parse_cache_size("1024K\n"), Some(1 << 20));
-        assert_eq!(parse_cache_size("2M"), Some(2 << 20));
-        assert_eq!(parse_cache_size("512"), Some(512));
-        assert_eq!(parse_cache_size("big"), None);
-        assert!((1..=2).contains(&chunks_per_batch()));
     }
 }

@@ -2,25 +2,29 @@
 //! order and words of docs/model.md, One trajectory; beside it are the
 //! pieces it uses, each exact and tested on its own: the prepared model and
 //! its parameter draws ([`params`]), the customers' renewals ([`cohort`]),
-//! the competitors' factors (`competitors`), the random streams
-//! ([`rng`]) and samplers ([`sample`]), and what a trajectory reports
+//! the competitors' factors (`competitors`), the platform events and
+//! competitor arrivals drawn by their waiting times (`events`), the random
+//! streams ([`rng`]) and samplers (`sample`), and what a trajectory reports
 //! ([`outcome`]) and where its figures go ([`record`]). The parallel driver
-//! ([`driver`]) folds many trajectories into statistics, and the paired
+//! ([`driver`]) folds many trajectories into statistics, taking as many
+//! chunks at a time as the core's L2 cache suits (`cache`), and the paired
 //! driver ([`paired`]) runs variants in lockstep on common random numbers.
 //! [`reference`](mod@reference) is the model's executable statement, a
 //! literal and slow second implementation of one trajectory that the fast
 //! one is tested against.
 
+mod cache;
 pub mod cohort;
 mod competitors;
 pub mod driver;
+pub(crate) mod events;
 pub mod outcome;
 pub mod paired;
 pub mod params;
 pub mod record;
 pub mod reference;
 pub mod rng;
-pub mod sample;
+pub(crate) mod sample;
 pub mod trajectory;
 
 pub use driver::{Cancelled, RunOptions, RunResult, run, run_with_batch};

@@ -7,18 +7,19 @@
 //! files of its own, each exact and tested there: the renewals of the
 //! customers won in each month ([`super::cohort`]), the competitors'
 //! factors (`competitors.rs`), the platform events and competitor
-//! arrivals drawn by their waiting times ([`super::sample`]), and where the
+//! arrivals drawn by their waiting times (`events.rs`), and where the
 //! figures go ([`super::record`]). [`super::reference`] simulates the same
 //! steps literally, and the tests hold the two to the same distributions.
 
 use super::cohort::{Cohorts, TenureChances};
 use super::competitors::CompetitorFactors;
 use super::count;
+use super::events::{MonthlyEvent, PoissonArrivals};
 use super::outcome::{FailureCause, Outcome};
 use super::params::{CompiledModel, Params};
 use super::record::Record;
 use super::rng::{Stream, stream_rng};
-use super::sample::{MonthlyEvent, PoissonArrivals, binomial, poisson};
+use super::sample::{binomial, poisson};
 use crate::model::{AcquisitionModel, ChurnModel};
 use crate::scenario::keys::Param;
 use rand::Rng;

@@ -9,17 +9,20 @@
 //! bit-identical for any thread count.
 
 mod bin;
+mod exact_counts;
+mod histogram;
 mod moments;
 mod newcombe;
 mod percentile;
 mod sketch;
 mod wilson;
 
+pub use histogram::SKETCH_RELATIVE_WIDTH;
 pub use moments::{Moments, ShiftedSums};
 pub use newcombe::newcombe_paired_interval;
 pub use percentile::{
     RANK_TOLERANCE, RECOUNT_BINS_MAX, RECOUNT_BUDGET, REPORTED_PERCENTILES, Recount, RecountRange,
     certified_quantiles,
 };
-pub use sketch::{EXACT_CAPACITY, LOCAL_LIMIT, QuantileSketch, SKETCH_RELATIVE_WIDTH};
+pub use sketch::{EXACT_CAPACITY, LOCAL_LIMIT, QuantileSketch};
 pub use wilson::{Z95_TWO_SIDED, wilson_interval};
