@@ -209,3 +209,25 @@ fn recounted_percentiles_do_not_depend_on_how_the_values_were_split() {
     let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
     assert_eq!(bits(&whole), bits(split[0].as_ref().unwrap()));
 }
+
+#[test]
+fn extremes_and_counts_include_the_atoms() {
+    // Past the exact budget, with the smallest and the largest value among
+    // the atoms: min, max and count_at_most see them.
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(21);
+    let values: Vec<f64> = (0..50_000)
+        .map(|_| match rng.random_range(0..4) {
+            0 => -2100.0,
+            1 => 9000.0,
+            _ => rng.random::<f64>() * 1000.0,
+        })
+        .collect();
+    let mut sketch = QuantileSketch::with_atoms(vec![-2100.0, 9000.0]);
+    sketch.extend(&values);
+    assert!(!sketch.is_exact());
+    assert_eq!(sketch.min(), Some(-2100.0));
+    assert_eq!(sketch.max(), Some(9000.0));
+    let atoms = values.iter().filter(|&&v| v == -2100.0).count() as f64;
+    assert_eq!(sketch.count_at_most(-2100.0), atoms);
+    assert_eq!(sketch.count_at_most(9000.0), values.len() as f64);
+}

@@ -296,34 +296,31 @@ impl Histogram {
             .collect()
     }
 
+    /// The atoms that occurred, ascending.
+    fn atoms_seen(&self) -> impl DoubleEndedIterator<Item = f64> + '_ {
+        let atoms = &self.atoms;
+        atoms
+            .values
+            .iter()
+            .zip(&atoms.equal)
+            .filter(|(_, n)| **n > 0)
+            .map(|(v, _)| *v)
+    }
+
     /// The least value, or `None` when empty.
     pub(crate) fn min(&self) -> Option<f64> {
         let bins = self.bins_ascending().next().map(|b| b.min);
-        let atom = self
-            .atoms
-            .values
-            .iter()
-            .zip(&self.atoms.equal)
-            .find(|(_, n)| **n > 0);
-        match (bins, atom) {
-            (Some(b), Some((a, _))) => Some(b.min(*a)),
-            (b, a) => b.or(a.map(|(a, _)| *a)),
-        }
+        bins.into_iter()
+            .chain(self.atoms_seen().next())
+            .reduce(f64::min)
     }
 
     /// The greatest value, or `None` when empty.
     pub(crate) fn max(&self) -> Option<f64> {
         let bins = self.bins_ascending().last().map(|b| b.max);
-        let atom = self
-            .atoms
-            .values
-            .iter()
-            .zip(&self.atoms.equal)
-            .rfind(|(_, n)| **n > 0);
-        match (bins, atom) {
-            (Some(b), Some((a, _))) => Some(b.max(*a)),
-            (b, a) => b.or(a.map(|(a, _)| *a)),
-        }
+        bins.into_iter()
+            .chain(self.atoms_seen().next_back())
+            .reduce(f64::max)
     }
 }
 
