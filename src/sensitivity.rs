@@ -26,7 +26,7 @@ use crate::error::InputError;
 use crate::model::{AcquisitionModel, Model, Origin};
 use crate::report::Summary;
 use crate::report::format::{format_number, format_percent};
-use crate::scenario::keys::Param;
+use crate::scenario::keys::{Matters, Param};
 use crate::scenario::uncertain::Uncertain;
 use crate::sim::{self, RunOptions};
 use rayon::prelude::*;
@@ -171,64 +171,21 @@ fn customers_possible(model: &Model) -> bool {
 
 /// Whether a default parameter can change any trajectory of this scenario
 /// when it alone moves off its default, everything else as the scenario
-/// has it. The rules (each "can be > 0" reads the scenario's value or
-/// distribution):
-///
-/// - always: `setup.*`, `acquisition.rate`, `costs.fixed_monthly`,
-///   `effort.fixed_hours_monthly`, `platform.ban_probability`;
-/// - `owner.quit_below_net`: when `owner.quit_after_months > 0`;
-/// - `owner.hourly_value`: never (it only labels the hourly rate);
-/// - everything per customer (`churn.monthly`, `pricing.*`,
-///   `costs.per_customer_monthly`, `effort.hours_per_*`) and the policy
-///   shocks: when customers can arrive;
-/// - `acquisition.growth`: when the rate can be > 0;
-/// - `effort.automation_monthly`: when customers can arrive and
-///   `hours_per_customer_monthly` can be > 0;
-/// - competitor entry (`entry_rate`, `copycat_rate`): when customers can
-///   arrive and some competitor effect (`acquisition_loss`,
-///   `price_erosion`, `churn_increase`) can be > 0; those effects: when
-///   customers can arrive and some entry rate can be > 0;
-/// - `platform.fee`: when revenue is possible (customers, and a price that
-///   can be > 0); fee hikes: likewise and when the other of
-///   `fee_hike_probability` and `fee_hike` can be > 0;
-/// - `policy_shock_probability` and `policy_shock_loss`: when customers can
-///   arrive and the other can be > 0.
-///
-/// Keys with no default (Bass keys, sbg shapes, semi-passive thresholds,
-/// burnout hours) are either set by the scenario or unused, so this is only
-/// asked of parameters with a default.
+/// has it: the key registry's [`Matters`] of the parameter, read against
+/// the scenario.
 pub fn default_matters(model: &Model, p: Param) -> bool {
-    use Param::*;
-    let nz = |q: Param| can_be_nonzero(model, q);
+    let any = |qs: &[Param]| qs.is_empty() || qs.iter().any(|&q| can_be_nonzero(model, q));
     let customers = customers_possible(model);
-    let revenue = customers && (nz(PriceMonthly) || nz(PriceOneTime));
-    match p {
-        SetupHours | SetupCost | AcquisitionRate | CostFixedMonthly | FixedHoursMonthly
-        | BanProbability => true,
-        QuitBelowNet => model.quit_after_months > 0,
-        HourlyValue => false,
-        AcquisitionGrowth => nz(AcquisitionRate),
-        ChurnMonthly
-        | PriceMonthly
-        | PriceOneTime
-        | CostPerCustomerMonthly
-        | HoursPerCustomerMonthly
-        | HoursPerNewCustomer => customers,
-        AutomationMonthly => customers && nz(HoursPerCustomerMonthly),
-        EntryRate | CopycatRate => {
-            customers && (nz(AcquisitionLoss) || nz(PriceErosion) || nz(ChurnIncrease))
-        }
-        AcquisitionLoss | PriceErosion | ChurnIncrease => {
-            customers && (nz(EntryRate) || nz(CopycatRate))
-        }
-        PlatformFee => revenue,
-        FeeHikeProbability => revenue && nz(FeeHike),
-        FeeHike => revenue && nz(FeeHikeProbability),
-        PolicyShockProbability => customers && nz(PolicyShockLoss),
-        PolicyShockLoss => customers && nz(PolicyShockProbability),
-        // No default: set by the scenario whenever used.
-        MarketSize | Innovation | Imitation | ChurnAlpha | ChurnBeta | BurnoutHoursMonthly
-        | SemiPassiveMinNet | SemiPassiveMaxHours => true,
+    let revenue = customers
+        && (can_be_nonzero(model, Param::PriceMonthly)
+            || can_be_nonzero(model, Param::PriceOneTime));
+    match p.spec().matters {
+        Matters::Always => true,
+        Matters::Never => false,
+        Matters::When(qs) => qs.iter().any(|&q| can_be_nonzero(model, q)),
+        Matters::WithCustomers(qs) => customers && any(qs),
+        Matters::WithRevenue(qs) => revenue && any(qs),
+        Matters::WhenOwnerCanQuit => model.quit_after_months > 0,
     }
 }
 

@@ -84,6 +84,30 @@ pub struct ParamSpec {
     pub default: Option<f64>,
     /// One line for `check` and the template.
     pub meaning: &'static str,
+    /// When moving it off its default can change a trajectory.
+    pub matters: Matters,
+}
+
+/// When a parameter at its default can change any trajectory if it alone
+/// moves (the model's own account of what affects what; sensitivity
+/// analysis varies a default only when it can). "Can be > 0" reads the
+/// scenario's value or distribution of the parameters named.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Matters {
+    /// Always (and every key without a default: it is set whenever used).
+    Always,
+    /// Never: it only labels a result.
+    Never,
+    /// When one of these can be > 0.
+    When(&'static [Param]),
+    /// When customers can arrive and, if any are named, one of these can
+    /// be > 0.
+    WithCustomers(&'static [Param]),
+    /// When revenue is possible (customers, and a price that can be > 0)
+    /// and, if any are named, one of these can be > 0.
+    WithRevenue(&'static [Param]),
+    /// When the owner can quit (`owner.quit_after_months` > 0).
+    WhenOwnerCanQuit,
 }
 
 /// Index of a real-valued parameter in [`PARAMS`] and in every drawn
@@ -191,12 +215,14 @@ const fn p(
     bound: Bound,
     default: Option<f64>,
     meaning: &'static str,
+    matters: Matters,
 ) -> ParamSpec {
     ParamSpec {
         key,
         bound,
         default,
         meaning,
+        matters,
     }
 }
 
@@ -211,204 +237,246 @@ pub const PARAMS: [ParamSpec; NPARAMS] = [
         NONNEG,
         Some(0.0),
         "total hours to build, spread evenly over the setup months",
+        Matters::Always,
     ),
     p(
         "setup.cost",
         NONNEG,
         Some(0.0),
         "one-off cash to build, spread the same way",
+        Matters::Always,
     ),
     p(
         "acquisition.rate",
         NONNEG,
         Some(0.0),
         "poisson: expected new customers in the launch month",
+        Matters::Always,
     ),
     p(
         "acquisition.growth",
         Bound::AtLeast(-1.0),
         Some(0.0),
         "poisson: monthly growth of that rate (0.05 = +5 %/month)",
+        Matters::When(&[Param::AcquisitionRate]),
     ),
     p(
         "acquisition.market_size",
         Bound::AtLeast(1.0),
         None,
         "bass: people who could ever buy (rounded down to whole people)",
+        Matters::Always,
     ),
     p(
         "acquisition.innovation",
         UNIT,
         None,
         "bass: p, monthly adoption from outside influence",
+        Matters::Always,
     ),
     p(
         "acquisition.imitation",
         NONNEG,
         None,
         "bass: q, monthly adoption by word of mouth",
+        Matters::Always,
     ),
     p(
         "churn.monthly",
         UNIT,
         Some(0.0),
         "constant: chance an active customer leaves at each renewal",
+        Matters::WithCustomers(&[]),
     ),
     p(
         "churn.alpha",
         Bound::Above(0.0),
         None,
         "sbg: alpha of the Beta spread of customers' churn chances",
+        Matters::Always,
     ),
     p(
         "churn.beta",
         Bound::Above(0.0),
         None,
         "sbg: beta of the Beta spread of customers' churn chances",
+        Matters::Always,
     ),
     p(
         "pricing.monthly",
         NONNEG,
         Some(0.0),
         "recurring revenue per active customer per month",
+        Matters::WithCustomers(&[]),
     ),
     p(
         "pricing.one_time",
         NONNEG,
         Some(0.0),
         "revenue per new customer, in the month won",
+        Matters::WithCustomers(&[]),
     ),
     p(
         "costs.fixed_monthly",
         NONNEG,
         Some(0.0),
         "tools, hosting, subscriptions, from launch on",
+        Matters::Always,
     ),
     p(
         "costs.per_customer_monthly",
         NONNEG,
         Some(0.0),
         "e.g. model API spend per active customer",
+        Matters::WithCustomers(&[]),
     ),
     p(
         "effort.fixed_hours_monthly",
         NONNEG,
         Some(0.0),
         "upkeep hours per month after launch",
+        Matters::Always,
     ),
     p(
         "effort.hours_per_customer_monthly",
         NONNEG,
         Some(0.0),
         "support hours per active customer",
+        Matters::WithCustomers(&[]),
     ),
     p(
         "effort.hours_per_new_customer",
         NONNEG,
         Some(0.0),
         "onboarding or delivery hours per new customer",
+        Matters::WithCustomers(&[]),
     ),
     p(
         "effort.automation_monthly",
         Bound::HalfOpen(0.0, 1.0),
         Some(0.0),
         "share by which per-customer hours shrink each month after launch",
+        Matters::WithCustomers(&[Param::HoursPerCustomerMonthly]),
     ),
     p(
         "competition.entry_rate",
         NONNEG,
         Some(0.0),
         "expected new competitors per month",
+        Matters::WithCustomers(&[
+            Param::AcquisitionLoss,
+            Param::PriceErosion,
+            Param::ChurnIncrease,
+        ]),
     ),
     p(
         "competition.copycat_rate",
         NONNEG,
         Some(0.0),
         "extra expected entrants per month per 1,000 of last month's gross revenue",
+        Matters::WithCustomers(&[
+            Param::AcquisitionLoss,
+            Param::PriceErosion,
+            Param::ChurnIncrease,
+        ]),
     ),
     p(
         "competition.acquisition_loss",
         UNIT,
         Some(0.0),
         "each competitor multiplies acquisition by (1 - this)",
+        Matters::WithCustomers(&[Param::EntryRate, Param::CopycatRate]),
     ),
     p(
         "competition.price_erosion",
         UNIT,
         Some(0.0),
         "each competitor multiplies prices by (1 - this)",
+        Matters::WithCustomers(&[Param::EntryRate, Param::CopycatRate]),
     ),
     p(
         "competition.churn_increase",
         UNIT,
         Some(0.0),
         "chance per month that each competitor lures an active customer away",
+        Matters::WithCustomers(&[Param::EntryRate, Param::CopycatRate]),
     ),
     p(
         "platform.fee",
         UNIT,
         Some(0.0),
         "platform's share of gross revenue",
+        Matters::WithRevenue(&[]),
     ),
     p(
         "platform.fee_hike_probability",
         UNIT,
         Some(0.0),
         "chance per month that the platform raises its fee",
+        Matters::WithRevenue(&[Param::FeeHike]),
     ),
     p(
         "platform.fee_hike",
         UNIT,
         Some(0.0),
         "points added per hike (the fee is capped at 1)",
+        Matters::WithRevenue(&[Param::FeeHikeProbability]),
     ),
     p(
         "platform.policy_shock_probability",
         UNIT,
         Some(0.0),
         "chance per month of a policy or ranking change",
+        Matters::WithCustomers(&[Param::PolicyShockLoss]),
     ),
     p(
         "platform.policy_shock_loss",
         UNIT,
         Some(0.0),
         "share of acquisition lost for good at each shock",
+        Matters::WithCustomers(&[Param::PolicyShockProbability]),
     ),
     p(
         "platform.ban_probability",
         UNIT,
         Some(0.0),
         "chance per month of being de-platformed; ends the hustle",
+        Matters::Always,
     ),
     p(
         "owner.quit_below_net",
         Bound::Any,
         Some(0.0),
         "a launched month netting less than this counts toward quitting",
+        Matters::WhenOwnerCanQuit,
     ),
     p(
         "owner.burnout_hours_monthly",
         Bound::Above(0.0),
         None,
         "a launched month above this many hours counts toward burnout (absent = never)",
+        Matters::Always,
     ),
     p(
         "owner.hourly_value",
         NONNEG,
         Some(0.0),
         "what an hour is worth elsewhere, for comparison",
+        Matters::Never,
     ),
     p(
         "semi_passive.min_net_monthly",
         Bound::Any,
         None,
         "a semi-passive month nets at least this much",
+        Matters::Always,
     ),
     p(
         "semi_passive.max_hours_monthly",
         NONNEG,
         None,
         "a semi-passive month takes at most this many hours",
+        Matters::Always,
     ),
 ];
 
