@@ -259,23 +259,6 @@ pub fn create_new(dir: &Path, output: &dyn Output) -> anyhow::Result<PathBuf> {
     Ok(path)
 }
 
-/// Writes `bytes` to `dir/name` atomically and returns the path.
-pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<PathBuf> {
-    let target = dir.join(name);
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, &target)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        anyhow::bail!("cannot write {}: {e}", target.display());
-    }
-    Ok(target)
-}
-
 /// The files a command wrote, for its last line: `a/b.json, a/c.png`.
 pub fn list_paths(paths: &[PathBuf]) -> String {
     paths

@@ -32,7 +32,7 @@ pub mod style;
 pub mod sweep;
 pub mod tornado;
 
-use crate::output::{Output, write_atomic};
+use crate::output::Output;
 use crate::report::Summary;
 use crate::sim::{CompiledModel, Path, RunResult, Scratch, simulate};
 use fan::FanKind;
@@ -138,19 +138,6 @@ pub fn render_charts(r: &RunResult, s: &Summary) -> anyhow::Result<Vec<(&'static
     run_charts(r, s)
         .iter()
         .map(|c| Ok((c.name(), c.bytes()?)))
-        .collect()
-}
-
-/// Draws every chart of a run and writes each atomically into `dir`;
-/// returns the paths written.
-pub fn write_charts(
-    dir: &std::path::Path,
-    r: &RunResult,
-    s: &Summary,
-) -> anyhow::Result<Vec<std::path::PathBuf>> {
-    render_charts(r, s)?
-        .into_iter()
-        .map(|(name, bytes)| write_atomic(dir, name, &bytes))
         .collect()
 }
 
