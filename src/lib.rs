@@ -30,7 +30,9 @@
 //!   (which assumption matters most), for `sensitivity` and its tornado
 //!   chart.
 //! - [`commands`]: the subcommands behind the `hustle-sim` binary; [`cli`]
-//!   its arguments; [`output`] atomic writing into the output folder.
+//!   its arguments; [`output`] what every output file is (an
+//!   [`output::Output`]: a name and its bytes) and the one writer that puts
+//!   a command's outputs into its folder as one atomic set.
 
 #![warn(missing_docs)]
 

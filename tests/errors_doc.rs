@@ -52,6 +52,9 @@ fn every_documented_bad_input_gives_its_message_and_exit_code_2() {
     std::fs::write(&file, "keep me").unwrap();
     let dir = tmp.path().join("a-folder");
     std::fs::create_dir(&dir).unwrap();
+    let dangling = tmp.path().join("a-dangling-link");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(tmp.path().join("no-such-folder"), &dangling).unwrap();
     let mut failures = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         let mut cmd = Command::cargo_bin("hustle-sim").unwrap();
@@ -59,7 +62,8 @@ fn every_documented_bad_input_gives_its_message_and_exit_code_2() {
         if let Some(args) = row.input.strip_prefix("args: ") {
             let args = args
                 .replace("{file}", file.to_str().unwrap())
-                .replace("{dir}", dir.to_str().unwrap());
+                .replace("{dir}", dir.to_str().unwrap())
+                .replace("{dangling}", dangling.to_str().unwrap());
             cmd.args(args.split_whitespace());
         } else {
             let (raw, snippet) = match row.input.strip_prefix("file-raw: ") {
@@ -96,6 +100,10 @@ fn every_documented_bad_input_gives_its_message_and_exit_code_2() {
         std::fs::read_to_string(&file).unwrap(),
         "keep me",
         "a documented error touched a file"
+    );
+    assert!(
+        !tmp.path().join("no-such-folder").exists(),
+        "a documented error created a dangling link's target"
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

@@ -17,6 +17,7 @@ use super::frame::{
     plot,
 };
 use super::style::{MUTED, SETUP_SHADE, palette, px, tick_label, tint, width};
+use crate::output::Output;
 use crate::report::compare::CompareReport;
 use crate::sim::paired::PairedResult;
 use plotters::prelude::*;
@@ -401,6 +402,42 @@ pub fn draw_diff_fan(d: &DiffFanData, info: &CompareInfo) -> anyhow::Result<Vec<
         )?;
         Ok(())
     })
+}
+
+/// `compare.png`: each scenario's cumulative net and outcomes side by side.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareChart {
+    /// What is drawn.
+    pub data: CompareChartData,
+    /// The comparison's facts in the header.
+    pub info: CompareInfo,
+}
+
+impl Output for CompareChart {
+    fn file_name(&self) -> &str {
+        "compare.png"
+    }
+    fn bytes(&self) -> anyhow::Result<Vec<u8>> {
+        draw_compare(&self.data, &self.info)
+    }
+}
+
+/// `diff_fan.png`: the paired differences against the first scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiffFanChart {
+    /// What is drawn.
+    pub data: DiffFanData,
+    /// The comparison's facts in the header.
+    pub info: CompareInfo,
+}
+
+impl Output for DiffFanChart {
+    fn file_name(&self) -> &str {
+        "diff_fan.png"
+    }
+    fn bytes(&self) -> anyhow::Result<Vec<u8>> {
+        draw_diff_fan(&self.data, &self.info)
+    }
 }
 
 #[cfg(test)]

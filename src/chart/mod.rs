@@ -32,12 +32,11 @@ pub mod style;
 pub mod sweep;
 pub mod tornado;
 
-use crate::output::write_atomic;
+use crate::output::Output;
 use crate::report::Summary;
 use crate::sim::{CompiledModel, Path, RunResult, Scratch, simulate};
 use fan::FanKind;
 use frame::RunInfo;
-use std::path::PathBuf;
 
 /// Single trajectories drawn on each fan chart: trajectories 0, 1, ... of
 /// the run's seed, the same ones the run simulated.
@@ -69,12 +68,55 @@ pub fn sample_paths(r: &RunResult, k: u64) -> Vec<Path> {
         .collect()
 }
 
-/// Draws every chart of a run: (file name, PNG bytes), in [`FILE_NAMES`]
-/// order.
-pub fn render_charts(r: &RunResult, s: &Summary) -> anyhow::Result<Vec<(&'static str, Vec<u8>)>> {
+/// One chart of a run: its data, drawn into PNG bytes on demand.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunChart {
+    info: RunInfo,
+    drawing: Drawing,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Drawing {
+    Fan(FanKind, fan::FanData),
+    Outcomes(outcomes::OutcomesData),
+    Final(Box<final_dist::FinalData>),
+}
+
+impl RunChart {
+    /// The chart's file name, one of [`FILE_NAMES`].
+    pub fn name(&self) -> &'static str {
+        match &self.drawing {
+            Drawing::Fan(kind, _) => kind.file_name(),
+            Drawing::Outcomes(_) => "outcomes.png",
+            Drawing::Final(_) => "final.png",
+        }
+    }
+}
+
+impl Output for RunChart {
+    fn file_name(&self) -> &str {
+        self.name()
+    }
+    fn bytes(&self) -> anyhow::Result<Vec<u8>> {
+        match &self.drawing {
+            Drawing::Fan(_, d) => fan::draw_fan(d, &self.info),
+            Drawing::Outcomes(d) => outcomes::draw_outcomes(d, &self.info),
+            Drawing::Final(d) => final_dist::draw_final(d, &self.info),
+        }
+    }
+}
+
+/// Every chart of a run, in [`FILE_NAMES`] order, ready to draw.
+pub fn run_charts(r: &RunResult, s: &Summary) -> Vec<RunChart> {
     let info = RunInfo::from_summary(s);
     let paths = sample_paths(r, SAMPLE_TRAJECTORIES);
     let mut charts = Vec::with_capacity(FILE_NAMES.len());
+    let mut push = |drawing| {
+        charts.push(RunChart {
+            info: info.clone(),
+            drawing,
+        })
+    };
     for kind in FanKind::ALL {
         let rows: Vec<Vec<f64>> = paths
             .iter()
@@ -82,26 +124,20 @@ pub fn render_charts(r: &RunResult, s: &Summary) -> anyhow::Result<Vec<(&'static
             .collect();
         let refs = fan::references(kind, &r.model, &s.currency);
         let data = fan::fan_data(kind, s.series.get(kind.metric()), &rows, refs);
-        charts.push((kind.file_name(), fan::draw_fan(&data, &info)?));
+        push(Drawing::Fan(kind, data));
     }
-    let data = outcomes::outcomes_data(s);
-    charts.push(("outcomes.png", outcomes::draw_outcomes(&data, &info)?));
-    let data = final_dist::final_data(r, s);
-    charts.push(("final.png", final_dist::draw_final(&data, &info)?));
-    debug_assert!(charts.iter().map(|c| c.0).eq(FILE_NAMES));
-    Ok(charts)
+    push(Drawing::Outcomes(outcomes::outcomes_data(s)));
+    push(Drawing::Final(Box::new(final_dist::final_data(r, s))));
+    debug_assert!(charts.iter().map(RunChart::name).eq(FILE_NAMES));
+    charts
 }
 
-/// Draws every chart of a run and writes each atomically into `dir`;
-/// returns the paths written.
-pub fn write_charts(
-    dir: &std::path::Path,
-    r: &RunResult,
-    s: &Summary,
-) -> anyhow::Result<Vec<PathBuf>> {
-    render_charts(r, s)?
-        .into_iter()
-        .map(|(name, bytes)| write_atomic(dir, name, &bytes))
+/// Draws every chart of a run: (file name, PNG bytes), in [`FILE_NAMES`]
+/// order.
+pub fn render_charts(r: &RunResult, s: &Summary) -> anyhow::Result<Vec<(&'static str, Vec<u8>)>> {
+    run_charts(r, s)
+        .iter()
+        .map(|c| Ok((c.name(), c.bytes()?)))
         .collect()
 }
 

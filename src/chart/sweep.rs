@@ -12,6 +12,7 @@ use super::frame::{
     self, AxisSpec, Dash, LegendItem, LineLook, RunInfo, Swatch, draw_line, drawing, legend, notes,
 };
 use super::style::{MUTED, palette, px, tick_label, tint, width};
+use crate::output::Output;
 use crate::report::sweep::{SweepReport, value_text};
 use plotters::prelude::*;
 
@@ -267,6 +268,19 @@ pub fn draw_sweep(d: &SweepChartData) -> anyhow::Result<Vec<u8>> {
         notes(&panel, &paragraphs, y_end + px(16.0))?;
         Ok(())
     })
+}
+
+/// `sweep.png`: a sweep's chart, drawn from its data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepChart(pub SweepChartData);
+
+impl Output for SweepChart {
+    fn file_name(&self) -> &str {
+        "sweep.png"
+    }
+    fn bytes(&self) -> anyhow::Result<Vec<u8>> {
+        draw_sweep(&self.0)
+    }
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use super::frame::{
 use super::style::{
     INK, MUTED, anchored, decimals_for_step, palette, px, size, text, text_width, tick_label, width,
 };
+use crate::output::Output;
 use crate::sensitivity::{Analysis, Spread, format_value};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -292,6 +293,24 @@ pub fn draw_tornado(d: &TornadoData, info: &RunInfo) -> anyhow::Result<Vec<u8>> 
         notes(&panel, &paragraphs, y_pos + px(8.0))?;
         Ok(())
     })
+}
+
+/// `tornado.png`: a sensitivity analysis's largest swings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TornadoChart {
+    /// What is drawn.
+    pub data: TornadoData,
+    /// The baseline run's facts in the header.
+    pub info: RunInfo,
+}
+
+impl Output for TornadoChart {
+    fn file_name(&self) -> &str {
+        "tornado.png"
+    }
+    fn bytes(&self) -> anyhow::Result<Vec<u8>> {
+        draw_tornado(&self.data, &self.info)
+    }
 }
 
 #[cfg(test)]

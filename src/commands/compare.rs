@@ -8,13 +8,16 @@ use crate::chart;
 use crate::cli::CompareArgs;
 use crate::error::InputError;
 use crate::model::Model;
-use crate::output::{list_paths, prepare_dir, sanitize_stem, write_atomic};
-use crate::report::compare::{CompareReport, ScenarioEntry};
+use crate::output::{OutputSet, list_paths, prepare_dir, sanitize_stem};
+use crate::report::compare::{CompareJson, CompareReport, ScenarioEntry};
 use crate::report::paired::{OutcomeStats, PairedStats};
 use crate::scenario::Scenario;
 use crate::scenario::keys::{key_kind, suggest};
 use crate::sim::{PairedSpec, run_paired};
 use std::path::PathBuf;
+
+/// Every file `compare` writes into its output folder.
+pub const FILE_NAMES: [&str; 3] = ["compare.json", "compare.png", "diff_fan.png"];
 
 /// A scenario taking part in a comparison.
 #[derive(Debug, Clone)]
@@ -175,22 +178,20 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
             })
             .collect(),
     };
-    let mut written = vec![write_atomic(&out, "compare.json", &report.to_json())?];
+    let mut outputs = OutputSet::new(&out, &FILE_NAMES);
+    outputs.add(CompareJson(&report));
     if !args.no_charts {
         let info = chart::compare::CompareInfo::new(&report, models[0].setup_months);
-        let data = chart::compare::compare_data(&result, &labels);
-        written.push(write_atomic(
-            &out,
-            "compare.png",
-            &chart::compare::draw_compare(&data, &info)?,
-        )?);
-        let data = chart::compare::diff_fan_data(&result, &labels);
-        written.push(write_atomic(
-            &out,
-            "diff_fan.png",
-            &chart::compare::draw_diff_fan(&data, &info)?,
-        )?);
+        outputs.add(chart::compare::CompareChart {
+            data: chart::compare::compare_data(&result, &labels),
+            info: info.clone(),
+        });
+        outputs.add(chart::compare::DiffFanChart {
+            data: chart::compare::diff_fan_data(&result, &labels),
+            info,
+        });
     }
+    let written = outputs.write()?;
     if !args.quiet {
         print!("{}", report.table());
         println!("\n  Wrote {}", list_paths(&written));

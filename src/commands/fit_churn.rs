@@ -9,7 +9,7 @@ use crate::cli::{DataFormat, FitChurnArgs};
 use crate::error::InputError;
 use crate::fit::data::{self, Date, Format};
 use crate::fit::{self, ChurnFit, chart, report, rewrite};
-use crate::output::{prepare_dir, sanitize_stem, write_atomic};
+use crate::output::{Output, OutputSet, prepare_dir, sanitize_stem};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -45,8 +45,41 @@ fn plan_into(path: &Path, fit: &ChurnFit, data_name: &str) -> Result<ScenarioRew
     })
 }
 
+/// `fit.png`: the fitted survival curve against the data.
+pub struct FitChart<'a> {
+    /// The fit.
+    pub fit: &'a ChurnFit,
+    /// The data file's name, in the title.
+    pub data_name: &'a str,
+}
+
+impl Output for FitChart<'_> {
+    fn file_name(&self) -> &str {
+        "fit.png"
+    }
+    fn bytes(&self) -> anyhow::Result<Vec<u8>> {
+        chart::render_png(self.fit, self.data_name)
+    }
+}
+
+/// A scenario's new text under its own file name.
+struct RewrittenScenario<'a> {
+    name: String,
+    text: &'a str,
+}
+
+impl Output for RewrittenScenario<'_> {
+    fn file_name(&self) -> &str {
+        &self.name
+    }
+    fn bytes(&self) -> anyhow::Result<Vec<u8>> {
+        Ok(self.text.as_bytes().to_vec())
+    }
+}
+
 /// Replaces the scenario atomically (a temporary file in its folder, then a
-/// rename), writing through a symbolic link and keeping the permissions.
+/// rename), writing through a symbolic link the user chose and keeping the
+/// permissions.
 fn write_into(into: &ScenarioRewrite) -> anyhow::Result<()> {
     let real = std::fs::canonicalize(&into.path)
         .map_err(|e| anyhow::anyhow!("cannot resolve {}: {e}", into.path.display()))?;
@@ -56,8 +89,14 @@ fn write_into(into: &ScenarioRewrite) -> anyhow::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let written = write_atomic(dir, &name, into.text.as_bytes())?;
-    std::fs::set_permissions(&written, permissions)?;
+    let mut outputs = OutputSet::new(dir, &[&name]);
+    outputs.add(RewrittenScenario {
+        name: name.clone(),
+        text: &into.text,
+    });
+    for written in outputs.write()? {
+        std::fs::set_permissions(&written, permissions.clone())?;
+    }
     Ok(())
 }
 
@@ -95,8 +134,12 @@ pub(super) fn fit_churn(args: &FitChurnArgs) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(format!("fit-{}", sanitize_stem(&stem))));
     prepare_dir(&out)?;
-    let png = chart::render_png(&fit, &data_name)?;
-    let chart_path = write_atomic(&out, "fit.png", &png)?;
+    let mut outputs = OutputSet::new(&out, &["fit.png"]);
+    outputs.add(FitChart {
+        fit: &fit,
+        data_name: &data_name,
+    });
+    let chart_path = outputs.write()?.remove(0);
     if let Some(into) = &into
         && !into.changes.is_empty()
     {

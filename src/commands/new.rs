@@ -1,26 +1,31 @@
 //! `hustle-sim new`: write the commented template, never overwriting.
 
-use crate::error::InputError;
+use crate::output::{Output, create_new};
 use crate::scenario::template::TEMPLATE;
-use std::io::Write;
 use std::path::Path;
 
+/// The commented scenario template under the name the user chose.
+pub struct ScenarioTemplate<'a> {
+    /// The new file's name.
+    pub name: &'a str,
+}
+
+impl Output for ScenarioTemplate<'_> {
+    fn file_name(&self) -> &str {
+        self.name
+    }
+    fn bytes(&self) -> anyhow::Result<Vec<u8>> {
+        Ok(TEMPLATE.as_bytes().to_vec())
+    }
+}
+
 pub(super) fn new(file: &Path) -> anyhow::Result<()> {
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(file)
-        .map_err(|e| {
-            if e.kind() == std::io::ErrorKind::AlreadyExists {
-                InputError::new(format!(
-                    "{}: already exists; not overwritten",
-                    file.display()
-                ))
-            } else {
-                InputError::new(format!("{}: cannot create: {e}", file.display()))
-            }
-        })?;
-    f.write_all(TEMPLATE.as_bytes())?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let dir = file.parent().unwrap_or(Path::new(""));
+    create_new(dir, &ScenarioTemplate { name: &name })?;
     println!(
         "Wrote {}; edit it, then `hustle-sim check {0}` and `hustle-sim run {0}`",
         file.display()

@@ -5,7 +5,8 @@ use super::load_scenario;
 use crate::chart;
 use crate::cli::RunArgs;
 use crate::model::Model;
-use crate::output::{list_paths, prepare_dir, sanitize_stem, write_atomic};
+use crate::output::{OutputSet, list_paths, prepare_dir, sanitize_stem};
+use crate::report::summary::{PercentilesCsv, SummaryJson};
 use crate::report::{Summary, table};
 use crate::sim::{self, RunOptions, RunResult};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -83,6 +84,19 @@ pub fn interrupt_flag() -> &'static AtomicBool {
     &FLAG
 }
 
+/// Every file `run` writes into its output folder: the summary, the
+/// percentiles and the charts.
+pub const FILE_NAMES: [&str; 8] = [
+    "summary.json",
+    "percentiles.csv",
+    chart::FILE_NAMES[0],
+    chart::FILE_NAMES[1],
+    chart::FILE_NAMES[2],
+    chart::FILE_NAMES[3],
+    chart::FILE_NAMES[4],
+    chart::FILE_NAMES[5],
+];
+
 pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
     let scenario = load_scenario(args.scenario.as_deref(), &args.set)?;
     let model = scenario.model()?;
@@ -94,13 +108,15 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
     let opts = args.sim.options();
     let result = run_scenario(&model, &opts, args.quiet, interrupt_flag())?;
     let summary = Summary::from_run(&result, &scenario.source);
-    let mut written = vec![
-        write_atomic(&out, "summary.json", &summary.to_json())?,
-        write_atomic(&out, "percentiles.csv", &summary.percentiles_csv())?,
-    ];
+    let mut outputs = OutputSet::new(&out, &FILE_NAMES);
+    outputs.add(SummaryJson(&summary));
+    outputs.add(PercentilesCsv(&summary));
     if !args.no_charts {
-        written.extend(chart::write_charts(&out, &result, &summary)?);
+        for c in chart::run_charts(&result, &summary) {
+            outputs.add(c);
+        }
     }
+    let written = outputs.write()?;
     if !args.quiet {
         print!("{}", table::render(&summary));
         println!("\n  Wrote {}", list_paths(&written));

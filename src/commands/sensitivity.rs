@@ -6,11 +6,28 @@ use super::{interrupt_flag, load_scenario};
 use crate::chart::frame::RunInfo;
 use crate::chart::tornado;
 use crate::cli::SensitivityArgs;
-use crate::output::{list_paths, prepare_dir, sanitize_stem, write_atomic};
-use crate::sensitivity::{self, Options, TABLE_ROWS};
+use crate::output::{Output, OutputSet, list_paths, prepare_dir, sanitize_stem};
+use crate::sensitivity::{self, Analysis, Options, TABLE_ROWS};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
+
+/// Every file `sensitivity` writes into its output folder.
+pub const FILE_NAMES: [&str; 2] = ["sensitivity.csv", "tornado.png"];
+
+/// `sensitivity.csv`: every parameter's low and high value and the
+/// metric at each.
+#[derive(Debug, Clone, Copy)]
+pub struct SensitivityCsv<'a>(pub &'a Analysis);
+
+impl Output for SensitivityCsv<'_> {
+    fn file_name(&self) -> &str {
+        "sensitivity.csv"
+    }
+    fn bytes(&self) -> anyhow::Result<Vec<u8>> {
+        Ok(self.0.to_csv())
+    }
+}
 
 pub(super) fn sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
     let scenario = load_scenario(Some(&args.scenario), &[])?;
@@ -56,11 +73,13 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
         horizon: analysis.horizon,
         setup_months: model.setup_months,
     };
-    let png = tornado::draw_tornado(&tornado::tornado_data(&analysis, tornado::MAX_ROWS), &info)?;
-    let written = [
-        write_atomic(&out, "sensitivity.csv", &analysis.to_csv())?,
-        write_atomic(&out, "tornado.png", &png)?,
-    ];
+    let mut outputs = OutputSet::new(&out, &FILE_NAMES);
+    outputs.add(SensitivityCsv(&analysis));
+    outputs.add(tornado::TornadoChart {
+        data: tornado::tornado_data(&analysis, tornado::MAX_ROWS),
+        info,
+    });
+    let written = outputs.write()?;
     print!("{}", analysis.table(TABLE_ROWS));
     println!(
         "\n  {} runs in {:.1} s. Wrote {}",

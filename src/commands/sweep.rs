@@ -7,9 +7,9 @@ use crate::chart;
 use crate::cli::SweepArgs;
 use crate::error::InputError;
 use crate::model::Model;
-use crate::output::{list_paths, prepare_dir, sanitize_stem, write_atomic};
+use crate::output::{OutputSet, list_paths, prepare_dir, sanitize_stem};
 use crate::report::paired::OutcomeStats;
-use crate::report::sweep::{SweepReport, SweepRow, value_text};
+use crate::report::sweep::{SweepCsv, SweepReport, SweepRow, value_text};
 use crate::scenario::Scenario;
 use crate::scenario::keys::{KeyKind, Param, key_kind, suggest};
 use crate::sim::{PairedSpec, run_paired};
@@ -18,6 +18,9 @@ use std::path::PathBuf;
 /// Most values one sweep may have: each keeps its own sketches in every
 /// worker.
 pub const MAX_VALUES: usize = 200;
+
+/// Every file `sweep` writes into its output folder.
+pub const FILE_NAMES: [&str; 2] = ["sweep.csv", "sweep.png"];
 
 /// The values of `--values A,B,C`.
 pub fn parse_values(text: &str) -> Result<Vec<f64>, InputError> {
@@ -188,12 +191,12 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
             })
             .collect(),
     };
-    let mut written = vec![write_atomic(&out, "sweep.csv", &report.to_csv())?];
+    let mut outputs = OutputSet::new(&out, &FILE_NAMES);
+    outputs.add(SweepCsv(&report));
     if !args.no_charts {
-        let data = chart::sweep::sweep_data(&report);
-        let png = chart::sweep::draw_sweep(&data)?;
-        written.push(write_atomic(&out, "sweep.png", &png)?);
+        outputs.add(chart::sweep::SweepChart(chart::sweep::sweep_data(&report)));
     }
+    let written = outputs.write()?;
     if !args.quiet {
         print!("{}", report.table());
         println!(

@@ -4,6 +4,7 @@
 
 use super::format::{format_money, format_number, format_percent};
 use super::paired::{OutcomeStats, PairedStats};
+use crate::output::Output;
 use serde::Serialize;
 
 /// One scenario of a comparison.
@@ -169,5 +170,18 @@ impl CompareReport {
             ));
         }
         o
+    }
+}
+
+/// `compare.json`: a comparison as pretty JSON.
+#[derive(Debug, Clone, Copy)]
+pub struct CompareJson<'a>(pub &'a CompareReport);
+
+impl Output for CompareJson<'_> {
+    fn file_name(&self) -> &str {
+        "compare.json"
+    }
+    fn bytes(&self) -> anyhow::Result<Vec<u8>> {
+        Ok(self.0.to_json())
     }
 }

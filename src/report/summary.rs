@@ -2,6 +2,7 @@
 //! types. Every field is documented because users read the file.
 
 use crate::model::Origin;
+use crate::output::Output;
 use crate::scenario::keys::Param;
 use crate::sim::driver::RunResult;
 use crate::sim::rng::GENERATOR_NAME;
@@ -400,5 +401,31 @@ impl Summary {
             }
         }
         out.into_bytes()
+    }
+}
+
+/// `summary.json`: a run's summary as pretty JSON.
+#[derive(Debug, Clone, Copy)]
+pub struct SummaryJson<'a>(pub &'a Summary);
+
+impl Output for SummaryJson<'_> {
+    fn file_name(&self) -> &str {
+        "summary.json"
+    }
+    fn bytes(&self) -> anyhow::Result<Vec<u8>> {
+        Ok(self.0.to_json())
+    }
+}
+
+/// `percentiles.csv`: a run's percentiles month by month.
+#[derive(Debug, Clone, Copy)]
+pub struct PercentilesCsv<'a>(pub &'a Summary);
+
+impl Output for PercentilesCsv<'_> {
+    fn file_name(&self) -> &str {
+        "percentiles.csv"
+    }
+    fn bytes(&self) -> anyhow::Result<Vec<u8>> {
+        Ok(self.0.percentiles_csv())
     }
 }

@@ -3,6 +3,7 @@
 
 use super::format::{format_money, format_number, format_percent};
 use super::paired::OutcomeStats;
+use crate::output::Output;
 use crate::sim::FailureCause;
 
 /// One value of the swept key and what became of the trajectories.
@@ -170,5 +171,18 @@ impl SweepReport {
             self.currency
         ));
         o
+    }
+}
+
+/// `sweep.csv`: a sweep's rows.
+#[derive(Debug, Clone, Copy)]
+pub struct SweepCsv<'a>(pub &'a SweepReport);
+
+impl Output for SweepCsv<'_> {
+    fn file_name(&self) -> &str {
+        "sweep.csv"
+    }
+    fn bytes(&self) -> anyhow::Result<Vec<u8>> {
+        Ok(self.0.to_csv())
     }
 }
