@@ -11,15 +11,18 @@
 //!   `--set`, validated key by key into a [`model::Model`] (every error names
 //!   its key). [`scenario::keys`] is the registry of every key;
 //!   [`scenario::uncertain`] the uncertain-value forms.
-//! - [`sim`]: one trajectory month by month (`docs/model.md`, One
-//!   trajectory), its per-purpose random streams, exact fast samplers, the
-//!   parallel driver that folds trajectories into statistics, and the
-//!   paired driver that runs variants in lockstep on common random numbers
-//!   (for `sweep` and `compare`); and [`sim::reference`], the literal, slow
-//!   statement of one trajectory that the fast one is tested against.
-//! - [`stats`]: streaming moments, a mergeable quantile sketch and Wilson
-//!   intervals: memory stays flat in the number of trajectories and results
-//!   are identical for every thread count.
+//! - [`sim`]: one trajectory month by month in [`sim::trajectory`], which
+//!   reads beside `docs/model.md`, One trajectory; the machinery it uses
+//!   (renewals, competitor factors, event clocks, samplers, streams) in
+//!   modules of its own; the parallel driver that folds trajectories into
+//!   statistics, and the paired driver that runs variants in lockstep on
+//!   common random numbers (for `sweep` and `compare`); and
+//!   [`sim::reference`], the literal, slow statement of one trajectory that
+//!   the fast one is tested against.
+//! - [`stats`]: streaming moments, a mergeable quantile sketch, percentiles
+//!   with a rank guarantee drawn from it, and Wilson intervals: memory stays
+//!   flat in the number of trajectories and results are identical for every
+//!   thread count.
 //! - [`report`]: `summary.json`, `percentiles.csv` and the terminal table;
 //!   `sweep.csv`, `compare.json` and theirs.
 //! - [`chart`]: the PNG fan, outcome and final charts, drawn with an
