@@ -156,21 +156,32 @@ pub fn text_width(s: &str, style: &TextStyle) -> i32 {
     style.font.box_size(s).map(|(w, _)| w as i32).unwrap_or(0)
 }
 
-/// `s` shortened with an ellipsis to fit `max` canvas pixels.
+/// `s` shortened with an ellipsis to fit `max` canvas pixels: the longest
+/// prefix that fits with the ellipsis, found by bisection (a prefix's width
+/// never falls as it grows), so a name of any length costs a few dozen
+/// measurements of at most `max` characters each.
 pub fn fit(s: &str, style: &TextStyle, max: i32) -> String {
-    if text_width(s, style) <= max {
-        return s.to_string();
-    }
-    let chars: Vec<char> = s.chars().collect();
-    let mut n = chars.len();
-    while n > 0 {
-        let t: String = chars[..n].iter().collect::<String>().trim_end().to_string() + "…";
-        if text_width(&t, style) <= max {
-            return t;
+    // Every glyph is at least a pixel wide, so no more than `max`
+    // characters can fit.
+    let chars: Vec<char> = s.chars().take(max.max(0) as usize + 1).collect();
+    if chars.len() < s.chars().count() || text_width(s, style) > max {
+        let shortened =
+            |n: usize| chars[..n].iter().collect::<String>().trim_end().to_string() + "…";
+        let fits = |n: usize| text_width(&shortened(n), style) <= max;
+        // The largest n in 1..=len with fits(n): fits is true up to it and
+        // false after.
+        let (mut lo, mut hi) = (0, chars.len());
+        while lo < hi {
+            let mid = (lo + hi).div_ceil(2);
+            if fits(mid) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
         }
-        n -= 1;
+        return if lo == 0 { "…".into() } else { shortened(lo) };
     }
-    "…".into()
+    s.to_string()
 }
 
 /// `s` broken into lines at spaces so that each fits `max` canvas pixels
@@ -284,5 +295,34 @@ mod tests {
         assert_eq!(lines.join(" "), sentence);
         let short = fit("a very long title that cannot possibly fit", &s, px(80.0));
         assert!(short.ends_with('…') && text_width(&short, &s) <= px(80.0));
+    }
+
+    #[test]
+    fn fitting_keeps_the_longest_prefix_that_fits_whatever_the_length() {
+        // Regression: a title was shortened one character at a time,
+        // measuring the whole rest each time, so a name of 100,000
+        // characters took minutes. The bisection keeps what the
+        // one-at-a-time search kept.
+        let s = text(size::LEGEND, INK);
+        let max = px(120.0);
+        let one_at_a_time = |t: &str| {
+            let chars: Vec<char> = t.chars().collect();
+            (1..=chars.len())
+                .rev()
+                .map(|n| chars[..n].iter().collect::<String>().trim_end().to_string() + "…")
+                .find(|c| text_width(c, &s) <= max)
+                .unwrap_or_else(|| "…".into())
+        };
+        for t in [
+            "Niche industry SaaS tool with a long name",
+            "a b c d e f g h i j k l m n o p q r s t u v w x y z",
+            "WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW",
+        ] {
+            assert_eq!(fit(t, &s, max), one_at_a_time(t), "{t}");
+        }
+        assert_eq!(fit("fits", &s, max), "fits");
+        // A few dozen measurements of at most `max` characters each.
+        let short = fit(&"x".repeat(100_000), &s, max);
+        assert!(short.ends_with('…') && text_width(&short, &s) <= max);
     }
 }
