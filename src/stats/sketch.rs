@@ -369,20 +369,21 @@ impl QuantileSketch {
     /// counts in proportion (for charts' histograms).
     pub fn count_at_most(&self, x: f64) -> f64 {
         if let Some(map) = &self.exact {
+            // Counted in integers: a float sum of no terms is -0.
             return map
                 .iter()
                 .filter(|(k, _)| f64::from_bits(*k) <= x)
-                .map(|(_, n)| n as f64)
-                .sum();
+                .map(|(_, n)| n)
+                .sum::<u64>() as f64;
         }
         let atoms = &self.histogram.atoms;
-        let mut total: f64 = atoms
+        let mut total = atoms
             .values
             .iter()
             .zip(&atoms.equal)
             .filter(|(a, _)| **a <= x)
-            .map(|(_, n)| *n as f64)
-            .sum();
+            .map(|(_, n)| *n)
+            .sum::<u64>() as f64;
         for bin in self.histogram.bins_ascending() {
             if bin.max <= x {
                 total += bin.count as f64;
@@ -455,6 +456,23 @@ mod tests {
             s.count_at_most(0.0),
             sorted_small.iter().filter(|x| **x <= 0.0).count() as f64
         );
+    }
+
+    #[test]
+    fn no_value_at_most_x_counts_as_plus_zero() {
+        // Regression: a float sum of no terms is -0, and the final chart
+        // printed "-0.0 % of trajectories ended below break-even".
+        let mut s = QuantileSketch::new();
+        s.extend(&[0.0, 5.0]);
+        assert_eq!(s.count_at_most(-1.0).to_bits(), 0.0f64.to_bits());
+        let mut h = QuantileSketch::with_atoms(vec![7.0]);
+        h.extend(
+            &(0..10_000)
+                .map(|i| 100.0 + i as f64 * 0.001)
+                .collect::<Vec<_>>(),
+        );
+        assert!(!h.is_exact());
+        assert_eq!(h.count_at_most(-1.0).to_bits(), 0.0f64.to_bits());
     }
 
     #[test]
