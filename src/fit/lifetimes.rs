@@ -120,6 +120,22 @@ impl Lifetimes {
         churned + censored
     }
 
+    /// [`Lifetimes::at_risk`] for every t in 0..=[`Lifetimes::last_period`],
+    /// in one pass from the last period back.
+    pub fn at_risk_by_period(&self) -> Vec<u64> {
+        let last = self.last_period();
+        let mut out = vec![0; last as usize + 1];
+        let (mut churned_from, mut censored_from) = (0u64, 0u64);
+        for t in (0..=last).rev() {
+            if t >= 1 {
+                churned_from += self.churned(t);
+            }
+            censored_from += self.censored(t);
+            out[t as usize] = churned_from + censored_from;
+        }
+        out
+    }
+
     /// The same customers observed only through period `k`: a churn after
     /// period k, or a censoring after more than k renewals, becomes a
     /// censoring after k renewals. This is how `--fit-periods` holds data
@@ -156,10 +172,11 @@ impl Lifetimes {
     /// `alive[t] / alive[0]` (up to rounding); with censoring it is the standard
     /// nonparametric estimate (Kaplan & Meier 1958).
     pub fn kaplan_meier(&self) -> Vec<f64> {
+        let at_risk = self.at_risk_by_period();
         let mut s = vec![1.0];
         let mut cur = 1.0;
         for t in 1..=self.last_period() {
-            let r = self.at_risk(t);
+            let r = at_risk[t as usize];
             if r > 0 {
                 cur *= 1.0 - self.churned(t) as f64 / r as f64;
             }
@@ -198,6 +215,19 @@ mod tests {
             .unwrap()
             .truncated(5);
         assert_eq!(lt, Lifetimes::from_survival(&[10, 7, 5, 4]).unwrap());
+    }
+
+    #[test]
+    fn at_risk_in_one_pass_matches_the_definition() {
+        let mut lt = Lifetimes::from_survival(&[10, 7, 7, 4]).unwrap();
+        lt.add_censored(0, 3);
+        lt.add_censored(2, 5);
+        lt.add_churned(5, 2);
+        let all = lt.at_risk_by_period();
+        assert_eq!(all.len(), lt.last_period() as usize + 1);
+        for (t, &r) in all.iter().enumerate() {
+            assert_eq!(r, lt.at_risk(t as u32), "t = {t}");
+        }
     }
 
     #[test]

@@ -198,8 +198,9 @@ pub fn fit_churn(ds: &Dataset, fit_periods: Option<u32>) -> Result<ChurnFit, Inp
     let km = all.kaplan_meier();
     let single = ds.single_cohort();
     let horizon = MIN_PROJECTION_HORIZON.max(last + 12);
+    let curve = sbg::survival_curve(a, b, horizon);
     let row = |t: u32| {
-        let s = sbg::survival(a, b, t);
+        let s = curve[t as usize];
         PeriodRow {
             period: t,
             survival: s,

@@ -49,6 +49,19 @@ pub fn survival(alpha: f64, beta: f64, t: u32) -> f64 {
     })
 }
 
+/// [`survival`] for t = 0..=`last`, by one running product: the same
+/// products, bit for bit, in time linear in `last`.
+pub fn survival_curve(alpha: f64, beta: f64, last: u32) -> Vec<f64> {
+    let mut s = 1.0;
+    std::iter::once(1.0)
+        .chain((1..=last).map(|i| {
+            let i = f64::from(i);
+            s = s * (beta + i - 1.0) / (alpha + beta + i - 1.0);
+            s
+        }))
+        .collect()
+}
+
 /// Churn at the `n`-th renewal among customers who reached it (n >= 1):
 /// alpha / (alpha + beta + n - 1).
 pub fn churn_at_renewal(alpha: f64, beta: f64, n: u32) -> f64 {
@@ -350,6 +363,19 @@ mod tests {
     const REGULAR: [u64; 13] = [
         1000, 631, 468, 382, 326, 289, 262, 241, 223, 207, 194, 183, 173,
     ];
+
+    #[test]
+    fn the_survival_curve_is_survival_at_every_period_bit_for_bit() {
+        // Regression: the fit's table called survival(t) for every period,
+        // a product of t terms each, so 96,000 periods took half a minute.
+        for (a, b) in [(0.704, 1.182), (3.0, 40.0), (1e-3, 1e3)] {
+            let curve = survival_curve(a, b, 500);
+            assert_eq!(curve.len(), 501);
+            for (t, s) in curve.iter().enumerate() {
+                assert_eq!(s.to_bits(), survival(a, b, t as u32).to_bits(), "t = {t}");
+            }
+        }
+    }
 
     #[test]
     fn survival_matches_the_beta_function_form() {
