@@ -52,6 +52,6 @@ pub mod sensitivity;
 pub mod sim;
 pub mod stats;
 
-pub use error::InputError;
+pub use error::{Error, InputError};
 pub use model::Model;
 pub use scenario::Scenario;
