@@ -5,6 +5,58 @@
 //! trajectories of it and reports how quickly its income becomes
 //! semi-passive and how often it fails.
 //!
+//! ## The front door
+//!
+//! Three steps cover most uses of the library: [`load`] a scenario file
+//! into a checked [`Model`], [`simulate`] it with [`RunOptions`] (the
+//! default is 10,000 trajectories with seed 42 on every core), and read the
+//! [`Summary`]: the figures of `summary.json`, such as
+//! `summary.semi_passive.probability` and `summary.failure.ci95`.
+//! [`simulate_with`] takes [`Hooks`] for progress reports and a cancel
+//! flag. Every step fails with one [`Error`]: bad input (an
+//! [`InputError`] naming the file, the key, the value as written and what
+//! is allowed), a cancelled run, or another failure, each with its
+//! [`Error::exit_code`].
+//!
+//! ```
+//! use hustle_sim::{RunOptions, Scenario, simulate};
+//!
+//! // `hustle_sim::load("scenarios/niche-saas-tool.toml")?` reads a file;
+//! // a scenario can also be given as text.
+//! let text = r#"
+//!     name = "Weekend print shop"
+//!     [acquisition]
+//!     rate = "2 to 8"
+//!     [churn]
+//!     monthly = 0.06
+//!     [pricing]
+//!     monthly = 12
+//!     [semi_passive]
+//!     min_net_monthly = 100
+//!     max_hours_monthly = 20
+//! "#;
+//! let model = Scenario::parse(text, "inline", "inline")?.model()?;
+//! let opts = RunOptions { trajectories: 400, seed: 7, threads: Some(1) };
+//! let summary = simulate(&model, &opts)?;
+//! let sp = &summary.semi_passive;
+//! assert!(sp.ci95[0] <= sp.probability && sp.probability <= 1.0);
+//! println!("P(semi-passive) = {:.3}, P(failure) = {:.3}",
+//!          sp.probability, summary.failure.probability);
+//!
+//! // Bad input says which key is wrong and what is allowed.
+//! let bad = Scenario::parse("name = \"x\"\n[churn]\nmonthly = 1.3", "inline", "x")?
+//!     .model()
+//!     .unwrap_err();
+//! assert_eq!(bad.key(), Some("churn.monthly"));
+//! assert_eq!(bad.allowed(), Some("within 0..=1"));
+//! assert_eq!(hustle_sim::Error::from(bad).exit_code(), 2);
+//! # Ok::<(), hustle_sim::Error>(())
+//! ```
+//!
+//! `examples/library.rs` is the same as a program.
+//!
+//! ## Inside
+//!
 //! The architecture follows the data:
 //!
 //! - [`scenario`]: the TOML format. Parsed into a table, overridden with
@@ -43,6 +95,7 @@ pub mod chart;
 pub mod cli;
 pub mod commands;
 pub mod error;
+mod facade;
 pub mod fit;
 pub mod model;
 pub mod output;
@@ -52,6 +105,9 @@ pub mod sensitivity;
 pub mod sim;
 pub mod stats;
 
-pub use error::InputError;
+pub use error::{Error, InputError};
+pub use facade::{Hooks, load, simulate, simulate_with};
 pub use model::Model;
+pub use report::Summary;
 pub use scenario::Scenario;
+pub use sim::RunOptions;

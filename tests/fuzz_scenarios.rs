@@ -40,8 +40,14 @@ fn exercise(text: &str) -> bool {
     let Ok(scenario) = Scenario::parse(text, "fuzz.toml", "fuzz") else {
         return false;
     };
-    let Ok(model) = scenario.model() else {
-        return false;
+    let model = match scenario.model() {
+        Ok(model) => model,
+        Err(e) => {
+            // Every validation error names its source and key as fields.
+            assert_eq!(e.source_name(), Some("fuzz.toml"), "{e}");
+            assert!(e.key().is_some(), "no key in: {e}");
+            return false;
+        }
     };
     let run = common::run(&model, 10, 1, Some(1));
     let json: serde_json::Value =

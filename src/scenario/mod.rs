@@ -38,7 +38,7 @@ impl Scenario {
     /// Parses scenario text.
     pub fn parse(text: &str, source: &str, stem: &str) -> Result<Self, InputError> {
         let table: Table = text.parse().map_err(|e: toml::de::Error| {
-            InputError::new(format!("{source}: {}", e.to_string().trim_end()))
+            InputError::new(format!("{source}: {}", e.to_string().trim_end())).with_source(source)
         })?;
         Ok(Scenario {
             source: source.to_string(),
@@ -54,10 +54,13 @@ impl Scenario {
         if path.is_dir() {
             return Err(InputError::new(format!(
                 "{source}: is a directory, not a scenario file (try `hustle-sim list {source}`)"
-            )));
+            ))
+            .with_source(source)
+            .with_allowed("a scenario file"));
         }
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| InputError::new(format!("{source}: cannot read the scenario: {e}")))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            InputError::new(format!("{source}: cannot read the scenario: {e}")).with_source(&source)
+        })?;
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -78,16 +81,22 @@ impl Scenario {
         let Some((key, raw)) = assignment.split_once('=') else {
             return Err(InputError::new(format!(
                 "{origin}: expected KEY=VALUE, e.g. churn.monthly=0.08"
-            )));
+            ))
+            .with_source("--set")
+            .with_value(assignment)
+            .with_allowed("KEY=VALUE"));
         };
         let key = key.trim();
-        if key_kind(key).is_none() {
-            return Err(InputError::new(format!(
-                "{origin}: {}",
-                unknown_key_message(key)
-            )));
-        }
         let raw = raw.trim();
+        let err = |msg: String| {
+            InputError::new(format!("{origin}: {msg}"))
+                .with_source("--set")
+                .with_key(key)
+                .with_value(raw)
+        };
+        if key_kind(key).is_none() {
+            return Err(unknown_key(err(unknown_key_message(key)), key));
+        }
         let (section, leaf) = match key.split_once('.') {
             Some((s, l)) => (Some(s), l),
             None => (None, key),
@@ -102,8 +111,8 @@ impl Scenario {
                 match entry {
                     Value::Table(t) => t,
                     other => {
-                        return Err(InputError::new(format!(
-                            "{origin}: `{s}` in the scenario is {}, not a section",
+                        return Err(err(format!(
+                            "`{s}` in the scenario is {}, not a section",
                             a_type(other)
                         )));
                     }
@@ -146,8 +155,42 @@ fn unknown_key_message(path: &str) -> String {
         Some(s) => format!("unknown key `{path}`; did you mean `{s}`?"),
         None => format!(
             "unknown key `{path}`; valid sections are {}",
-            SECTIONS.map(|s| format!("[{s}]")).join(", ")
+            section_list()
         ),
+    }
+}
+
+/// An unknown-key error with what is allowed, where its message lists it.
+fn unknown_key(e: InputError, path: &str) -> InputError {
+    match suggest(path) {
+        Some(_) => e,
+        None => e.with_allowed(section_list()),
+    }
+}
+
+/// "[name], [horizon], ...": every section, as error messages list them.
+fn section_list() -> String {
+    SECTIONS.map(|s| format!("[{s}]")).join(", ")
+}
+
+/// What an uncertain parameter may be, as its error messages say.
+const UNCERTAIN_FORMS: &str = "a number, \"a to b\" or a { dist = ... } table";
+
+/// A value as written in TOML (text in quotes, tables inline).
+fn written(v: &Value) -> String {
+    match v {
+        Value::Table(t) => {
+            let fields: Vec<_> = t
+                .iter()
+                .map(|(k, v)| format!("{k} = {}", written(v)))
+                .collect();
+            format!("{{ {} }}", fields.join(", "))
+        }
+        Value::Array(a) => {
+            let items: Vec<_> = a.iter().map(written).collect();
+            format!("[{}]", items.join(", "))
+        }
+        other => other.to_string(),
     }
 }
 
@@ -158,8 +201,16 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    fn err(&self, msg: impl std::fmt::Display) -> InputError {
-        InputError::new(format!("{}: {msg}", self.source))
+    /// An error in `key`: the message is prefixed with the scenario's
+    /// source, as every scenario error is; the structured source is `--set`
+    /// when the key's value came from an override.
+    fn err(&self, key: &str, msg: impl std::fmt::Display) -> InputError {
+        let e = InputError::for_key(self.source, key, msg);
+        if self.overridden.contains(key) {
+            e.with_source("--set")
+        } else {
+            e
+        }
     }
 
     fn get(&self, path: &str) -> Option<&Value> {
@@ -178,15 +229,21 @@ impl Builder<'_> {
         for (k, v) in self.table {
             if SECTIONS.contains(&k.as_str()) {
                 let Value::Table(t) = v else {
-                    return Err(self.err(format!(
-                        "`{k}` must be a section ([{k}]), got {}",
-                        a_type(v)
-                    )));
+                    return Err(self
+                        .err(
+                            k,
+                            format!("`{k}` must be a section ([{k}]), got {}", a_type(v)),
+                        )
+                        .with_value(written(v))
+                        .with_allowed(format!("a section ([{k}])")));
                 };
                 for sk in t.keys() {
                     let path = format!("{k}.{sk}");
                     if key_kind(&path).is_none() {
-                        return Err(self.err(unknown_key_message(&path)));
+                        return Err(unknown_key(
+                            self.err(&path, unknown_key_message(&path)),
+                            &path,
+                        ));
                     }
                 }
             } else if let Value::Table(_) = v {
@@ -196,15 +253,22 @@ impl Builder<'_> {
                     .map(|s| (strsim::jaro_winkler(k, s), *s))
                     .max_by(|a, b| a.0.total_cmp(&b.0))
                     .filter(|(score, _)| *score >= 0.8);
-                return Err(self.err(match near {
-                    Some((_, s)) => format!("unknown section [{k}]; did you mean [{s}]?"),
-                    None => format!(
-                        "unknown section [{k}]; valid sections are {}",
-                        SECTIONS.map(|s| format!("[{s}]")).join(", ")
-                    ),
-                }));
+                return Err(match near {
+                    Some((_, s)) => {
+                        self.err(k, format!("unknown section [{k}]; did you mean [{s}]?"))
+                    }
+                    None => self
+                        .err(
+                            k,
+                            format!(
+                                "unknown section [{k}]; valid sections are {}",
+                                section_list()
+                            ),
+                        )
+                        .with_allowed(section_list()),
+                });
             } else if key_kind(k).is_none() || k.contains('.') {
-                return Err(self.err(unknown_key_message(k)));
+                return Err(unknown_key(self.err(k, unknown_key_message(k)), k));
             }
         }
         Ok(())
@@ -214,10 +278,13 @@ impl Builder<'_> {
         match self.get(path) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(v) => Err(self.err(format!(
-                "{path} must be text (in quotes), got {}",
-                a_type(v)
-            ))),
+            Some(v) => Err(self
+                .err(
+                    path,
+                    format!("{path} must be text (in quotes), got {}", a_type(v)),
+                )
+                .with_value(written(v))
+                .with_allowed("text (in quotes)")),
         }
     }
 
@@ -230,14 +297,26 @@ impl Builder<'_> {
             Some(Value::Integer(i)) => *i,
             Some(Value::Float(f)) if f.fract() == 0.0 && f.is_finite() => *f as i64,
             Some(v) => {
-                return Err(self.err(format!(
-                    "{path} must be a whole number within {min}..={max}, got {}",
-                    display_value(v)
-                )));
+                return Err(self
+                    .err(
+                        path,
+                        format!(
+                            "{path} must be a whole number within {min}..={max}, got {}",
+                            display_value(v)
+                        ),
+                    )
+                    .with_value(written(v))
+                    .with_allowed(format!("a whole number within {min}..={max}")));
             }
         };
         if !(min..=max).contains(&v) {
-            return Err(self.err(format!("{path} must be within {min}..={max}, got {v}")));
+            return Err(self
+                .err(
+                    path,
+                    format!("{path} must be within {min}..={max}, got {v}"),
+                )
+                .with_value(v.to_string())
+                .with_allowed(format!("within {min}..={max}")));
         }
         Ok(v)
     }
@@ -246,27 +325,23 @@ impl Builder<'_> {
         let Some(KeyKind::Choice(options)) = key_kind(path) else {
             unreachable!("{path} is a choice key")
         };
+        let one_of = || {
+            let names: Vec<_> = options.iter().map(|o| format!("\"{o}\"")).collect();
+            format!("one of {}", names.join(" or "))
+        };
+        let wrong = |v: &Value, shown: String| {
+            self.err(path, format!("{path} must be {}, got {shown}", one_of()))
+                .with_value(written(v))
+                .with_allowed(one_of())
+        };
         match self.get(path) {
             None => Ok(default),
-            Some(Value::String(s)) => options.iter().copied().find(|o| o == s).ok_or_else(|| {
-                self.err(format!(
-                    "{path} must be one of {}, got \"{s}\"",
-                    options
-                        .iter()
-                        .map(|o| format!("\"{o}\""))
-                        .collect::<Vec<_>>()
-                        .join(" or ")
-                ))
-            }),
-            Some(v) => Err(self.err(format!(
-                "{path} must be one of {}, got {}",
-                options
-                    .iter()
-                    .map(|o| format!("\"{o}\""))
-                    .collect::<Vec<_>>()
-                    .join(" or "),
-                display_value(v)
-            ))),
+            Some(v @ Value::String(s)) => options
+                .iter()
+                .copied()
+                .find(|o| o == s)
+                .ok_or_else(|| wrong(v, format!("\"{s}\""))),
+            Some(v) => Err(wrong(v, display_value(v))),
         }
     }
 
@@ -275,19 +350,31 @@ impl Builder<'_> {
         let Some(v) = self.get(key) else {
             return Ok(None);
         };
-        let u = parse_uncertain(v).map_err(|m| self.err(format!("{key}: {m}")))?;
-        u.check().map_err(|m| self.err(format!("{key}: {m}")))?;
+        let err = |msg: String| self.err(key, msg).with_value(written(v));
+        let u = parse_uncertain(v).map_err(|m| {
+            let e = err(format!("{key}: {m}"));
+            match v {
+                Value::Integer(_) | Value::Float(_) => e.with_allowed("a finite number"),
+                Value::String(_) | Value::Table(_) => e,
+                _ => e.with_allowed(UNCERTAIN_FORMS),
+            }
+        })?;
+        u.check().map_err(|m| err(format!("{key}: {m}")))?;
         if let Uncertain::Fixed { value } = u {
             let bound = p.spec().bound;
             if !bound.contains(value) {
-                return Err(self.err(format!("{key} must be {bound}, got {}", show_number(value))));
+                return Err(
+                    err(format!("{key} must be {bound}, got {}", show_number(value)))
+                        .with_allowed(bound.to_string()),
+                );
             }
         }
         if let Some(x) = u.numbers().into_iter().find(|x| x.abs() > MAX_MAGNITUDE) {
-            return Err(self.err(format!(
+            return Err(err(format!(
                 "{key}: {} is beyond the simulator's range (magnitudes up to {MAX_MAGNITUDE:e})",
                 show_number(x)
-            )));
+            ))
+            .with_allowed(format!("magnitudes up to {MAX_MAGNITUDE:e}")));
         }
         Ok(Some(u))
     }
@@ -296,15 +383,21 @@ impl Builder<'_> {
         self.check_keys()?;
         let name = self
             .text("name")?
-            .ok_or_else(|| self.err("`name` is required (e.g. name = \"my hustle\")"))?;
+            .ok_or_else(|| self.err("name", "`name` is required (e.g. name = \"my hustle\")"))?;
         let description = self.text("description")?.unwrap_or_default();
         let currency = self.text("currency")?.unwrap_or_else(|| "USD".into());
         let horizon = self.integer("horizon_months", 24)?;
         let setup_months = self.integer("setup.months", 1)?;
         if setup_months >= horizon {
-            return Err(self.err(format!(
-                "setup.months must be below horizon_months ({horizon}), got {setup_months}"
-            )));
+            return Err(self
+                .err(
+                    "setup.months",
+                    format!(
+                        "setup.months must be below horizon_months ({horizon}), got {setup_months}"
+                    ),
+                )
+                .with_value(setup_months.to_string())
+                .with_allowed(format!("below horizon_months ({horizon})")));
         }
         let acquisition = match self.choice("acquisition.model", "poisson")? {
             "bass" => AcquisitionModel::Bass,
@@ -325,7 +418,11 @@ impl Builder<'_> {
             let given = self.param(p)?;
             let used = self.param_used(p, acquisition, churn, semi_passive);
             if given.is_some() && !used {
-                return Err(self.err(self.misplaced_message(p, acquisition, churn)));
+                let mut e = self.err(p.key(), self.misplaced_message(p, acquisition, churn));
+                if let Some(v) = self.get(p.key()) {
+                    e = e.with_value(written(v));
+                }
+                return Err(e);
             }
             let required = used && p.spec().default.is_none() && p != Param::BurnoutHoursMonthly;
             if given.is_none() && required {
@@ -336,11 +433,10 @@ impl Builder<'_> {
                     Param::ChurnAlpha | Param::ChurnBeta => "with churn.model = \"sbg\"",
                     _ => "when the scenario has a [semi_passive] section",
                 };
-                return Err(self.err(format!(
-                    "{} is required {context} ({})",
+                return Err(self.err(
                     p.key(),
-                    p.spec().meaning
-                )));
+                    format!("{} is required {context} ({})", p.key(), p.spec().meaning),
+                ));
             }
             let origin = match (&given, used) {
                 (Some(_), _) if self.overridden.contains(p.key()) => Origin::Override,
@@ -602,6 +698,101 @@ mod tests {
         assert!(e.contains("finite"), "{e}");
         let e = model("name = \"x\"\n[churn]\nalpha = 1").unwrap_err();
         assert!(e.contains("does not apply to churn.model"), "{e}");
+    }
+
+    fn error(text: &str) -> InputError {
+        Scenario::parse(text, "t.toml", "t")
+            .and_then(|s| s.model())
+            .unwrap_err()
+    }
+
+    /// (source, key, value, allowed) of an error.
+    fn fields(e: &InputError) -> [Option<&str>; 4] {
+        [e.source_name(), e.key(), e.value(), e.allowed()]
+    }
+
+    #[test]
+    fn errors_carry_source_key_value_and_allowed() {
+        let e = error("name = \"x\"\n[churn]\nmonthly = 1.3");
+        assert_eq!(
+            e.message(),
+            "t.toml: churn.monthly must be within 0..=1, got 1.3"
+        );
+        let f = fields(&e);
+        assert_eq!(
+            f,
+            [
+                Some("t.toml"),
+                Some("churn.monthly"),
+                Some("1.3"),
+                Some("within 0..=1")
+            ]
+        );
+        let e = error("name = \"x\"\n[pricing]\nmonthly = -5");
+        assert_eq!(fields(&e)[2..], [Some("-5"), Some(">= 0")]);
+        let e = error("name = \"x\"\nhorizon_months = \"long\"");
+        assert_eq!(
+            fields(&e),
+            [
+                Some("t.toml"),
+                Some("horizon_months"),
+                Some("\"long\""),
+                Some("a whole number within 1..=120")
+            ]
+        );
+        let e = error("name = \"x\"\n[acquisition]\nmodel = \"viral\"");
+        assert_eq!(
+            fields(&e)[1..],
+            [
+                Some("acquisition.model"),
+                Some("\"viral\""),
+                Some("one of \"poisson\" or \"bass\"")
+            ]
+        );
+        let e =
+            error("name = \"x\"\n[acquisition]\nrate = { dist = \"normal\", mean = 5, sd = 0 }");
+        assert_eq!(e.key(), Some("acquisition.rate"));
+        assert_eq!(e.value(), Some("{ dist = \"normal\", mean = 5, sd = 0 }"));
+        let e = error("name = \"x\"\n[acquisition]\nrate = 1e300");
+        assert_eq!(e.allowed(), Some("magnitudes up to 1e9"));
+        let e = error("name = \"x\"\n[setup]\nmonths = 24");
+        assert_eq!(
+            fields(&e)[2..],
+            [Some("24"), Some("below horizon_months (24)")]
+        );
+        let e = error("name = \"x\"\n[churn]\nmontly = 0.1");
+        assert_eq!(fields(&e)[..2], [Some("t.toml"), Some("churn.montly")]);
+        let e = error("description = \"no name\"");
+        assert_eq!(fields(&e)[..2], [Some("t.toml"), Some("name")]);
+        let e = error("name = \"x\"\n[semi_passive]\nmin_net_monthly = 500");
+        assert_eq!(e.key(), Some("semi_passive.max_hours_monthly"));
+        // A syntax error has a source but no key.
+        let e = error("name = \"x\"\n[churn\n");
+        assert_eq!(fields(&e)[..2], [Some("t.toml"), None]);
+    }
+
+    #[test]
+    fn override_errors_name_set_as_their_source() {
+        let mut s = Scenario::parse("name = \"x\"", "t.toml", "t").unwrap();
+        let e = s.set("churn.montly=0.1").unwrap_err();
+        assert_eq!(
+            fields(&e)[..3],
+            [Some("--set"), Some("churn.montly"), Some("0.1")]
+        );
+        s.set("churn.monthly=2").unwrap();
+        let e = s.model().unwrap_err();
+        // The message is unchanged (it names the scenario); the field says
+        // where the value came from.
+        assert_eq!(
+            e.message(),
+            "t.toml: churn.monthly must be within 0..=1, got 2"
+        );
+        assert_eq!(
+            fields(&e)[..3],
+            [Some("--set"), Some("churn.monthly"), Some("2")]
+        );
+        let e = s.set("churn.monthly").unwrap_err();
+        assert_eq!(e.allowed(), Some("KEY=VALUE"));
     }
 
     #[test]
