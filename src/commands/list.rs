@@ -6,6 +6,7 @@ use crate::error::InputError;
 use crate::report::Summary;
 use crate::report::format::{format_money, format_number, format_percent};
 use crate::scenario::Scenario;
+use crate::sim::counts::median_month_among_reached;
 use crate::sim::{FailureCause, RunOptions};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -95,7 +96,11 @@ pub(super) fn run_all(dir: &Path, trajectories: u64, seed: u64) -> anyhow::Resul
         };
         let result = run_scenario(&model, &opts, true, &cancel)?;
         let summary = Summary::from_run(&result, &p.display().to_string());
-        rows.push(Row::from_summary(&stem(p), &summary));
+        rows.push(Row::from_summary(
+            &stem(p),
+            &summary,
+            &result.tally.semi_passive_reached,
+        ));
     }
     println!(
         "Scenarios in {}: {} trajectories each, seed {}\n",
@@ -138,7 +143,9 @@ struct Row {
 }
 
 impl Row {
-    fn from_summary(stem: &str, s: &Summary) -> Row {
+    /// The row of a run's summary; `semi_passive_reached` counts the
+    /// trajectories that became semi-passive by month.
+    fn from_summary(stem: &str, s: &Summary, semi_passive_reached: &[u64]) -> Row {
         let h = s.horizon_months as usize;
         let main_cause = FailureCause::ALL
             .iter()
@@ -156,27 +163,13 @@ impl Row {
             currency: s.currency.clone(),
             horizon: s.horizon_months,
             semi_passive: s.semi_passive.defined.then_some(s.semi_passive.probability),
-            semi_passive_month: median_month_among_reached(&s.semi_passive.reached_by_month),
+            semi_passive_month: median_month_among_reached(semi_passive_reached),
             failure: s.failure.probability,
             main_cause,
             cumulative_net: s.series.cumulative_net.p50[h - 1],
             hourly_rate: s.hourly_rate.p50,
         }
     }
-}
-
-/// The median month of reaching a milestone among the trajectories that
-/// reached it by the horizon: the first month whose cumulative share is at
-/// least half the final share. `None` when none reached it.
-fn median_month_among_reached(reached: &[f64]) -> Option<u32> {
-    let total = *reached.last()?;
-    if total <= 0.0 {
-        return None;
-    }
-    reached
-        .iter()
-        .position(|&r| r >= total / 2.0)
-        .map(|i| i as u32 + 1)
 }
 
 /// The table as aligned Markdown: readable in a terminal, and pasted into
@@ -285,15 +278,6 @@ mod tests {
             cumulative_net: 9611.4,
             hourly_rate: Some(25.69),
         }
-    }
-
-    #[test]
-    fn median_month_is_taken_among_those_that_reached() {
-        assert_eq!(median_month_among_reached(&[0.0, 0.0, 0.0]), None);
-        assert_eq!(median_month_among_reached(&[]), None);
-        // 20 % reach it in the end; half of them (10 %) by month 2.
-        assert_eq!(median_month_among_reached(&[0.05, 0.1, 0.15, 0.2]), Some(2));
-        assert_eq!(median_month_among_reached(&[0.0, 0.6, 0.9]), Some(2));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use crate::cli::SweepArgs;
 use crate::error::InputError;
 use crate::model::Model;
 use crate::output::{OutputSet, list_paths, prepare_dir, sanitize_stem};
+use crate::report::format::round_12_digits;
 use crate::report::paired::OutcomeStats;
 use crate::report::sweep::{SweepCsv, SweepReport, SweepRow, value_text};
 use crate::scenario::Scenario;
@@ -76,10 +77,7 @@ pub fn parse_range(text: &str) -> Result<Vec<f64>, InputError> {
             if k == steps - 1 {
                 return to;
             }
-            let v = from + (to - from) * k as f64 / (steps - 1) as f64;
-            format!("{v:.11e}")
-                .parse::<f64>()
-                .expect("a formatted number")
+            round_12_digits(from + (to - from) * k as f64 / (steps - 1) as f64)
         })
         .collect())
 }

@@ -4,6 +4,7 @@
 //! `compare.json` and `sweep.csv`.
 
 use super::summary::{Causes, MonthQuantiles};
+use crate::sim::counts::{cumulative_shares, median_month_among_reached};
 use crate::sim::paired::{PairResult, VariantResult};
 use crate::stats::{Z95_TWO_SIDED, newcombe_paired_interval, wilson_interval};
 use serde::Serialize;
@@ -72,32 +73,16 @@ impl OutcomeStats {
         let t = &v.tally;
         let share = |c: u64| c as f64 / n as f64;
         let ci = |c: u64| wilson_interval(c, n, Z95_TWO_SIDED);
-        let mut total = 0;
-        let reached: Vec<f64> = t
-            .semi_passive_reached
-            .iter()
-            .map(|c| {
-                total += c;
-                share(total)
-            })
-            .collect();
+        let reached = cumulative_shares(&t.semi_passive_reached, n);
         let sp = t.semi_passive();
-        let if_reached = (sp > 0)
-            .then(|| {
-                let mut so_far = 0;
-                t.semi_passive_reached.iter().position(|c| {
-                    so_far += c;
-                    2 * so_far >= sp
-                })
-            })
-            .flatten()
-            .map(|i| i as u32 + 1);
         OutcomeStats {
             semi_passive_defined: v.model.semi_passive_sustain_months.is_some(),
             semi_passive_probability: share(sp),
             semi_passive_ci95: ci(sp),
             median_month_semi_passive: MonthQuantiles::from_reached(&reached).p50,
-            median_month_semi_passive_if_reached: if_reached,
+            median_month_semi_passive_if_reached: median_month_among_reached(
+                &t.semi_passive_reached,
+            ),
             failure_probability: share(t.failed()),
             failure_ci95: ci(t.failed()),
             failure_causes: Causes {

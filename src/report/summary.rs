@@ -4,6 +4,7 @@
 use crate::model::Origin;
 use crate::output::Output;
 use crate::scenario::keys::Param;
+use crate::sim::counts::cumulative_shares;
 use crate::sim::driver::RunResult;
 use crate::sim::rng::GENERATOR_NAME;
 use crate::sim::{FailureCause, Metric};
@@ -244,17 +245,6 @@ fn series_stats(r: &RunResult, m: Metric) -> SeriesStats {
         p75: column(3),
         p95: column(4),
     }
-}
-
-fn cumulative_shares(counts: &[u64], n: u64) -> Vec<f64> {
-    let mut total = 0;
-    counts
-        .iter()
-        .map(|c| {
-            total += c;
-            total as f64 / n as f64
-        })
-        .collect()
 }
 
 impl Summary {

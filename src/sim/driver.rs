@@ -11,7 +11,7 @@
 //! bounded by the sketches plus one wave of chunk moments.
 
 use super::cache::chunks_per_batch;
-use super::{ChunkSlot, CompiledModel, FailureCause, Metric, NMETRICS, Outcome, Scratch, simulate};
+use super::{ChunkSlot, CompiledModel, Metric, NMETRICS, Outcome, Scratch, simulate};
 use crate::model::Model;
 use crate::scenario::keys::NPARAMS;
 use crate::stats::{
@@ -151,11 +151,7 @@ impl Tally {
             self.beat_hourly_value += 1;
         }
         if let Some((cause, month)) = outcome.failure {
-            let c = FailureCause::ALL
-                .iter()
-                .position(|x| *x == cause)
-                .expect("known cause");
-            self.failures[month as usize - 1][c] += 1;
+            self.failures[month as usize - 1][cause.index()] += 1;
         }
         if let Some(m) = outcome.semi_passive_month {
             self.semi_passive_reached[m as usize - 1] += 1;
@@ -651,11 +647,7 @@ fn percentiles(
             || ranges.iter().map(Recount::new).collect::<Vec<_>>(),
             |range, counts| recount_batch(cm, opts.seed, range, ranges, counts),
             |()| {},
-            |total, counts| {
-                for (a, b) in total.iter_mut().zip(counts) {
-                    a.merge(b);
-                }
-            },
+            |total, counts| Recount::merge_all(total, counts),
         )
     })?;
     let five = |v: Option<Vec<f64>>| v.map(|v| <[f64; 5]>::try_from(v).expect("five percentiles"));

@@ -18,7 +18,7 @@
 //! kept per trajectory beyond one chunk's columns.
 
 use super::driver::{RunOptions, fold_chunks};
-use super::{CompiledModel, FailureCause, Metric, Outcome, Params, Path, Scratch, simulate_with};
+use super::{CompiledModel, Metric, Outcome, Params, Path, Scratch, simulate_with};
 use crate::error::InputError;
 use crate::model::Model;
 use crate::stats::{
@@ -46,7 +46,7 @@ pub struct PairedSpec {
 pub struct VariantTally {
     /// Trajectories that became semi-passive in month t (index t - 1).
     pub semi_passive_reached: Vec<u64>,
-    /// Failures by cause, in [`FailureCause::ALL`] order.
+    /// Failures by cause, in [`super::FailureCause::ALL`] order.
     pub failures: [u64; 4],
     /// Cumulative net at the horizon, setup included.
     pub cumulative_net: QuantileSketch,
@@ -74,7 +74,7 @@ impl VariantTally {
             self.semi_passive_reached[m as usize - 1] += 1;
         }
         if let Some((cause, _)) = o.failure {
-            self.failures[cause_index(cause)] += 1;
+            self.failures[cause.index()] += 1;
         }
     }
 
@@ -164,13 +164,6 @@ impl PairTally {
 
 fn add_counts(a: &mut [u64], b: &[u64]) {
     a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-}
-
-fn cause_index(c: FailureCause) -> usize {
-    FailureCause::ALL
-        .iter()
-        .position(|x| *x == c)
-        .expect("known cause")
 }
 
 /// Every worker's totals.
@@ -453,11 +446,7 @@ pub fn run_paired(
                 || ranges.iter().map(Recount::new).collect::<Vec<_>>(),
                 |range, counts| recount_chunk(&cms, &cols, opts.seed, range, ranges, counts),
                 |()| {},
-                |total, counts| {
-                    for (a, b) in total.iter_mut().zip(counts) {
-                        a.merge(b);
-                    }
-                },
+                |total, counts| Recount::merge_all(total, counts),
             )
         })?;
 
