@@ -99,7 +99,7 @@ pub(super) fn run_all(dir: &Path, trajectories: u64, seed: u64) -> anyhow::Resul
         rows.push(Row::from_summary(
             &stem(p),
             &summary,
-            &result.tally.semi_passive_reached,
+            &result.tally.counts.semi_passive_reached,
         ));
     }
     println!(

@@ -70,11 +70,12 @@ pub struct OutcomeStats {
 impl OutcomeStats {
     /// The figures of one variant of a paired run of `n` trajectories.
     pub fn new(v: &VariantResult, n: u64) -> Self {
-        let t = &v.tally;
+        let t = &v.tally.counts;
         let share = |c: u64| c as f64 / n as f64;
         let ci = |c: u64| wilson_interval(c, n, Z95_TWO_SIDED);
         let reached = cumulative_shares(&t.semi_passive_reached, n);
         let sp = t.semi_passive();
+        let by_cause = t.failures_by_cause();
         OutcomeStats {
             semi_passive_defined: v.model.semi_passive_sustain_months.is_some(),
             semi_passive_probability: share(sp),
@@ -86,10 +87,10 @@ impl OutcomeStats {
             failure_probability: share(t.failed()),
             failure_ci95: ci(t.failed()),
             failure_causes: Causes {
-                abandoned: share(t.failures[0]),
-                burned_out: share(t.failures[1]),
-                deplatformed: share(t.failures[2]),
-                unprofitable: share(t.failures[3]),
+                abandoned: share(by_cause[0]),
+                burned_out: share(by_cause[1]),
+                deplatformed: share(by_cause[2]),
+                unprofitable: share(by_cause[3]),
             },
             cumulative_net: Distribution::new(v.cumulative_net.mean, &v.cumulative_net_percentiles),
         }
@@ -161,15 +162,15 @@ impl PairedStats {
             ),
             semi_passive_probability_difference: diff(t.semi_passive_gained, t.semi_passive_lost),
             semi_passive_difference_ci95: table(
-                other.tally.semi_passive(),
-                first.tally.semi_passive(),
+                other.tally.counts.semi_passive(),
+                first.tally.counts.semi_passive(),
                 t.semi_passive_gained,
                 t.semi_passive_lost,
             ),
             failure_probability_difference: diff(t.failure_gained, t.failure_avoided),
             failure_difference_ci95: table(
-                other.tally.failed(),
-                first.tally.failed(),
+                other.tally.counts.failed(),
+                first.tally.counts.failed(),
                 t.failure_gained,
                 t.failure_avoided,
             ),

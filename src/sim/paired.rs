@@ -17,6 +17,7 @@
 //! and memory does not grow with the number of trajectories: nothing is
 //! kept per trajectory beyond one chunk's columns.
 
+use super::counts::OutcomeCounts;
 use super::driver::{RunOptions, fold_chunks};
 use super::{CompiledModel, Metric, Outcome, Params, Path, Scratch, simulate_with};
 use crate::error::InputError;
@@ -44,10 +45,8 @@ pub struct PairedSpec {
 /// Order-free totals of one variant.
 #[derive(Debug, Clone)]
 pub struct VariantTally {
-    /// Trajectories that became semi-passive in month t (index t - 1).
-    pub semi_passive_reached: Vec<u64>,
-    /// Failures by cause, in [`super::FailureCause::ALL`] order.
-    pub failures: [u64; 4],
+    /// Failures, milestones and the rest of the outcomes.
+    pub counts: OutcomeCounts,
     /// Cumulative net at the horizon, setup included.
     pub cumulative_net: QuantileSketch,
     /// Net income in month t (index t - 1); empty unless
@@ -58,8 +57,7 @@ pub struct VariantTally {
 impl VariantTally {
     fn new(horizon: usize, spec: PairedSpec) -> Self {
         VariantTally {
-            semi_passive_reached: vec![0; horizon],
-            failures: [0; 4],
+            counts: OutcomeCounts::new(horizon),
             cumulative_net: QuantileSketch::new(),
             net_income: if spec.monthly {
                 vec![QuantileSketch::new(); horizon]
@@ -69,32 +67,12 @@ impl VariantTally {
         }
     }
 
-    fn add_outcome(&mut self, o: &Outcome) {
-        if let Some(m) = o.semi_passive_month {
-            self.semi_passive_reached[m as usize - 1] += 1;
-        }
-        if let Some((cause, _)) = o.failure {
-            self.failures[cause.index()] += 1;
-        }
-    }
-
     fn merge(&mut self, o: &VariantTally) {
-        add_counts(&mut self.semi_passive_reached, &o.semi_passive_reached);
-        add_counts(&mut self.failures, &o.failures);
+        self.counts.merge(&o.counts);
         self.cumulative_net.merge(&o.cumulative_net);
         for (a, b) in self.net_income.iter_mut().zip(&o.net_income) {
             a.merge(b);
         }
-    }
-
-    /// Trajectories that became semi-passive by the horizon.
-    pub fn semi_passive(&self) -> u64 {
-        self.semi_passive_reached.iter().sum()
-    }
-
-    /// Trajectories that failed, whatever the cause.
-    pub fn failed(&self) -> u64 {
-        self.failures.iter().sum()
     }
 }
 
@@ -160,10 +138,6 @@ impl PairTally {
             a.merge(b);
         }
     }
-}
-
-fn add_counts(a: &mut [u64], b: &[u64]) {
-    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
 }
 
 /// Every worker's totals.
@@ -346,7 +320,7 @@ fn run_chunk(
     let len = (range.end - range.start) as usize;
     let values = chunk_values(cms, cols, seed, range, |outcomes| {
         for (v, o) in outcomes.iter().enumerate() {
-            tally.variants[v].add_outcome(o);
+            tally.variants[v].counts.add(o);
             if v > 0 && spec.pairs {
                 tally.pairs[v - 1].add_pair(&outcomes[0], o);
             }
