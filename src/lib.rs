@@ -43,6 +43,7 @@ pub mod chart;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod experiment;
 pub mod fit;
 pub mod model;
 pub mod output;

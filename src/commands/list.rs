@@ -3,26 +3,13 @@
 
 use super::run_scenario;
 use crate::error::InputError;
+use crate::experiment::scenarios_in;
 use crate::report::Summary;
 use crate::report::format::{format_money, format_number, format_percent};
-use crate::scenario::Scenario;
 use crate::sim::counts::median_month_among_reached;
 use crate::sim::{FailureCause, RunOptions};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::AtomicBool;
-
-/// The `*.toml` files directly in `dir`, sorted by path.
-fn scenario_files(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| InputError::new(format!("{}: cannot list scenarios: {e}", dir.display())))?;
-    let mut files: Vec<_> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
-        .collect();
-    files.sort();
-    Ok(files)
-}
 
 fn stem(p: &Path) -> String {
     p.file_stem()
@@ -40,16 +27,16 @@ fn invalid(count: usize, total: usize, dir: &Path) -> anyhow::Error {
 }
 
 pub(super) fn list(dir: &Path) -> anyhow::Result<()> {
-    let files = scenario_files(dir)?;
+    let files = scenarios_in(dir)?;
     if files.is_empty() {
         println!("No scenarios (*.toml) in {}", dir.display());
         return Ok(());
     }
-    let stem_width = files.iter().map(|p| stem(p).len()).max().unwrap_or(0);
+    let stem_width = files.iter().map(|(p, _)| stem(p).len()).max().unwrap_or(0);
     let mut failed = 0;
-    for p in &files {
+    for (p, model) in &files {
         let stem = stem(p);
-        match Scenario::from_file(p).and_then(|s| s.model()) {
+        match model {
             Ok(m) => {
                 println!("{stem:<stem_width$}  {}", m.name);
                 if !m.description.is_empty() {
@@ -72,7 +59,7 @@ pub(super) fn list(dir: &Path) -> anyhow::Result<()> {
 /// trajectories and seed, prints one row each, and writes no files. Invalid
 /// scenarios are reported on stderr and skipped; any makes the exit code 2.
 pub(super) fn run_all(dir: &Path, trajectories: u64, seed: u64) -> anyhow::Result<()> {
-    let files = scenario_files(dir)?;
+    let files = scenarios_in(dir)?;
     if files.is_empty() {
         println!("No scenarios (*.toml) in {}", dir.display());
         return Ok(());
@@ -85,8 +72,8 @@ pub(super) fn run_all(dir: &Path, trajectories: u64, seed: u64) -> anyhow::Resul
     let cancel = AtomicBool::new(false);
     let mut rows = Vec::new();
     let mut failed = 0;
-    for p in &files {
-        let model = match Scenario::from_file(p).and_then(|s| s.model()) {
+    for (p, model) in &files {
+        let model = match model {
             Ok(m) => m,
             Err(e) => {
                 eprintln!("error: {e} (skipped)");
@@ -94,7 +81,7 @@ pub(super) fn run_all(dir: &Path, trajectories: u64, seed: u64) -> anyhow::Resul
                 continue;
             }
         };
-        let result = run_scenario(&model, &opts, true, &cancel)?;
+        let result = run_scenario(model, &opts, true, &cancel)?;
         let summary = Summary::from_run(&result, &p.display().to_string());
         rows.push(Row::from_summary(
             &stem(p),

@@ -357,6 +357,25 @@ fn recount_chunk(
     }
 }
 
+/// The one horizon of the labelled horizons, or an input error naming the
+/// first and the first that differs from it: what `what` (e.g. "compare")
+/// needs, since trajectory i of every variant runs month by month in
+/// lockstep.
+pub fn one_horizon<'a>(
+    what: &str,
+    mut labelled: impl Iterator<Item = (&'a str, u32)>,
+) -> Result<u32, InputError> {
+    let Some((first, h)) = labelled.next() else {
+        return Ok(0);
+    };
+    match labelled.find(|&(_, m)| m != h) {
+        None => Ok(h),
+        Some((label, m)) => Err(InputError::new(format!(
+            "{what} needs one horizon: {first} has horizon_months = {h} but {label} has {m}"
+        ))),
+    }
+}
+
 /// Runs every model on the same seed and trajectories in lockstep and
 /// folds each one's outcomes and the paired differences against the first.
 /// All models must have the same horizon (an [`InputError`] otherwise);
@@ -373,14 +392,15 @@ pub fn run_paired(
     let Some(first) = models.first() else {
         anyhow::bail!("a paired run needs at least one scenario");
     };
-    let h = first.horizon_months as usize;
-    if let Some(m) = models.iter().find(|m| m.horizon_months as usize != h) {
-        return Err(InputError::new(format!(
-            "paired runs need one horizon: \"{}\" has horizon_months = {h} but \"{}\" has {}",
-            first.name, m.name, m.horizon_months
-        ))
-        .into());
-    }
+    let names: Vec<String> = models.iter().map(|m| format!("\"{}\"", m.name)).collect();
+    let h = one_horizon(
+        "a paired run",
+        names
+            .iter()
+            .zip(models)
+            .map(|(n, m)| (n.as_str(), m.horizon_months)),
+    )? as usize;
+    debug_assert_eq!(h, first.horizon_months as usize);
     let cms: Vec<CompiledModel> = models.iter().map(CompiledModel::new).collect();
     let v = cms.len();
     let cols = columns(v, h, spec);
