@@ -81,13 +81,17 @@
 //!   embedded font and one shared style.
 //! - [`fit`]: churn fitted to a hustle's own retention data (sbg by
 //!   maximum likelihood against constant churn), for `fit-churn`.
+//! - [`experiment`]: variants of a model run on the same random numbers
+//!   and summarised each: `compare`'s scenarios and `--with` variants,
+//!   `sweep`'s values, `list`'s scenarios.
 //! - [`sensitivity`]: one-at-a-time sensitivity on paired random streams
 //!   (which assumption matters most), for `sensitivity` and its tornado
 //!   chart.
 //! - [`commands`]: the subcommands behind the `hustle-sim` binary; [`cli`]
 //!   its arguments; [`output`] what every output file is (an
 //!   [`output::Output`]: a name and its bytes) and the one writer that puts
-//!   a command's outputs into its folder as one atomic set.
+//!   a command's outputs into its folder as one set, every file complete
+//!   before any is replaced.
 
 #![warn(missing_docs)]
 
@@ -95,6 +99,7 @@ pub mod chart;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod experiment;
 mod facade;
 pub mod fit;
 pub mod model;

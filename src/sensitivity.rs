@@ -25,7 +25,7 @@
 use crate::error::InputError;
 use crate::model::{AcquisitionModel, Model, Origin};
 use crate::report::Summary;
-use crate::report::format::{format_number, format_percent};
+use crate::report::format::{format_number, format_percent, round_12_digits};
 use crate::scenario::keys::{Matters, Param};
 use crate::scenario::uncertain::Uncertain;
 use crate::sim::{self, RunOptions};
@@ -323,7 +323,7 @@ pub fn variant(model: &Model, p: Param, swing: f64) -> Variant {
     // exact.
     let tidy = |x: f64| match spread {
         Spread::Percentiles => x,
-        _ => format!("{x:.11e}").parse().unwrap_or(x),
+        _ => round_12_digits(x),
     };
     Variant {
         param: p,

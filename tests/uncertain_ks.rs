@@ -162,7 +162,7 @@ fn clamped_draws_are_counted_and_land_on_the_bound() {
     let m =
         model("name = \"c\"\n[churn]\nmonthly = { dist = \"normal\", mean = 0.05, sd = 0.05 }\n");
     let r = common::run(&m, N, 9, None);
-    let clamped = r.tally.clamped[Param::ChurnMonthly as usize] as f64 / N as f64;
+    let clamped = r.tally.counts.clamped[Param::ChurnMonthly as usize] as f64 / N as f64;
     let p = 0.158_655_253_931_457;
     assert!(
         (clamped - p).abs() < 5.0 * (p * (1.0 - p) / N as f64).sqrt(),

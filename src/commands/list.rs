@@ -3,25 +3,13 @@
 
 use super::run_scenario;
 use crate::error::InputError;
+use crate::experiment::scenarios_in;
 use crate::report::Summary;
 use crate::report::format::{format_money, format_number, format_percent};
-use crate::scenario::Scenario;
+use crate::sim::counts::median_month_among_reached;
 use crate::sim::{FailureCause, RunOptions};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::AtomicBool;
-
-/// The `*.toml` files directly in `dir`, sorted by path.
-fn scenario_files(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| InputError::new(format!("{}: cannot list scenarios: {e}", dir.display())))?;
-    let mut files: Vec<_> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
-        .collect();
-    files.sort();
-    Ok(files)
-}
 
 fn stem(p: &Path) -> String {
     p.file_stem()
@@ -39,16 +27,16 @@ fn invalid(count: usize, total: usize, dir: &Path) -> anyhow::Error {
 }
 
 pub(super) fn list(dir: &Path) -> anyhow::Result<()> {
-    let files = scenario_files(dir)?;
+    let files = scenarios_in(dir)?;
     if files.is_empty() {
         println!("No scenarios (*.toml) in {}", dir.display());
         return Ok(());
     }
-    let stem_width = files.iter().map(|p| stem(p).len()).max().unwrap_or(0);
+    let stem_width = files.iter().map(|(p, _)| stem(p).len()).max().unwrap_or(0);
     let mut failed = 0;
-    for p in &files {
+    for (p, model) in &files {
         let stem = stem(p);
-        match Scenario::from_file(p).and_then(|s| s.model()) {
+        match model {
             Ok(m) => {
                 println!("{stem:<stem_width$}  {}", m.name);
                 if !m.description.is_empty() {
@@ -71,7 +59,7 @@ pub(super) fn list(dir: &Path) -> anyhow::Result<()> {
 /// trajectories and seed, prints one row each, and writes no files. Invalid
 /// scenarios are reported on stderr and skipped; any makes the exit code 2.
 pub(super) fn run_all(dir: &Path, trajectories: u64, seed: u64) -> anyhow::Result<()> {
-    let files = scenario_files(dir)?;
+    let files = scenarios_in(dir)?;
     if files.is_empty() {
         println!("No scenarios (*.toml) in {}", dir.display());
         return Ok(());
@@ -84,8 +72,8 @@ pub(super) fn run_all(dir: &Path, trajectories: u64, seed: u64) -> anyhow::Resul
     let cancel = AtomicBool::new(false);
     let mut rows = Vec::new();
     let mut failed = 0;
-    for p in &files {
-        let model = match Scenario::from_file(p).and_then(|s| s.model()) {
+    for (p, model) in &files {
+        let model = match model {
             Ok(m) => m,
             Err(e) => {
                 eprintln!("error: {e} (skipped)");
@@ -93,9 +81,13 @@ pub(super) fn run_all(dir: &Path, trajectories: u64, seed: u64) -> anyhow::Resul
                 continue;
             }
         };
-        let result = run_scenario(&model, &opts, true, &cancel)?;
+        let result = run_scenario(model, &opts, true, &cancel)?;
         let summary = Summary::from_run(&result, &p.display().to_string());
-        rows.push(Row::from_summary(&stem(p), &summary));
+        rows.push(Row::from_summary(
+            &stem(p),
+            &summary,
+            &result.tally.counts.semi_passive_reached,
+        ));
     }
     println!(
         "Scenarios in {}: {} trajectories each, seed {}\n",
@@ -138,7 +130,9 @@ struct Row {
 }
 
 impl Row {
-    fn from_summary(stem: &str, s: &Summary) -> Row {
+    /// The row of a run's summary; `semi_passive_reached` counts the
+    /// trajectories that became semi-passive by month.
+    fn from_summary(stem: &str, s: &Summary, semi_passive_reached: &[u64]) -> Row {
         let h = s.horizon_months as usize;
         let main_cause = FailureCause::ALL
             .iter()
@@ -156,27 +150,13 @@ impl Row {
             currency: s.currency.clone(),
             horizon: s.horizon_months,
             semi_passive: s.semi_passive.defined.then_some(s.semi_passive.probability),
-            semi_passive_month: median_month_among_reached(&s.semi_passive.reached_by_month),
+            semi_passive_month: median_month_among_reached(semi_passive_reached),
             failure: s.failure.probability,
             main_cause,
             cumulative_net: s.series.cumulative_net.p50[h - 1],
             hourly_rate: s.hourly_rate.p50,
         }
     }
-}
-
-/// The median month of reaching a milestone among the trajectories that
-/// reached it by the horizon: the first month whose cumulative share is at
-/// least half the final share. `None` when none reached it.
-fn median_month_among_reached(reached: &[f64]) -> Option<u32> {
-    let total = *reached.last()?;
-    if total <= 0.0 {
-        return None;
-    }
-    reached
-        .iter()
-        .position(|&r| r >= total / 2.0)
-        .map(|i| i as u32 + 1)
 }
 
 /// The table as aligned Markdown: readable in a terminal, and pasted into
@@ -285,15 +265,6 @@ mod tests {
             cumulative_net: 9611.4,
             hourly_rate: Some(25.69),
         }
-    }
-
-    #[test]
-    fn median_month_is_taken_among_those_that_reached() {
-        assert_eq!(median_month_among_reached(&[0.0, 0.0, 0.0]), None);
-        assert_eq!(median_month_among_reached(&[]), None);
-        // 20 % reach it in the end; half of them (10 %) by month 2.
-        assert_eq!(median_month_among_reached(&[0.05, 0.1, 0.15, 0.2]), Some(2));
-        assert_eq!(median_month_among_reached(&[0.0, 0.6, 0.9]), Some(2));
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod compare;
 mod fit_churn;
 mod list;
 mod new;
+pub mod progress;
 mod run;
 mod sensitivity;
 mod sweep;
@@ -15,7 +16,8 @@ use crate::scenario::Scenario;
 use std::path::Path;
 
 pub use check::describe_model;
-pub use run::{interrupt_flag, run_scenario, with_progress};
+pub use progress::{Progress, with_progress};
+pub use run::{interrupt_flag, run_scenario};
 
 /// Runs the command the arguments name.
 pub fn dispatch(cli: Cli) -> anyhow::Result<()> {

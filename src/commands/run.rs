@@ -1,7 +1,7 @@
 //! `hustle-sim run`: simulate, write `summary.json`, `percentiles.csv` and
 //! (unless `--no-charts`) the PNG charts, print the summary table.
 
-use super::load_scenario;
+use super::{load_scenario, with_progress};
 use crate::chart;
 use crate::cli::RunArgs;
 use crate::model::Model;
@@ -9,54 +9,8 @@ use crate::output::{OutputSet, list_paths, prepare_dir, sanitize_stem};
 use crate::report::summary::{PercentilesCsv, SummaryJson};
 use crate::report::{Summary, table};
 use crate::sim::{self, RunOptions, RunResult};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
-use std::time::{Duration, Instant};
-
-/// Calls `work` with a progress callback that drives a progress bar on
-/// stderr for `total` trajectories; the bar appears only for work longer
-/// than about a second, only when stderr is a terminal and not `quiet`.
-pub fn with_progress<R>(
-    total: u64,
-    quiet: bool,
-    work: impl FnOnce(&(dyn Fn(u64) + Sync)) -> R,
-) -> R {
-    let show = !quiet && std::io::stderr().is_terminal();
-    let start = Instant::now();
-    let bar: Mutex<Option<ProgressBar>> = Mutex::new(None);
-    let progress = |done: u64| {
-        if !show || start.elapsed() < Duration::from_millis(800) {
-            return;
-        }
-        let mut bar = bar.lock().expect("progress bar lock");
-        let b = bar.get_or_insert_with(|| {
-            // Started late, the bar is told how long the run has taken so
-            // far, so its estimate of the time left starts from the true rate.
-            let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr())
-                .with_elapsed(start.elapsed());
-            b.set_style(
-                ProgressStyle::with_template(
-                    "{spinner} {bar:40} {human_pos}/{human_len} trajectories, {eta} left",
-                )
-                .expect("valid template"),
-            );
-            b
-        });
-        // Chunks finish on several threads, so reports can arrive out of
-        // order: only move forward.
-        if done > b.position() {
-            b.set_position(done);
-        }
-    };
-    let result = work(&progress);
-    if let Some(b) = bar.into_inner().expect("progress bar lock") {
-        b.finish_and_clear();
-    }
-    result
-}
 
 /// Runs a model with a progress bar on stderr (see [`with_progress`]).
 pub fn run_scenario(

@@ -2,14 +2,13 @@
 //! on the baseline's random streams, write `sensitivity.csv` and
 //! `tornado.png`, print the ten largest swings.
 
+use super::progress::{self, Progress};
 use super::{interrupt_flag, load_scenario};
 use crate::chart::frame::RunInfo;
 use crate::chart::tornado;
 use crate::cli::SensitivityArgs;
 use crate::output::{Output, OutputSet, list_paths, prepare_dir, sanitize_stem};
 use crate::sensitivity::{self, Analysis, Options, TABLE_ROWS};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// Every file `sensitivity` writes into its output folder.
@@ -46,24 +45,14 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
         seed: args.seed,
         threads: None,
     };
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let b = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-        b.set_style(
-            ProgressStyle::with_template("{spinner} {bar:40} {pos}/{len} runs, {eta} left")
-                .expect("valid template"),
-        );
-        b
-    });
-    let progress = |done: usize, total: usize| {
-        if let Some(b) = &bar {
-            b.set_length(total as u64);
-            b.set_position(done as u64);
-        }
-    };
-    let analysis = sensitivity::analyse(&model, &opts, &progress, interrupt_flag())?;
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    let bar = Progress::new(progress::RUNS, false);
+    let analysis = sensitivity::analyse(
+        &model,
+        &opts,
+        &|done, total| bar.update(done as u64, total as u64),
+        interrupt_flag(),
+    )?;
+    bar.finish();
 
     let info = RunInfo {
         scenario: analysis.scenario.clone(),

@@ -1,5 +1,11 @@
 //! Number formats shared by the terminal table and the charts.
 
+/// `x` rounded to 12 significant digits, so that a value computed as
+/// 0.04000000000000001 or 0.12000000000000001 reads 0.04 or 0.12.
+pub fn round_12_digits(x: f64) -> f64 {
+    format!("{x:.11e}").parse().unwrap_or(x)
+}
+
 /// `x` rounded to `decimals` places with thousands separators:
 /// `format_number(-12345.678, 0) == "-12,346"`.
 pub fn format_number(x: f64, decimals: usize) -> String {

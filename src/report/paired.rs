@@ -4,6 +4,7 @@
 //! `compare.json` and `sweep.csv`.
 
 use super::summary::{Causes, MonthQuantiles};
+use crate::sim::counts::{cumulative_shares, median_month_among_reached};
 use crate::sim::paired::{PairResult, VariantResult};
 use crate::stats::{Z95_TWO_SIDED, newcombe_paired_interval, wilson_interval};
 use serde::Serialize;
@@ -69,42 +70,27 @@ pub struct OutcomeStats {
 impl OutcomeStats {
     /// The figures of one variant of a paired run of `n` trajectories.
     pub fn new(v: &VariantResult, n: u64) -> Self {
-        let t = &v.tally;
+        let t = &v.tally.counts;
         let share = |c: u64| c as f64 / n as f64;
         let ci = |c: u64| wilson_interval(c, n, Z95_TWO_SIDED);
-        let mut total = 0;
-        let reached: Vec<f64> = t
-            .semi_passive_reached
-            .iter()
-            .map(|c| {
-                total += c;
-                share(total)
-            })
-            .collect();
+        let reached = cumulative_shares(&t.semi_passive_reached, n);
         let sp = t.semi_passive();
-        let if_reached = (sp > 0)
-            .then(|| {
-                let mut so_far = 0;
-                t.semi_passive_reached.iter().position(|c| {
-                    so_far += c;
-                    2 * so_far >= sp
-                })
-            })
-            .flatten()
-            .map(|i| i as u32 + 1);
+        let by_cause = t.failures_by_cause();
         OutcomeStats {
             semi_passive_defined: v.model.semi_passive_sustain_months.is_some(),
             semi_passive_probability: share(sp),
             semi_passive_ci95: ci(sp),
             median_month_semi_passive: MonthQuantiles::from_reached(&reached).p50,
-            median_month_semi_passive_if_reached: if_reached,
+            median_month_semi_passive_if_reached: median_month_among_reached(
+                &t.semi_passive_reached,
+            ),
             failure_probability: share(t.failed()),
             failure_ci95: ci(t.failed()),
             failure_causes: Causes {
-                abandoned: share(t.failures[0]),
-                burned_out: share(t.failures[1]),
-                deplatformed: share(t.failures[2]),
-                unprofitable: share(t.failures[3]),
+                abandoned: share(by_cause[0]),
+                burned_out: share(by_cause[1]),
+                deplatformed: share(by_cause[2]),
+                unprofitable: share(by_cause[3]),
             },
             cumulative_net: Distribution::new(v.cumulative_net.mean, &v.cumulative_net_percentiles),
         }
@@ -176,15 +162,15 @@ impl PairedStats {
             ),
             semi_passive_probability_difference: diff(t.semi_passive_gained, t.semi_passive_lost),
             semi_passive_difference_ci95: table(
-                other.tally.semi_passive(),
-                first.tally.semi_passive(),
+                other.tally.counts.semi_passive(),
+                first.tally.counts.semi_passive(),
                 t.semi_passive_gained,
                 t.semi_passive_lost,
             ),
             failure_probability_difference: diff(t.failure_gained, t.failure_avoided),
             failure_difference_ci95: table(
-                other.tally.failed(),
-                first.tally.failed(),
+                other.tally.counts.failed(),
+                first.tally.counts.failed(),
                 t.failure_gained,
                 t.failure_avoided,
             ),

@@ -4,6 +4,7 @@
 use crate::model::Origin;
 use crate::output::Output;
 use crate::scenario::keys::Param;
+use crate::sim::counts::cumulative_shares;
 use crate::sim::driver::RunResult;
 use crate::sim::rng::GENERATOR_NAME;
 use crate::sim::{FailureCause, Metric};
@@ -246,53 +247,33 @@ fn series_stats(r: &RunResult, m: Metric) -> SeriesStats {
     }
 }
 
-fn cumulative_shares(counts: &[u64], n: u64) -> Vec<f64> {
-    let mut total = 0;
-    counts
-        .iter()
-        .map(|c| {
-            total += c;
-            total as f64 / n as f64
-        })
-        .collect()
-}
-
 impl Summary {
     /// Builds the summary of a run.
     pub fn from_run(r: &RunResult, source: &str) -> Summary {
         let n = r.trajectories;
-        let t = &r.tally;
+        let t = &r.tally.counts;
         let share = |c: u64| c as f64 / n as f64;
         let ci = |c: u64| wilson_interval(c, n, Z95_TWO_SIDED);
 
         let sp_defined = r.model.semi_passive_sustain_months.is_some();
-        let sp_count: u64 = t.semi_passive_reached.iter().sum();
+        let sp_count = t.semi_passive();
         let sp_reached = cumulative_shares(&t.semi_passive_reached, n);
 
-        let by_cause: Vec<u64> = (0..4)
-            .map(|c| t.failures.iter().map(|m| m[c]).sum())
-            .collect();
-        let failed: u64 = by_cause.iter().sum();
-        let failed_by_month = cumulative_shares(
-            &t.failures
-                .iter()
-                .map(|m| m.iter().sum())
-                .collect::<Vec<u64>>(),
-            n,
-        );
+        let by_cause = t.failures_by_cause();
+        let failed = t.failed();
+        let failed_by_month = cumulative_shares(&t.failures_by_month(), n);
         let failed_by_month_by_cause = FailureCause::ALL
             .iter()
-            .enumerate()
-            .map(|(c, cause)| {
-                let counts: Vec<u64> = t.failures.iter().map(|m| m[c]).collect();
+            .map(|cause| {
+                let counts: Vec<u64> = t.failures.iter().map(|m| m[cause.index()]).collect();
                 (cause.name().to_string(), cumulative_shares(&counts, n))
             })
             .collect();
 
-        let be_count: u64 = t.break_even_reached.iter().sum();
+        let be_count = t.break_even();
         let be_reached = cumulative_shares(&t.break_even_reached, n);
 
-        let hr = &t.hourly_rate;
+        let hr = &r.tally.hourly_rate;
         let hr_n = hr.count();
         let hq = |i: usize| r.percentiles.hourly_rate.map(|v| v[i]);
         let hm = &r.moments.hourly_rate;

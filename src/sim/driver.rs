@@ -11,9 +11,9 @@
 //! bounded by the sketches plus one wave of chunk moments.
 
 use super::cache::chunks_per_batch;
-use super::{ChunkSlot, CompiledModel, FailureCause, Metric, NMETRICS, Outcome, Scratch, simulate};
+use super::counts::OutcomeCounts;
+use super::{ChunkSlot, CompiledModel, Metric, NMETRICS, Outcome, Scratch, simulate};
 use crate::model::Model;
-use crate::scenario::keys::NPARAMS;
 use crate::stats::{
     Moments, QuantileSketch, REPORTED_PERCENTILES, Recount, RecountRange, certified_quantiles,
 };
@@ -98,20 +98,8 @@ pub struct Tally {
     pub series: Vec<QuantileSketch>,
     /// Effective hourly rate of trajectories that worked any hours.
     pub hourly_rate: QuantileSketch,
-    /// Trajectories whose hourly rate was at least their `hourly_value`.
-    pub beat_hourly_value: u64,
-    /// Failures by month ended (index t - 1) and cause.
-    pub failures: Vec<[u64; 4]>,
-    /// Trajectories that became semi-passive in month t (index t - 1).
-    pub semi_passive_reached: Vec<u64>,
-    /// Trajectories qualifying in month t (index t - 1).
-    pub semi_passive_qualifying: Vec<u64>,
-    /// Trajectories that broke even in month t (index t - 1).
-    pub break_even_reached: Vec<u64>,
-    /// Clamped draws per parameter.
-    pub clamped: [u64; NPARAMS],
-    /// Trajectories counted.
-    pub trajectories: u64,
+    /// Failures, milestones, clamped draws and the rest of the outcomes.
+    pub counts: OutcomeCounts,
 }
 
 impl Tally {
@@ -131,13 +119,7 @@ impl Tally {
                 .map(|a| QuantileSketch::with_atoms(a.clone()))
                 .collect(),
             hourly_rate: QuantileSketch::with_atoms(atoms[NMETRICS * horizon].clone()),
-            beat_hourly_value: 0,
-            failures: vec![[0; 4]; horizon],
-            semi_passive_reached: vec![0; horizon],
-            semi_passive_qualifying: vec![0; horizon],
-            break_even_reached: vec![0; horizon],
-            clamped: [0; NPARAMS],
-            trajectories: 0,
+            counts: OutcomeCounts::new(horizon),
         }
     }
 
@@ -145,35 +127,7 @@ impl Tally {
     /// ([`Tally::add_column`]), and its hourly rate with its chunk's others
     /// ([`Tally::add_hourly_rates`]).
     pub fn add_outcome(&mut self, outcome: &Outcome) {
-        if let Some(rate) = outcome.hourly_rate()
-            && rate >= outcome.hourly_value
-        {
-            self.beat_hourly_value += 1;
-        }
-        if let Some((cause, month)) = outcome.failure {
-            let c = FailureCause::ALL
-                .iter()
-                .position(|x| *x == cause)
-                .expect("known cause");
-            self.failures[month as usize - 1][c] += 1;
-        }
-        if let Some(m) = outcome.semi_passive_month {
-            self.semi_passive_reached[m as usize - 1] += 1;
-        }
-        if let Some(m) = outcome.break_even_month {
-            self.break_even_reached[m as usize - 1] += 1;
-        }
-        let mut q = outcome.qualifying;
-        while q != 0 {
-            self.semi_passive_qualifying[q.trailing_zeros() as usize] += 1;
-            q &= q - 1;
-        }
-        let mut c = outcome.clamped;
-        while c != 0 {
-            self.clamped[c.trailing_zeros() as usize] += 1;
-            c &= c - 1;
-        }
-        self.trajectories += 1;
+        self.counts.add(outcome);
     }
 
     /// Adds a chunk's hourly rates (in trajectory order) and returns their
@@ -200,23 +154,7 @@ impl Tally {
             .zip(&o.series)
             .for_each(|(a, b)| a.merge(b));
         self.hourly_rate.merge(&o.hourly_rate);
-        self.beat_hourly_value += o.beat_hourly_value;
-        for (a, b) in self.failures.iter_mut().zip(&o.failures) {
-            for (x, y) in a.iter_mut().zip(b) {
-                *x += y;
-            }
-        }
-        let add = |a: &mut Vec<u64>, b: &Vec<u64>| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-        add(&mut self.semi_passive_reached, &o.semi_passive_reached);
-        add(
-            &mut self.semi_passive_qualifying,
-            &o.semi_passive_qualifying,
-        );
-        add(&mut self.break_even_reached, &o.break_even_reached);
-        for (a, b) in self.clamped.iter_mut().zip(&o.clamped) {
-            *a += b;
-        }
-        self.trajectories += o.trajectories;
+        self.counts.merge(&o.counts);
     }
 }
 
@@ -651,11 +589,7 @@ fn percentiles(
             || ranges.iter().map(Recount::new).collect::<Vec<_>>(),
             |range, counts| recount_batch(cm, opts.seed, range, ranges, counts),
             |()| {},
-            |total, counts| {
-                for (a, b) in total.iter_mut().zip(counts) {
-                    a.merge(b);
-                }
-            },
+            |total, counts| Recount::merge_all(total, counts),
         )
     })?;
     let five = |v: Option<Vec<f64>>| v.map(|v| <[f64; 5]>::try_from(v).expect("five percentiles"));

@@ -16,6 +16,7 @@
 mod cache;
 pub mod cohort;
 mod competitors;
+pub mod counts;
 pub mod driver;
 pub(crate) mod events;
 pub mod outcome;

@@ -79,6 +79,12 @@ impl FailureCause {
         FailureCause::Unprofitable,
     ];
 
+    /// Position in [`FailureCause::ALL`]: the index of the cause in every
+    /// count by cause.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// Name in `summary.json`.
     pub fn name(self) -> &'static str {
         match self {

@@ -17,8 +17,9 @@
 //! and memory does not grow with the number of trajectories: nothing is
 //! kept per trajectory beyond one chunk's columns.
 
+use super::counts::OutcomeCounts;
 use super::driver::{RunOptions, fold_chunks};
-use super::{CompiledModel, FailureCause, Metric, Outcome, Params, Path, Scratch, simulate_with};
+use super::{CompiledModel, Metric, Outcome, Params, Path, Scratch, simulate_with};
 use crate::error::InputError;
 use crate::model::Model;
 use crate::stats::{
@@ -44,10 +45,8 @@ pub struct PairedSpec {
 /// Order-free totals of one variant.
 #[derive(Debug, Clone)]
 pub struct VariantTally {
-    /// Trajectories that became semi-passive in month t (index t - 1).
-    pub semi_passive_reached: Vec<u64>,
-    /// Failures by cause, in [`FailureCause::ALL`] order.
-    pub failures: [u64; 4],
+    /// Failures, milestones and the rest of the outcomes.
+    pub counts: OutcomeCounts,
     /// Cumulative net at the horizon, setup included.
     pub cumulative_net: QuantileSketch,
     /// Net income in month t (index t - 1); empty unless
@@ -58,8 +57,7 @@ pub struct VariantTally {
 impl VariantTally {
     fn new(horizon: usize, spec: PairedSpec) -> Self {
         VariantTally {
-            semi_passive_reached: vec![0; horizon],
-            failures: [0; 4],
+            counts: OutcomeCounts::new(horizon),
             cumulative_net: QuantileSketch::new(),
             net_income: if spec.monthly {
                 vec![QuantileSketch::new(); horizon]
@@ -69,32 +67,12 @@ impl VariantTally {
         }
     }
 
-    fn add_outcome(&mut self, o: &Outcome) {
-        if let Some(m) = o.semi_passive_month {
-            self.semi_passive_reached[m as usize - 1] += 1;
-        }
-        if let Some((cause, _)) = o.failure {
-            self.failures[cause_index(cause)] += 1;
-        }
-    }
-
     fn merge(&mut self, o: &VariantTally) {
-        add_counts(&mut self.semi_passive_reached, &o.semi_passive_reached);
-        add_counts(&mut self.failures, &o.failures);
+        self.counts.merge(&o.counts);
         self.cumulative_net.merge(&o.cumulative_net);
         for (a, b) in self.net_income.iter_mut().zip(&o.net_income) {
             a.merge(b);
         }
-    }
-
-    /// Trajectories that became semi-passive by the horizon.
-    pub fn semi_passive(&self) -> u64 {
-        self.semi_passive_reached.iter().sum()
-    }
-
-    /// Trajectories that failed, whatever the cause.
-    pub fn failed(&self) -> u64 {
-        self.failures.iter().sum()
     }
 }
 
@@ -160,17 +138,6 @@ impl PairTally {
             a.merge(b);
         }
     }
-}
-
-fn add_counts(a: &mut [u64], b: &[u64]) {
-    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-}
-
-fn cause_index(c: FailureCause) -> usize {
-    FailureCause::ALL
-        .iter()
-        .position(|x| *x == c)
-        .expect("known cause")
 }
 
 /// Every worker's totals.
@@ -353,7 +320,7 @@ fn run_chunk(
     let len = (range.end - range.start) as usize;
     let values = chunk_values(cms, cols, seed, range, |outcomes| {
         for (v, o) in outcomes.iter().enumerate() {
-            tally.variants[v].add_outcome(o);
+            tally.variants[v].counts.add(o);
             if v > 0 && spec.pairs {
                 tally.pairs[v - 1].add_pair(&outcomes[0], o);
             }
@@ -390,6 +357,25 @@ fn recount_chunk(
     }
 }
 
+/// The one horizon of the labelled horizons, or an input error naming the
+/// first and the first that differs from it: what `what` (e.g. "compare")
+/// needs, since trajectory i of every variant runs month by month in
+/// lockstep.
+pub fn one_horizon<'a>(
+    what: &str,
+    mut labelled: impl Iterator<Item = (&'a str, u32)>,
+) -> Result<u32, InputError> {
+    let Some((first, h)) = labelled.next() else {
+        return Ok(0);
+    };
+    match labelled.find(|&(_, m)| m != h) {
+        None => Ok(h),
+        Some((label, m)) => Err(InputError::new(format!(
+            "{what} needs one horizon: {first} has horizon_months = {h} but {label} has {m}"
+        ))),
+    }
+}
+
 /// Runs every model on the same seed and trajectories in lockstep and
 /// folds each one's outcomes and the paired differences against the first.
 /// All models must have the same horizon (an [`InputError`] otherwise);
@@ -406,14 +392,15 @@ pub fn run_paired(
     let Some(first) = models.first() else {
         anyhow::bail!("a paired run needs at least one scenario");
     };
-    let h = first.horizon_months as usize;
-    if let Some(m) = models.iter().find(|m| m.horizon_months as usize != h) {
-        return Err(InputError::new(format!(
-            "paired runs need one horizon: \"{}\" has horizon_months = {h} but \"{}\" has {}",
-            first.name, m.name, m.horizon_months
-        ))
-        .into());
-    }
+    let names: Vec<String> = models.iter().map(|m| format!("\"{}\"", m.name)).collect();
+    let h = one_horizon(
+        "a paired run",
+        names
+            .iter()
+            .zip(models)
+            .map(|(n, m)| (n.as_str(), m.horizon_months)),
+    )? as usize;
+    debug_assert_eq!(h, first.horizon_months as usize);
     let cms: Vec<CompiledModel> = models.iter().map(CompiledModel::new).collect();
     let v = cms.len();
     let cols = columns(v, h, spec);
@@ -453,11 +440,7 @@ pub fn run_paired(
                 || ranges.iter().map(Recount::new).collect::<Vec<_>>(),
                 |range, counts| recount_chunk(&cms, &cols, opts.seed, range, ranges, counts),
                 |()| {},
-                |total, counts| {
-                    for (a, b) in total.iter_mut().zip(counts) {
-                        a.merge(b);
-                    }
-                },
+                |total, counts| Recount::merge_all(total, counts),
             )
         })?;
 

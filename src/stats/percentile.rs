@@ -136,6 +136,14 @@ impl Recount {
             a.merge(b);
         }
     }
+
+    /// Adds each of `other` to the recount of the same range in `total`
+    /// (the workers' recounts of one list of ranges).
+    pub fn merge_all(total: &mut [Recount], other: &[Recount]) {
+        for (a, b) in total.iter_mut().zip(other) {
+            a.merge(b);
+        }
+    }
 }
 
 /// One order statistic still being looked for.

@@ -1,0 +1,529 @@
+//! Experiments: variants of a model run on the same random numbers, each
+//! summarised. `compare` runs scenarios, or variants of the first
+//! (`--with`); `sweep` runs one real-valued key at each of several values;
+//! both on the paired driver ([`crate::sim::paired`]), which simulates
+//! trajectory i of every variant from the same (seed, i). `list --run`
+//! runs every scenario of a folder with one seed, each on its own (they
+//! may differ in horizon).
+//!
+//! Here the variants are built and checked (values in range, one horizon),
+//! run, and their reports assembled; the commands only read arguments,
+//! call one function and write or print what it returns.
+
+use crate::error::InputError;
+use crate::model::Model;
+use crate::report::compare::{CompareReport, ScenarioEntry};
+use crate::report::format::round_12_digits;
+use crate::report::paired::{OutcomeStats, PairedStats};
+use crate::report::sweep::{SweepReport, SweepRow, value_text};
+use crate::scenario::Scenario;
+use crate::scenario::keys::{KeyKind, Param, key_kind, suggest};
+use crate::sim::paired::one_horizon;
+use crate::sim::{PairedResult, PairedSpec, RunOptions, run_paired};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+/// A scenario taking part in a comparison.
+#[derive(Debug, Clone)]
+pub struct Entrant {
+    /// Its validated model.
+    pub model: Model,
+    /// Its label in the table and charts.
+    pub label: String,
+    /// The file it came from.
+    pub source: String,
+    /// Overrides of a `--with` variant.
+    pub overrides: Vec<String>,
+}
+
+/// The assignments of one `--with` text: `KEY=VALUE` parts separated by
+/// `;` (TOML values may contain commas), each key a valid scenario key.
+pub fn parse_with(text: &str) -> Result<Vec<String>, InputError> {
+    let err = |what: String| {
+        InputError::new(format!(
+            "--with '{text}': {what}; expected KEY=VALUE[; KEY=VALUE...], e.g. --with 'churn.monthly=0.08; pricing.monthly=39'"
+        ))
+    };
+    let parts: Vec<String> = text
+        .split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(String::from)
+        .collect();
+    if parts.is_empty() {
+        return Err(err("no assignment".into()));
+    }
+    for part in &parts {
+        let Some((key, _)) = part.split_once('=') else {
+            return Err(err(format!("`{part}` is not KEY=VALUE")));
+        };
+        let key = key.trim();
+        if key_kind(key).is_none() {
+            let hint = suggest(key)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            return Err(err(format!("unknown key `{key}`{hint}")));
+        }
+    }
+    Ok(parts)
+}
+
+/// The first scenario with the assignments of one `--with` applied,
+/// validated like the file.
+pub fn variant(first: &Scenario, with: &str) -> Result<Entrant, InputError> {
+    let overrides = parse_with(with)?;
+    let mut s = first.clone();
+    for a in &overrides {
+        s.set(a)
+            .map_err(|e| InputError::new(format!("--with '{with}': {e}")))?;
+    }
+    let model = s
+        .model()
+        .map_err(|e| InputError::new(format!("--with '{with}': {e}")))?;
+    Ok(Entrant {
+        model,
+        label: format!("{} with {}", first.stem, overrides.join("; ")),
+        source: first.source.clone(),
+        overrides,
+    })
+}
+
+/// The entrants of a comparison: the files in order, then one variant of
+/// the first per `--with`; all of one horizon.
+pub fn entrants(files: &[PathBuf], with: &[String]) -> Result<Vec<Entrant>, InputError> {
+    let scenarios = files
+        .iter()
+        .map(|p| Scenario::from_file(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut out = scenarios
+        .iter()
+        .map(|s| {
+            Ok(Entrant {
+                model: s.model()?,
+                label: s.stem.clone(),
+                source: s.source.clone(),
+                overrides: Vec::new(),
+            })
+        })
+        .collect::<Result<Vec<_>, InputError>>()?;
+    for w in with {
+        out.push(variant(&scenarios[0], w)?);
+    }
+    if out.len() < 2 {
+        return Err(InputError::new(
+            "compare needs two scenarios or more: give another scenario file, or a variant of this one with --with 'KEY=VALUE'",
+        ));
+    }
+    one_horizon(
+        "compare",
+        out.iter()
+            .map(|e| (e.label.as_str(), e.model.horizon_months)),
+    )?;
+    Ok(out)
+}
+
+/// A finished comparison: the report and the paired result the charts are
+/// drawn from.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    /// `compare.json` and the table.
+    pub report: CompareReport,
+    /// Every variant's and pair's statistics.
+    pub result: PairedResult,
+    /// The entrants' labels, in order.
+    pub labels: Vec<String>,
+}
+
+/// Runs the entrants in lockstep (month by month too when `monthly`, for
+/// the charts) and reports each one and each against the first.
+pub fn compare(
+    entrants: &[Entrant],
+    opts: &RunOptions,
+    monthly: bool,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: &AtomicBool,
+) -> anyhow::Result<Comparison> {
+    let models: Vec<Model> = entrants.iter().map(|e| e.model.clone()).collect();
+    let spec = PairedSpec {
+        monthly,
+        pairs: true,
+    };
+    let result = run_paired(&models, opts, spec, progress, cancel)?;
+    let n = result.trajectories;
+    let labels: Vec<String> = entrants.iter().map(|e| e.label.clone()).collect();
+    let report = CompareReport {
+        trajectories: n,
+        seed: result.seed,
+        horizon_months: result.horizon as u32,
+        currency: models[0].currency.clone(),
+        elapsed_seconds: result.elapsed.as_secs_f64(),
+        scenarios: entrants
+            .iter()
+            .zip(&result.variants)
+            .map(|(e, v)| ScenarioEntry {
+                name: e.model.name.clone(),
+                label: e.label.clone(),
+                source: e.source.clone(),
+                overrides: e.overrides.clone(),
+                stats: OutcomeStats::new(v, n),
+            })
+            .collect(),
+        paired: result
+            .pairs
+            .iter()
+            .map(|p| {
+                PairedStats::new(
+                    p,
+                    &result.variants[0],
+                    &result.variants[p.variant],
+                    (&labels[0], &labels[p.variant]),
+                    n,
+                )
+            })
+            .collect(),
+    };
+    Ok(Comparison {
+        report,
+        result,
+        labels,
+    })
+}
+
+/// Most values one sweep may have: each keeps its own sketches in every
+/// worker.
+pub const MAX_VALUES: usize = 200;
+
+/// The values of `--values A,B,C`.
+pub fn parse_values(text: &str) -> Result<Vec<f64>, InputError> {
+    let values = text
+        .split(',')
+        .map(|v| {
+            let v = v.trim();
+            v.parse::<f64>().ok().filter(|x| x.is_finite()).ok_or_else(|| {
+                InputError::new(format!(
+                    "--values {text}: `{v}` is not a number; expected comma-separated numbers such as 0.02,0.05,0.08"
+                ))
+            })
+        })
+        .collect::<Result<Vec<f64>, _>>()?;
+    check_count(values.len(), "--values")?;
+    Ok(values)
+}
+
+/// The values of `--range FROM:TO:STEPS`: STEPS evenly spaced values from
+/// FROM to TO, both included, each rounded to 12 significant digits (so
+/// that 0.02:0.2:10 gives 0.04, not 0.04000000000000001).
+pub fn parse_range(text: &str) -> Result<Vec<f64>, InputError> {
+    let err = |what: &str| {
+        InputError::new(format!(
+            "--range {text}: {what}; expected FROM:TO:STEPS such as 0.02:0.2:10 (STEPS evenly spaced values, both ends included, STEPS from 2 to {MAX_VALUES})"
+        ))
+    };
+    let parts: Vec<&str> = text.split(':').map(str::trim).collect();
+    let [from, to, steps] = parts[..] else {
+        return Err(err("needs three parts separated by `:`"));
+    };
+    let number = |s: &str, name: &str| {
+        s.parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| err(&format!("{name} `{s}` is not a number")))
+    };
+    let (from, to) = (number(from, "FROM")?, number(to, "TO")?);
+    let steps: usize = steps
+        .parse()
+        .ok()
+        .filter(|s| (2..=MAX_VALUES).contains(s))
+        .ok_or_else(|| {
+            err(&format!(
+                "STEPS `{steps}` is not a whole number from 2 to {MAX_VALUES}"
+            ))
+        })?;
+    if from == to {
+        return Err(err("FROM and TO are equal"));
+    }
+    Ok((0..steps)
+        .map(|k| {
+            if k == steps - 1 {
+                return to;
+            }
+            round_12_digits(from + (to - from) * k as f64 / (steps - 1) as f64)
+        })
+        .collect())
+}
+
+fn check_count(n: usize, arg: &str) -> Result<(), InputError> {
+    if n > MAX_VALUES {
+        return Err(InputError::new(format!(
+            "{arg}: {n} values; a sweep takes at most {MAX_VALUES}"
+        )));
+    }
+    Ok(())
+}
+
+/// The parameter `--param KEY` names, if it is a real-valued one.
+pub fn sweep_param(key: &str, model: &Model) -> Result<Param, InputError> {
+    if let Some(p) = Param::from_key(key) {
+        return Ok(p);
+    }
+    let sweepable = model
+        .active_params()
+        .map(|p| p.key())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let why = match key_kind(key) {
+        Some(KeyKind::Integer { .. }) => "a whole number, not a real-valued parameter".to_string(),
+        Some(KeyKind::Choice(_)) => "a choice of model, not a real-valued parameter".to_string(),
+        Some(_) => "text, not a real-valued parameter".to_string(),
+        None => match suggest(key) {
+            Some(s) => format!("unknown key; did you mean `{s}`?"),
+            None => "unknown key".to_string(),
+        },
+    };
+    Err(InputError::new(format!(
+        "--param {key}: {why}. Real-valued keys of this scenario: {sweepable}"
+    )))
+}
+
+/// One model per value: the scenario with `key` set to that fixed value,
+/// validated like the file (a value outside the key's range is an error
+/// naming the argument).
+pub fn variants(
+    scenario: &Scenario,
+    p: Param,
+    values: &[f64],
+    arg: &str,
+) -> Result<Vec<Model>, InputError> {
+    let bound = p.spec().bound;
+    values
+        .iter()
+        .map(|&v| {
+            if !bound.contains(v) {
+                return Err(InputError::new(format!(
+                    "{arg}: {} is not a valid {} (it must be {bound})",
+                    value_text(v),
+                    p.key()
+                )));
+            }
+            let mut s = scenario.clone();
+            // Debug formatting is the shortest round-trip text and always
+            // valid TOML for a finite float (1e20, not an overflowing integer).
+            s.set(&format!("{}={v:?}", p.key()))?;
+            s.model().map_err(|e| {
+                InputError::new(format!("{arg}: {} = {}: {e}", p.key(), value_text(v)))
+            })
+        })
+        .collect()
+}
+
+/// A sweep ready to run: one model per value of one key.
+#[derive(Debug, Clone)]
+pub struct Sweep {
+    /// The scenario as it is.
+    pub base: Model,
+    /// The swept key.
+    pub param: Param,
+    /// Its values, in order.
+    pub values: Vec<f64>,
+    /// The scenario at each value.
+    pub models: Vec<Model>,
+}
+
+impl Sweep {
+    /// The sweep of key `key` of `scenario` over `values`, which came from
+    /// argument `arg` (named in errors): the key must be real-valued and
+    /// every value valid for it.
+    pub fn new(
+        scenario: &Scenario,
+        key: &str,
+        values: Vec<f64>,
+        arg: &str,
+    ) -> anyhow::Result<Self> {
+        let base = scenario.model()?;
+        let param = sweep_param(key, &base)?;
+        let models = variants(scenario, param, &values, arg)?;
+        Ok(Sweep {
+            base,
+            param,
+            values,
+            models,
+        })
+    }
+
+    /// Runs every value in lockstep and reports one row per value.
+    pub fn run(
+        &self,
+        opts: &RunOptions,
+        progress: &(dyn Fn(u64) + Sync),
+        cancel: &AtomicBool,
+    ) -> anyhow::Result<SweepReport> {
+        let spec = PairedSpec {
+            monthly: false,
+            pairs: false,
+        };
+        let result = run_paired(&self.models, opts, spec, progress, cancel)?;
+        Ok(SweepReport {
+            scenario: self.base.name.clone(),
+            key: self.param.key().to_string(),
+            currency: self.base.currency.clone(),
+            trajectories: result.trajectories,
+            seed: result.seed,
+            horizon_months: self.base.horizon_months,
+            elapsed_seconds: result.elapsed.as_secs_f64(),
+            rows: self
+                .values
+                .iter()
+                .zip(&result.variants)
+                .map(|(&value, v)| SweepRow {
+                    value,
+                    stats: OutcomeStats::new(v, result.trajectories),
+                })
+                .collect(),
+        })
+    }
+}
+
+/// A scenario file of a folder, with its model or why it is invalid.
+pub type ScenarioFile = (PathBuf, Result<Model, InputError>);
+
+/// The `*.toml` files directly in `dir`, sorted by path, each with its
+/// model or why it is invalid: the scenarios `list` shows and `list --run`
+/// runs.
+pub fn scenarios_in(dir: &Path) -> Result<Vec<ScenarioFile>, InputError> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| InputError::new(format!("{}: cannot list scenarios: {e}", dir.display())))?;
+    let mut files: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+        .collect();
+    files.sort();
+    Ok(files
+        .into_iter()
+        .map(|p| {
+            let model = Scenario::from_file(&p).and_then(|s| s.model());
+            (p, model)
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn with_splits_on_semicolons_and_checks_keys() {
+        assert_eq!(
+            parse_with("churn.monthly=0.08; pricing.monthly = 39 ;").unwrap(),
+            vec!["churn.monthly=0.08", "pricing.monthly = 39"]
+        );
+        // A TOML value with commas stays whole.
+        let v = parse_with("churn.beta={ dist = \"triangular\", min = 5, mode = 8, max = 12 }")
+            .unwrap();
+        assert_eq!(v.len(), 1);
+        for (bad, says) in [
+            ("", "no assignment"),
+            ("churn.monthly", "is not KEY=VALUE"),
+            ("churn.montly=0.1", "did you mean `churn.monthly`"),
+        ] {
+            let e = parse_with(bad).unwrap_err().to_string();
+            assert!(e.starts_with(&format!("--with '{bad}':")), "{e}");
+            assert!(
+                e.contains(says) && e.contains("KEY=VALUE[; KEY=VALUE...]"),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_variant_is_validated_like_the_file() {
+        let s = Scenario::builtin_default();
+        let v = variant(&s, "platform.fee=0.1").unwrap();
+        assert_eq!(v.label, "niche-saas-tool with platform.fee=0.1");
+        assert_eq!(v.overrides, vec!["platform.fee=0.1"]);
+        let e = variant(&s, "platform.fee=1.5").unwrap_err().to_string();
+        assert!(
+            e.starts_with("--with 'platform.fee=1.5':") && e.contains("within 0..=1"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn ranges_include_both_ends_evenly_spaced_and_rounded() {
+        let v = parse_range("0.02:0.2:10").unwrap();
+        assert_eq!(v.len(), 10);
+        assert_eq!(v[0], 0.02);
+        assert_eq!(v[1], 0.04);
+        assert_eq!(v[9], 0.2);
+        for w in v.windows(2) {
+            assert!((w[1] - w[0] - 0.02).abs() < 1e-12);
+        }
+        assert_eq!(parse_range("-100:100:3").unwrap(), vec![-100.0, 0.0, 100.0]);
+        assert_eq!(parse_range("1:0:2").unwrap(), vec![1.0, 0.0]);
+    }
+
+    #[test]
+    fn malformed_ranges_and_values_say_what_is_allowed() {
+        for bad in [
+            "0.1:0.2",
+            "a:1:3",
+            "0:1:1",
+            "0:1:x",
+            "0:1:2.5",
+            "1:1:3",
+            "0:1:100000",
+            "0:inf:3",
+        ] {
+            let e = parse_range(bad).unwrap_err().to_string();
+            assert!(e.starts_with(&format!("--range {bad}:")), "{e}");
+            assert!(e.contains("FROM:TO:STEPS"), "{e}");
+        }
+        assert_eq!(
+            parse_values("0.02, 0.05,0.08").unwrap(),
+            vec![0.02, 0.05, 0.08]
+        );
+        for bad in ["", "0.1,,0.2", "0.1;0.2", "nan"] {
+            let e = parse_values(bad).unwrap_err().to_string();
+            assert!(e.contains("is not a number"), "{e}");
+        }
+    }
+
+    #[test]
+    fn only_real_valued_keys_sweep_and_values_must_be_valid() {
+        let s = Scenario::builtin_default();
+        let m = s.model().unwrap();
+        assert_eq!(sweep_param("platform.fee", &m).unwrap(), Param::PlatformFee);
+        let e = sweep_param("horizon_months", &m).unwrap_err().to_string();
+        assert!(
+            e.contains("whole number") && e.contains("platform.fee"),
+            "{e}"
+        );
+        let e = sweep_param("churn.model", &m).unwrap_err().to_string();
+        assert!(e.contains("choice"), "{e}");
+        let e = sweep_param("platform.fe", &m).unwrap_err().to_string();
+        assert!(e.contains("did you mean `platform.fee`"), "{e}");
+
+        let models = variants(&s, Param::PlatformFee, &[0.0, 0.3], "--values").unwrap();
+        assert_eq!(
+            models[1]
+                .param(Param::PlatformFee)
+                .sampler()
+                .inverse_cdf(0.5),
+            0.3
+        );
+        let e = variants(&s, Param::PlatformFee, &[1.5], "--values")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "--values: 1.5 is not a valid platform.fee (it must be within 0..=1)"
+        );
+        let e = variants(&s, Param::AcquisitionRate, &[1e12], "--range")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("--range: acquisition.rate = 1000000000000:"),
+            "{e}"
+        );
+    }
+}

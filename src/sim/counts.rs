@@ -1,0 +1,187 @@
+//! Counts of outcomes by month ([`OutcomeCounts`], kept by both the plain
+//! and the paired driver), and what is read off them: the share of all
+//! trajectories that had reached a milestone by each month, and the median
+//! month among those that reached it.
+
+use super::Outcome;
+use crate::scenario::keys::NPARAMS;
+
+/// Order-free counts of a set of trajectories' outcomes: how many failed
+/// (by month and cause), became semi-passive, qualified, broke even, had a
+/// draw clamped and beat their hourly value. Integer sums, so merging is
+/// exact in any order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutcomeCounts {
+    /// Trajectories counted.
+    pub trajectories: u64,
+    /// Trajectories whose hourly rate was at least their `hourly_value`.
+    pub beat_hourly_value: u64,
+    /// Failures by month ended (index t - 1) and cause (in
+    /// [`super::FailureCause::ALL`] order).
+    pub failures: Vec<[u64; 4]>,
+    /// Trajectories that became semi-passive in month t (index t - 1).
+    pub semi_passive_reached: Vec<u64>,
+    /// Trajectories qualifying in month t (index t - 1).
+    pub semi_passive_qualifying: Vec<u64>,
+    /// Trajectories that broke even in month t (index t - 1).
+    pub break_even_reached: Vec<u64>,
+    /// Clamped draws per parameter.
+    pub clamped: [u64; NPARAMS],
+}
+
+impl OutcomeCounts {
+    /// No trajectories yet, for horizon H.
+    pub fn new(horizon: usize) -> Self {
+        OutcomeCounts {
+            trajectories: 0,
+            beat_hourly_value: 0,
+            failures: vec![[0; 4]; horizon],
+            semi_passive_reached: vec![0; horizon],
+            semi_passive_qualifying: vec![0; horizon],
+            break_even_reached: vec![0; horizon],
+            clamped: [0; NPARAMS],
+        }
+    }
+
+    /// Counts one trajectory's outcome.
+    #[inline]
+    pub fn add(&mut self, outcome: &Outcome) {
+        if let Some(rate) = outcome.hourly_rate()
+            && rate >= outcome.hourly_value
+        {
+            self.beat_hourly_value += 1;
+        }
+        if let Some((cause, month)) = outcome.failure {
+            self.failures[month as usize - 1][cause.index()] += 1;
+        }
+        if let Some(m) = outcome.semi_passive_month {
+            self.semi_passive_reached[m as usize - 1] += 1;
+        }
+        if let Some(m) = outcome.break_even_month {
+            self.break_even_reached[m as usize - 1] += 1;
+        }
+        let mut q = outcome.qualifying;
+        while q != 0 {
+            self.semi_passive_qualifying[q.trailing_zeros() as usize] += 1;
+            q &= q - 1;
+        }
+        let mut c = outcome.clamped;
+        while c != 0 {
+            self.clamped[c.trailing_zeros() as usize] += 1;
+            c &= c - 1;
+        }
+        self.trajectories += 1;
+    }
+
+    /// Adds the counts of other trajectories (of the same horizon).
+    pub fn merge(&mut self, o: &OutcomeCounts) {
+        assert_eq!(self.failures.len(), o.failures.len(), "one horizon");
+        self.trajectories += o.trajectories;
+        self.beat_hourly_value += o.beat_hourly_value;
+        for (a, b) in self.failures.iter_mut().zip(&o.failures) {
+            add(a, b);
+        }
+        add(&mut self.semi_passive_reached, &o.semi_passive_reached);
+        add(
+            &mut self.semi_passive_qualifying,
+            &o.semi_passive_qualifying,
+        );
+        add(&mut self.break_even_reached, &o.break_even_reached);
+        add(&mut self.clamped, &o.clamped);
+    }
+
+    /// Trajectories that became semi-passive by the horizon.
+    pub fn semi_passive(&self) -> u64 {
+        self.semi_passive_reached.iter().sum()
+    }
+
+    /// Trajectories that broke even by the horizon.
+    pub fn break_even(&self) -> u64 {
+        self.break_even_reached.iter().sum()
+    }
+
+    /// Failures by the horizon by cause, in [`super::FailureCause::ALL`]
+    /// order.
+    pub fn failures_by_cause(&self) -> [u64; 4] {
+        let mut by_cause = [0; 4];
+        for m in &self.failures {
+            add(&mut by_cause, m);
+        }
+        by_cause
+    }
+
+    /// Failures in month t (index t - 1), whatever the cause.
+    pub fn failures_by_month(&self) -> Vec<u64> {
+        self.failures.iter().map(|m| m.iter().sum()).collect()
+    }
+
+    /// Trajectories that failed by the horizon, whatever the cause.
+    pub fn failed(&self) -> u64 {
+        self.failures.iter().flatten().sum()
+    }
+}
+
+fn add(a: &mut [u64], b: &[u64]) {
+    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+}
+
+/// The share of all `n` trajectories counted by month t, for every t:
+/// running sums of `counts` (index t - 1) over `n`.
+pub fn cumulative_shares(counts: &[u64], n: u64) -> Vec<f64> {
+    let mut total = 0;
+    counts
+        .iter()
+        .map(|c| {
+            total += c;
+            total as f64 / n as f64
+        })
+        .collect()
+}
+
+/// Among the trajectories that reached a milestone by the horizon (`reached`
+/// counts them by the month they did, index t - 1), the median month they
+/// did: the first month by which at least half of them had. `None` when
+/// none did.
+pub fn median_month_among_reached(reached: &[u64]) -> Option<u32> {
+    let total: u64 = reached.iter().sum();
+    if total == 0 {
+        return None;
+    }
+    let mut so_far = 0;
+    reached
+        .iter()
+        .position(|c| {
+            so_far += c;
+            2 * so_far >= total
+        })
+        .map(|i| i as u32 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::FailureCause;
+
+    #[test]
+    fn cause_indices_follow_all() {
+        for (i, c) in FailureCause::ALL.into_iter().enumerate() {
+            assert_eq!(c.index(), i);
+        }
+    }
+
+    #[test]
+    fn shares_are_running_sums_over_all() {
+        assert_eq!(cumulative_shares(&[1, 0, 3], 8), vec![0.125, 0.125, 0.5]);
+        assert!(cumulative_shares(&[], 8).is_empty());
+    }
+
+    #[test]
+    fn median_month_is_taken_among_those_that_reached() {
+        assert_eq!(median_month_among_reached(&[0, 0, 0]), None);
+        assert_eq!(median_month_among_reached(&[]), None);
+        // 20 reach it in the end; half of them (10) by month 2.
+        assert_eq!(median_month_among_reached(&[5, 5, 5, 5]), Some(2));
+        assert_eq!(median_month_among_reached(&[0, 6, 3]), Some(2));
+        assert_eq!(median_month_among_reached(&[1, 1]), Some(1));
+    }
+}
