@@ -3,7 +3,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-pub use crate::sim::driver::{DEFAULT_SEED, DEFAULT_TRAJECTORIES};
+pub use hustle_sim::sim::driver::{DEFAULT_SEED, DEFAULT_TRAJECTORIES};
 
 /// Monte Carlo simulator for side businesses: how quickly does a hustle's
 /// income become semi-passive, and how often does it fail?
@@ -81,8 +81,8 @@ pub struct SimArgs {
 
 impl SimArgs {
     /// The driver's options.
-    pub fn options(&self) -> crate::sim::RunOptions {
-        crate::sim::RunOptions {
+    pub fn options(&self) -> hustle_sim::sim::RunOptions {
+        hustle_sim::sim::RunOptions {
             trajectories: self.trajectories,
             seed: self.seed,
             threads: self.threads.map(|t| t as usize),
@@ -225,13 +225,13 @@ pub struct SensitivityArgs {
     /// Scenario file.
     pub scenario: PathBuf,
     /// The figure whose sensitivity is measured.
-    #[arg(long, value_enum, default_value_t = crate::sensitivity::Metric::SemiPassive)]
-    pub metric: crate::sensitivity::Metric,
+    #[arg(long, value_enum, default_value_t = MetricArg::SemiPassive)]
+    pub metric: MetricArg,
     /// Relative change of fixed values each way, within (0, 1] (uncertain values use their own p10 and p90).
-    #[arg(long, default_value_t = crate::sensitivity::DEFAULT_SWING, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = hustle_sim::sensitivity::DEFAULT_SWING, allow_negative_numbers = true)]
     pub swing: f64,
     /// Trajectories per run (per point); every run shares the same seed.
-    #[arg(short = 'n', long, default_value_t = crate::sensitivity::DEFAULT_TRAJECTORIES,
+    #[arg(short = 'n', long, default_value_t = hustle_sim::sensitivity::DEFAULT_TRAJECTORIES,
           value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
     pub trajectories: u64,
     /// Run seed, shared by every run so that they are paired.
@@ -254,5 +254,29 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+}
+
+/// The figure whose sensitivity is measured (`--metric`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MetricArg {
+    /// P(income became semi-passive by the horizon), semi_passive.probability in summary.json.
+    #[value(name = "semi_passive")]
+    SemiPassive,
+    /// P(failure by the horizon), failure.probability in summary.json.
+    #[value(name = "failure")]
+    Failure,
+    /// Median cumulative net at the horizon, the last month of series.cumulative_net.p50 in summary.json.
+    #[value(name = "cumulative_net_p50")]
+    CumulativeNetP50,
+}
+
+impl From<MetricArg> for hustle_sim::sensitivity::Metric {
+    fn from(m: MetricArg) -> Self {
+        match m {
+            MetricArg::SemiPassive => Self::SemiPassive,
+            MetricArg::Failure => Self::Failure,
+            MetricArg::CumulativeNetP50 => Self::CumulativeNetP50,
+        }
     }
 }

@@ -87,17 +87,20 @@
 //! - [`sensitivity`]: one-at-a-time sensitivity on paired random streams
 //!   (which assumption matters most), for `sensitivity` and its tornado
 //!   chart.
-//! - [`commands`]: the subcommands behind the `hustle-sim` binary; [`cli`]
-//!   its arguments; [`output`] what every output file is (an
+//! - [`output`]: what every output file is (an
 //!   [`output::Output`]: a name and its bytes) and the one writer that puts
 //!   a command's outputs into its folder as one set, every file complete
 //!   before any is replaced.
+//!
+//! The `hustle-sim` binary (`src/main.rs`, with `src/cli.rs` for its
+//! arguments and `src/commands/` for its subcommands) is glue over this
+//! library: it parses arguments, makes the library calls, prints and
+//! writes, and maps errors to exit codes; the command-line crates (clap,
+//! indicatif, ctrlc) are used there only.
 
 #![warn(missing_docs)]
 
 pub mod chart;
-pub mod cli;
-pub mod commands;
 pub mod error;
 pub mod experiment;
 mod facade;

@@ -1,13 +1,16 @@
 //! The `hustle-sim` binary: parse arguments, call the library, map errors to
 //! exit codes (0 success, 2 bad input, 1 anything else).
 
+mod cli;
+mod commands;
+
 use clap::Parser;
-use hustle_sim::cli::Cli;
+use cli::Cli;
 use hustle_sim::error::exit_code;
 
 fn main() {
     let cli = Cli::parse(); // usage errors exit with code 2
-    if let Err(err) = hustle_sim::commands::dispatch(cli) {
+    if let Err(err) = commands::dispatch(cli) {
         eprintln!("error: {err:#}");
         std::process::exit(exit_code(&err));
     }

@@ -45,16 +45,13 @@ pub const HIGH_PERCENTILE: f64 = 0.9;
 pub const TABLE_ROWS: usize = 10;
 
 /// The figure whose sensitivity is measured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Metric {
     /// P(income became semi-passive by the horizon), semi_passive.probability in summary.json.
-    #[value(name = "semi_passive")]
     SemiPassive,
     /// P(failure by the horizon), failure.probability in summary.json.
-    #[value(name = "failure")]
     Failure,
     /// Median cumulative net at the horizon, the last month of series.cumulative_net.p50 in summary.json.
-    #[value(name = "cumulative_net_p50")]
     CumulativeNetP50,
 }
 

@@ -2,9 +2,9 @@
 //! default made explicit.
 
 use super::load_scenario;
-use crate::error::InputError;
-use crate::model::{Model, Origin};
-use crate::scenario::keys::Param;
+use hustle_sim::error::InputError;
+use hustle_sim::model::{Model, Origin};
+use hustle_sim::scenario::keys::Param;
 use std::path::PathBuf;
 
 /// The resolved parameters of a model, one `key = value  # origin` line each.

@@ -1,14 +1,14 @@
 //! `hustle-sim compare`: scenarios, or variants of the first (`--with`),
 //! run in lockstep on the same random numbers and compared trajectory by
-//! trajectory ([`crate::experiment::compare`]); written as `compare.json`,
+//! trajectory ([`hustle_sim::experiment::compare`]); written as `compare.json`,
 //! `compare.png` and `diff_fan.png` and printed as a table.
 
 use super::{interrupt_flag, with_progress};
-use crate::chart;
 use crate::cli::CompareArgs;
-use crate::experiment::{self, entrants};
-use crate::output::{OutputSet, list_paths, prepare_dir, sanitize_stem};
-use crate::report::compare::CompareJson;
+use hustle_sim::chart;
+use hustle_sim::experiment::{self, entrants};
+use hustle_sim::output::{OutputSet, list_paths, prepare_dir, sanitize_stem};
+use hustle_sim::report::compare::CompareJson;
 use std::path::PathBuf;
 
 /// Every file `compare` writes into its output folder.

@@ -6,10 +6,10 @@
 //! scenario of `--into`) is checked before anything is written.
 
 use crate::cli::{DataFormat, FitChurnArgs};
-use crate::error::InputError;
-use crate::fit::data::{self, Date, Format};
-use crate::fit::{self, ChurnFit, chart, report, rewrite};
-use crate::output::{Output, OutputSet, prepare_dir, sanitize_stem};
+use hustle_sim::error::InputError;
+use hustle_sim::fit::data::{self, Date, Format};
+use hustle_sim::fit::{self, ChurnFit, chart, report, rewrite};
+use hustle_sim::output::{Output, OutputSet, prepare_dir, sanitize_stem};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 

@@ -2,12 +2,12 @@
 //! results per scenario.
 
 use super::run_scenario;
-use crate::error::InputError;
-use crate::experiment::scenarios_in;
-use crate::report::Summary;
-use crate::report::format::{format_money, format_number, format_percent};
-use crate::sim::counts::median_month_among_reached;
-use crate::sim::{FailureCause, RunOptions};
+use hustle_sim::error::InputError;
+use hustle_sim::experiment::scenarios_in;
+use hustle_sim::report::Summary;
+use hustle_sim::report::format::{format_money, format_number, format_percent};
+use hustle_sim::sim::counts::median_month_among_reached;
+use hustle_sim::sim::{FailureCause, RunOptions};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 

@@ -11,12 +11,11 @@ mod sensitivity;
 mod sweep;
 
 use crate::cli::{Cli, Command};
-use crate::error::InputError;
-use crate::scenario::Scenario;
+use hustle_sim::error::InputError;
+use hustle_sim::scenario::Scenario;
 use std::path::Path;
 
-pub use check::describe_model;
-pub use progress::{Progress, with_progress};
+pub use progress::with_progress;
 pub use run::{interrupt_flag, run_scenario};
 
 /// Runs the command the arguments name.

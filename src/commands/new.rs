@@ -1,7 +1,7 @@
 //! `hustle-sim new`: write the commented template, never overwriting.
 
-use crate::output::{Output, create_new};
-use crate::scenario::template::TEMPLATE;
+use hustle_sim::output::{Output, create_new};
+use hustle_sim::scenario::template::TEMPLATE;
 use std::path::Path;
 
 /// The commented scenario template under the name the user chose.

@@ -2,13 +2,13 @@
 //! (unless `--no-charts`) the PNG charts, print the summary table.
 
 use super::{load_scenario, with_progress};
-use crate::chart;
 use crate::cli::RunArgs;
-use crate::model::Model;
-use crate::output::{OutputSet, list_paths, prepare_dir, sanitize_stem};
-use crate::report::summary::{PercentilesCsv, SummaryJson};
-use crate::report::{Summary, table};
-use crate::sim::{self, RunOptions, RunResult};
+use hustle_sim::chart;
+use hustle_sim::model::Model;
+use hustle_sim::output::{OutputSet, list_paths, prepare_dir, sanitize_stem};
+use hustle_sim::report::summary::{PercentilesCsv, SummaryJson};
+use hustle_sim::report::{Summary, table};
+use hustle_sim::sim::{self, RunOptions, RunResult};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 

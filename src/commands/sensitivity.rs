@@ -4,11 +4,11 @@
 
 use super::progress::{self, Progress};
 use super::{interrupt_flag, load_scenario};
-use crate::chart::frame::RunInfo;
-use crate::chart::tornado;
 use crate::cli::SensitivityArgs;
-use crate::output::{Output, OutputSet, list_paths, prepare_dir, sanitize_stem};
-use crate::sensitivity::{self, Analysis, Options, TABLE_ROWS};
+use hustle_sim::chart::frame::RunInfo;
+use hustle_sim::chart::tornado;
+use hustle_sim::output::{Output, OutputSet, list_paths, prepare_dir, sanitize_stem};
+use hustle_sim::sensitivity::{self, Analysis, Options, TABLE_ROWS};
 use std::path::PathBuf;
 
 /// Every file `sensitivity` writes into its output folder.
@@ -33,13 +33,14 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
     let model = scenario.model()?;
     // Check everything the user gave before creating any folder.
     sensitivity::check_swing(args.swing)?;
-    args.metric.check(&model)?;
+    let metric: sensitivity::Metric = args.metric.into();
+    metric.check(&model)?;
     let out = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("output").join(format!("{}-sensitivity", sanitize_stem(&scenario.stem)))
     });
     prepare_dir(&out)?;
     let opts = Options {
-        metric: args.metric,
+        metric,
         swing: args.swing,
         trajectories: args.trajectories,
         seed: args.seed,

@@ -1,13 +1,13 @@
 //! `hustle-sim sweep`: one real-valued key set to each of several values,
-//! every value run on the same random numbers ([`crate::experiment::Sweep`]),
+//! every value run on the same random numbers ([`hustle_sim::experiment::Sweep`]),
 //! written as `sweep.csv` and `sweep.png` and printed as a table.
 
 use super::{interrupt_flag, load_scenario, with_progress};
-use crate::chart;
 use crate::cli::SweepArgs;
-use crate::experiment::{Sweep, parse_range, parse_values};
-use crate::output::{OutputSet, list_paths, prepare_dir, sanitize_stem};
-use crate::report::sweep::SweepCsv;
+use hustle_sim::chart;
+use hustle_sim::experiment::{Sweep, parse_range, parse_values};
+use hustle_sim::output::{OutputSet, list_paths, prepare_dir, sanitize_stem};
+use hustle_sim::report::sweep::SweepCsv;
 use std::path::PathBuf;
 
 /// Every file `sweep` writes into its output folder.
