@@ -1,5 +1,5 @@
 //! Exact counts by value: the table a [`QuantileSketch`](super::QuantileSketch)
-//! keeps while it has seen at most [`EXACT_CAPACITY`](super::EXACT_CAPACITY)
+//! keeps while it has seen at most [`EXACT_CAPACITY`](super::sketch::EXACT_CAPACITY)
 //! distinct values, and the order statistics read from it.
 //!
 //! Every distinct value keeps its own count, so the order statistics

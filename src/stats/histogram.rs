@@ -23,7 +23,8 @@ const SUB_BITS: u32 = 7;
 /// Smallest binary exponent with bins of its own.
 const MIN_EXP: i32 = -10;
 /// Largest width of a bin relative to its lower edge: 2^-SUB_BITS.
-pub const SKETCH_RELATIVE_WIDTH: f64 = 1.0 / (1u64 << SUB_BITS) as f64;
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) const SKETCH_RELATIVE_WIDTH: f64 = 1.0 / (1u64 << SUB_BITS) as f64;
 
 /// Bins for one sign, dense over the range of keys seen so far.
 #[derive(Debug, Clone, Default)]

@@ -17,12 +17,12 @@ mod percentile;
 mod sketch;
 mod wilson;
 
-pub use histogram::SKETCH_RELATIVE_WIDTH;
+#[cfg(test)]
+use histogram::SKETCH_RELATIVE_WIDTH;
 pub use moments::{Moments, ShiftedSums};
-pub use newcombe::newcombe_paired_interval;
+pub(crate) use newcombe::newcombe_paired_interval;
 pub use percentile::{
-    RANK_TOLERANCE, RECOUNT_BINS_MAX, RECOUNT_BUDGET, REPORTED_PERCENTILES, Recount, RecountRange,
-    certified_quantiles,
+    RANK_TOLERANCE, REPORTED_PERCENTILES, Recount, RecountRange, certified_quantiles,
 };
-pub use sketch::{EXACT_CAPACITY, LOCAL_LIMIT, QuantileSketch};
+pub use sketch::QuantileSketch;
 pub use wilson::{Z95_TWO_SIDED, wilson_interval};

@@ -33,7 +33,7 @@
 /// (`n11`: yes under both, `n12`: yes under the first only, `n21`: yes
 /// under the second only, `n22`: neither) at normal quantile `z`;
 /// `[-1, 1]` for an empty table.
-pub fn newcombe_paired_interval(n11: u64, n12: u64, n21: u64, n22: u64, z: f64) -> [f64; 2] {
+pub(crate) fn newcombe_paired_interval(n11: u64, n12: u64, n21: u64, n22: u64, z: f64) -> [f64; 2] {
     let n = n11 + n12 + n21 + n22;
     if n == 0 {
         return [-1.0, 1.0];

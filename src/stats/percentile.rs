@@ -55,10 +55,10 @@ pub const RANK_TOLERANCE: f64 = 0.005;
 
 /// Most sub-bins one recounting pass holds over all of its ranges (32
 /// bytes each, so 8 MiB per thread).
-pub const RECOUNT_BUDGET: usize = 1 << 18;
+pub(crate) const RECOUNT_BUDGET: usize = 1 << 18;
 
 /// Most sub-bins of one range.
-pub const RECOUNT_BINS_MAX: usize = 4096;
+pub(crate) const RECOUNT_BINS_MAX: usize = 4096;
 
 /// Fewest sub-bins of one range.
 const RECOUNT_BINS_MIN: usize = 16;

@@ -8,7 +8,7 @@
 //!
 //! **Histogram mode.** Past the budget the values move into a log-linear
 //! histogram ([`Histogram`](super::histogram::Histogram)) whose bins span
-//! at most [`SKETCH_RELATIVE_WIDTH`](super::SKETCH_RELATIVE_WIDTH) (0.8 %) of their lower edge and
+//! at most [`SKETCH_RELATIVE_WIDTH`](super::histogram::SKETCH_RELATIVE_WIDTH) (0.8 %) of their lower edge and
 //! remember their extremes. A sketch made [`QuantileSketch::with_atoms`]
 //! also counts given values exactly outside the bins. An order statistic
 //! is thus known exactly or known to lie within one bin (and between two
@@ -41,13 +41,13 @@ use super::moments::{Moments, ShiftedSums};
 
 /// Distinct values a sketch counts exactly before it spills into its
 /// histogram.
-pub const EXACT_CAPACITY: usize = 4096;
+pub(crate) const EXACT_CAPACITY: usize = 4096;
 
 /// Whole numbers below this take the local-table shortcut of
 /// [`QuantileSketch::extend_with_moments`]: their shifted squares are below
 /// 2^16, so for any batch under 2^37 values every shifted sum is an exact
 /// integer below 2^53.
-pub const LOCAL_LIMIT: usize = 256;
+pub(crate) const LOCAL_LIMIT: usize = 256;
 
 /// Batches at least this long warm the sketch's tables first (see
 /// [`touch_lines`]); single values do not.
@@ -255,7 +255,7 @@ impl QuantileSketch {
 
     /// Adds every value of `other`. The result depends only on the multiset
     /// of values, never on the order of inserts and merges: it stays exact
-    /// exactly when the union has at most [`EXACT_CAPACITY`] distinct values,
+    /// exactly when the union has at most `EXACT_CAPACITY` (4096) distinct values,
     /// and a histogram's bins are sums, minima and maxima.
     pub fn merge(&mut self, other: &QuantileSketch) {
         self.count += other.count;
