@@ -3,7 +3,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-pub use hustle_sim::sim::driver::{DEFAULT_SEED, DEFAULT_TRAJECTORIES};
+pub use hustle_sim::sim::{DEFAULT_SEED, DEFAULT_TRAJECTORIES};
 
 /// Monte Carlo simulator for side businesses: how quickly does a hustle's
 /// income become semi-passive, and how often does it fail?

@@ -1,7 +1,7 @@
 //! Experiments: variants of a model run on the same random numbers, each
 //! summarised. `compare` runs scenarios, or variants of the first
 //! (`--with`); `sweep` runs one real-valued key at each of several values;
-//! both on the paired driver ([`crate::sim::paired`]), which simulates
+//! both on the paired driver ([`crate::sim::run_paired`]), which simulates
 //! trajectory i of every variant from the same (seed, i). `list --run`
 //! runs every scenario of a folder with one seed, each on its own (they
 //! may differ in horizon).

@@ -113,6 +113,17 @@ pub mod sensitivity;
 pub mod sim;
 pub mod stats;
 
+#[doc(hidden)]
+pub mod internals {
+    //! Items the `hustle-sim` binary, the integration tests and the benches
+    //! use beyond the library's documented surface. Not a stable API: they
+    //! may change or go without notice.
+
+    pub use crate::sim::counts::median_month_among_reached;
+    pub use crate::sim::driver::{CHUNK, run_with_batch};
+    pub use crate::sim::outcome::NMETRICS;
+}
+
 pub use error::{Error, InputError};
 pub use facade::{Hooks, load, simulate, simulate_with};
 pub use model::Model;

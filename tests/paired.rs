@@ -13,7 +13,7 @@ use common::model;
 use hustle_sim::Scenario;
 use hustle_sim::model::Model;
 use hustle_sim::report::paired::{OutcomeStats, PairedStats};
-use hustle_sim::sim::paired::PairedResult;
+use hustle_sim::sim::PairedResult;
 use hustle_sim::sim::{CompiledModel, PairedSpec, Path, RunOptions, Scratch, run_paired, simulate};
 use std::sync::atomic::AtomicBool;
 
@@ -291,7 +291,7 @@ fn a_paired_run_refuses_a_trajectory_count_out_of_bounds_as_a_run_does() {
     // Regression: run_paired had no bound on N, where run refuses 0 and
     // more than a billion (sketch counts are 32-bit).
     let m = variant(BENCH, &[]);
-    for n in [0, hustle_sim::sim::driver::MAX_TRAJECTORIES + 1] {
+    for n in [0, hustle_sim::sim::MAX_TRAJECTORIES + 1] {
         let opts = RunOptions {
             trajectories: n,
             ..RunOptions::default()

@@ -47,8 +47,8 @@
 mod common;
 
 use common::model;
+use hustle_sim::internals::NMETRICS;
 use hustle_sim::model::Model;
-use hustle_sim::sim::NMETRICS;
 use hustle_sim::sim::{CompiledModel, FailureCause, Metric, Outcome, Path, Scratch, reference};
 
 /// Significance of each comparison.

@@ -42,7 +42,7 @@ fn summary_is_identical_for_every_batch_of_chunks() {
     // merged chunk by chunk, so every output is the same. A partial last
     // chunk and two threads, so batches of every length meet.
     let m = model(BENCH);
-    let n = 3 * hustle_sim::sim::driver::CHUNK * 3 + 999;
+    let n = 3 * hustle_sim::internals::CHUNK * 3 + 999;
     let json = |batch: u64| {
         let opts = hustle_sim::sim::RunOptions {
             trajectories: n,
@@ -50,7 +50,8 @@ fn summary_is_identical_for_every_batch_of_chunks() {
             threads: Some(2),
         };
         let cancel = std::sync::atomic::AtomicBool::new(false);
-        let result = hustle_sim::sim::run_with_batch(&m, &opts, batch, &|_| {}, &cancel).unwrap();
+        let result =
+            hustle_sim::internals::run_with_batch(&m, &opts, batch, &|_| {}, &cancel).unwrap();
         let mut s = Summary::from_run(&result, "bench.toml");
         s.elapsed_seconds = 0.0;
         s.trajectories_per_second = 0.0;
@@ -67,6 +68,6 @@ fn recounted_percentiles_are_identical_for_one_and_three_threads() {
     // trajectories again: the recounts merge from every thread alike.
     let text = &include_str!("data/bass-market.toml")
         .replace("horizon_months = 24", "horizon_months = 12");
-    let n = 3 * hustle_sim::sim::driver::CHUNK + 17;
+    let n = 3 * hustle_sim::internals::CHUNK + 17;
     assert!(summary_json_of(text, 1, n) == summary_json_of(text, 3, n));
 }

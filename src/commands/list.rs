@@ -4,9 +4,9 @@
 use super::run_scenario;
 use hustle_sim::error::InputError;
 use hustle_sim::experiment::scenarios_in;
+use hustle_sim::internals::median_month_among_reached;
 use hustle_sim::report::Summary;
 use hustle_sim::report::format::{format_money, format_number, format_percent};
-use hustle_sim::sim::counts::median_month_among_reached;
 use hustle_sim::sim::{FailureCause, RunOptions};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;

@@ -40,7 +40,7 @@ use super::sample::{Exp1Sampler, binomial_with_log, ln_in_place};
 use wide::f64x2;
 
 /// Largest cohort renewed by order statistics.
-pub const ORDER_STATISTICS_MAX: u64 = 64;
+pub(crate) const ORDER_STATISTICS_MAX: u64 = 64;
 
 /// 1/n for n = 0..128, +inf at 0 as in IEEE arithmetic: a cohort's last
 /// customer leaving takes its threshold to -inf (every exponential draw is
@@ -90,7 +90,7 @@ fn departures(tenure_log: &[f64], threshold: &[f64], calendar: f64) -> u64 {
 /// Every cohort of one trajectory, as parallel arrays indexed by the month
 /// won minus one.
 #[derive(Debug, Clone)]
-pub struct Cohorts {
+pub(crate) struct Cohorts {
     /// Active customers.
     active: Vec<u64>,
     /// θ_w: a customer of the cohort leaves once K(tenure) + Λ(t) falls
@@ -119,7 +119,7 @@ pub struct Cohorts {
 /// alpha / (alpha + beta + n - 1) (sbg), and K(n), the log of the product
 /// of the first n, which the cohorts' order statistics compare against.
 #[derive(Debug, Clone)]
-pub struct TenureChances {
+pub(crate) struct TenureChances {
     /// Chance to stay at renewal n (index n - 1).
     keep: Vec<f64>,
     /// K(n) at index H - n (read as [`Renewal::tenure_log`]).
@@ -128,7 +128,7 @@ pub struct TenureChances {
 
 impl TenureChances {
     /// Room for a horizon of H months.
-    pub fn new(horizon: usize) -> Self {
+    pub(crate) fn new(horizon: usize) -> Self {
         TenureChances {
             keep: vec![0.0; horizon],
             tenure_log: vec![0.0; horizon + 1],
@@ -136,7 +136,7 @@ impl TenureChances {
     }
 
     /// Constant churn `monthly`, for the first `tenures` renewals.
-    pub fn constant(&mut self, monthly: f64, tenures: usize) {
+    pub(crate) fn constant(&mut self, monthly: f64, tenures: usize) {
         let h = self.keep.len();
         let ln_stay = (-monthly).ln_1p();
         for n in 0..tenures {
@@ -147,7 +147,7 @@ impl TenureChances {
 
     /// Shifted-beta-geometric churn, for the first `tenures` renewals:
     /// K(n) as the log of the running product, the logs taken in one pass.
-    pub fn sbg(&mut self, alpha: f64, beta: f64, tenures: usize) {
+    pub(crate) fn sbg(&mut self, alpha: f64, beta: f64, tenures: usize) {
         let h = self.keep.len();
         let mut survival = 1.0;
         for n in 0..tenures {
@@ -161,7 +161,7 @@ impl TenureChances {
     /// One month's renewal chances, with C competitors' `lure`, (1 -
     /// churn_increase)^C, and its log.
     #[inline]
-    pub fn renewal(&self, lure: f64, ln_lure: f64) -> Renewal<'_> {
+    pub(crate) fn renewal(&self, lure: f64, ln_lure: f64) -> Renewal<'_> {
         Renewal {
             keep: &self.keep,
             tenure_log: &self.tenure_log,
@@ -173,21 +173,21 @@ impl TenureChances {
 
 /// One renewal month's chances, shared by every cohort.
 #[derive(Debug, Clone, Copy)]
-pub struct Renewal<'a> {
+pub(crate) struct Renewal<'a> {
     /// Chance to stay at renewal n (index n - 1), before competitors.
-    pub keep: &'a [f64],
+    pub(crate) keep: &'a [f64],
     /// K(n) for n = H down to 0: `tenure_log[H - n]` is the sum of the log
     /// chances to stay over the first n renewals.
-    pub tenure_log: &'a [f64],
+    pub(crate) tenure_log: &'a [f64],
     /// (1 - churn_increase)^C: lured away by none of C competitors.
-    pub lure: f64,
+    pub(crate) lure: f64,
     /// Its log.
-    pub ln_lure: f64,
+    pub(crate) ln_lure: f64,
 }
 
 impl Cohorts {
     /// Room for a horizon of H months.
-    pub fn new(horizon: usize) -> Self {
+    pub(crate) fn new(horizon: usize) -> Self {
         Cohorts {
             active: vec![0; horizon],
             threshold: vec![f64::NEG_INFINITY; horizon],
@@ -203,7 +203,7 @@ impl Cohorts {
 
     /// Forgets every customer; `key` (one draw from the trajectory's churn
     /// stream) seeds the cohorts' sub-streams.
-    pub fn reset(&mut self, key: u64) {
+    pub(crate) fn reset(&mut self, key: u64) {
         self.key = key;
         self.active.fill(0);
         self.threshold.fill(f64::NEG_INFINITY);
@@ -215,7 +215,7 @@ impl Cohorts {
 
     /// Records the `new` customers won in month `t`, after month t's
     /// renewals.
-    pub fn win(&mut self, t: usize, new: u64) {
+    pub(crate) fn win(&mut self, t: usize, new: u64) {
         let key = self.key ^ (t as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         let i = t - 1;
         let mut stream = SplitMix64::new(key);
@@ -236,7 +236,7 @@ impl Cohorts {
 
     /// Renews every cohort won before month `t` and returns the active
     /// customers after the renewals.
-    pub fn renew(&mut self, t: usize, r: &Renewal) -> u64 {
+    pub(crate) fn renew(&mut self, t: usize, r: &Renewal) -> u64 {
         if self.total == 0 {
             return 0;
         }

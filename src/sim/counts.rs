@@ -31,7 +31,7 @@ pub struct OutcomeCounts {
 
 impl OutcomeCounts {
     /// No trajectories yet, for horizon H.
-    pub fn new(horizon: usize) -> Self {
+    pub(crate) fn new(horizon: usize) -> Self {
         OutcomeCounts {
             trajectories: 0,
             beat_hourly_value: 0,
@@ -45,7 +45,7 @@ impl OutcomeCounts {
 
     /// Counts one trajectory's outcome.
     #[inline]
-    pub fn add(&mut self, outcome: &Outcome) {
+    pub(crate) fn add(&mut self, outcome: &Outcome) {
         if let Some(rate) = outcome.hourly_rate()
             && rate >= outcome.hourly_value
         {
@@ -74,7 +74,7 @@ impl OutcomeCounts {
     }
 
     /// Adds the counts of other trajectories (of the same horizon).
-    pub fn merge(&mut self, o: &OutcomeCounts) {
+    pub(crate) fn merge(&mut self, o: &OutcomeCounts) {
         assert_eq!(self.failures.len(), o.failures.len(), "one horizon");
         self.trajectories += o.trajectories;
         self.beat_hourly_value += o.beat_hourly_value;
@@ -127,7 +127,7 @@ fn add(a: &mut [u64], b: &[u64]) {
 
 /// The share of all `n` trajectories counted by month t, for every t:
 /// running sums of `counts` (index t - 1) over `n`.
-pub fn cumulative_shares(counts: &[u64], n: u64) -> Vec<f64> {
+pub(crate) fn cumulative_shares(counts: &[u64], n: u64) -> Vec<f64> {
     let mut total = 0;
     counts
         .iter()

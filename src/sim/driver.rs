@@ -103,14 +103,9 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// Empty totals for horizon H.
-    pub fn new(horizon: usize) -> Self {
-        Self::with_atoms(horizon, &vec![Vec::new(); NMETRICS * horizon + 1])
-    }
-
     /// Empty totals for horizon H whose sketches count `atoms` exactly: one
     /// list per (metric, month) column, then one for the hourly rate.
-    pub fn with_atoms(horizon: usize, atoms: &[Vec<f64>]) -> Self {
+    pub(crate) fn with_atoms(horizon: usize, atoms: &[Vec<f64>]) -> Self {
         assert_eq!(atoms.len(), NMETRICS * horizon + 1, "atoms of every column");
         Tally {
             horizon,
@@ -126,26 +121,26 @@ impl Tally {
     /// Counts one trajectory's outcome. Its monthly figures go in by column
     /// ([`Tally::add_column`]), and its hourly rate with its chunk's others
     /// ([`Tally::add_hourly_rates`]).
-    pub fn add_outcome(&mut self, outcome: &Outcome) {
+    pub(crate) fn add_outcome(&mut self, outcome: &Outcome) {
         self.counts.add(outcome);
     }
 
     /// Adds a chunk's hourly rates (in trajectory order) and returns their
     /// moments. One batch per chunk instead of a value per trajectory: a
     /// lone insert would wait on a cache miss into the sketch's tables.
-    pub fn add_hourly_rates(&mut self, rates: &[f64]) -> Moments {
+    pub(crate) fn add_hourly_rates(&mut self, rates: &[f64]) -> Moments {
         self.hourly_rate.extend_with_moments(rates)
     }
 
     /// Adds a batch's values of series column `c` (metric * H + t - 1),
     /// which starts at a chunk boundary, and returns the moments of each of
     /// its chunks.
-    pub fn add_column(&mut self, c: usize, values: &[f64]) -> Vec<Moments> {
+    pub(crate) fn add_column(&mut self, c: usize, values: &[f64]) -> Vec<Moments> {
         self.series[c].extend_with_moments_by(values, CHUNK as usize)
     }
 
     /// Adds another tally (order-free: integer sums, minima and maxima).
-    pub fn merge(&mut self, o: &Tally) {
+    pub(crate) fn merge(&mut self, o: &Tally) {
         assert_eq!(self.horizon, o.horizon);
         // Column by column in parallel: this runs after the last chunk,
         // when every worker would otherwise wait.
@@ -413,7 +408,7 @@ fn recount_batch(
 /// `cancel` skips the batches not yet started and ends the fold with
 /// [`Cancelled`].
 #[allow(clippy::too_many_arguments)]
-pub fn fold_chunks<T: Send, M: Send>(
+pub(crate) fn fold_chunks<T: Send, M: Send>(
     n: u64,
     threads: Option<usize>,
     batch: u64,

@@ -361,7 +361,7 @@ fn recount_chunk(
 /// first and the first that differs from it: what `what` (e.g. "compare")
 /// needs, since trajectory i of every variant runs month by month in
 /// lockstep.
-pub fn one_horizon<'a>(
+pub(crate) fn one_horizon<'a>(
     what: &str,
     mut labelled: impl Iterator<Item = (&'a str, u32)>,
 ) -> Result<u32, InputError> {

@@ -57,7 +57,7 @@ impl Record for Path {
 /// One trajectory's place in a chunk's column-major buffer: the figure of
 /// (metric, month t) goes to `columns[(metric * H + t - 1) * stride + slot]`,
 /// so each (metric, month) column of the chunk is contiguous.
-pub struct ChunkSlot<'a> {
+pub(crate) struct ChunkSlot<'a> {
     columns: &'a mut [f64],
     horizon: usize,
     stride: usize,
@@ -67,7 +67,7 @@ pub struct ChunkSlot<'a> {
 impl<'a> ChunkSlot<'a> {
     /// Slot `slot` of a buffer of `NMETRICS * horizon` columns, `stride`
     /// apart.
-    pub fn new(columns: &'a mut [f64], horizon: usize, stride: usize, slot: usize) -> Self {
+    pub(crate) fn new(columns: &'a mut [f64], horizon: usize, stride: usize, slot: usize) -> Self {
         assert!(slot < stride && columns.len() >= NMETRICS * horizon * stride);
         ChunkSlot {
             columns,

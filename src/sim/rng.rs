@@ -15,16 +15,16 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use std::convert::Infallible;
 
 /// The generator every stream uses.
-pub type StreamRng = Xoshiro256PlusPlus;
+pub(crate) type StreamRng = Xoshiro256PlusPlus;
 
 /// Name of the generator, as reported in `summary.json`.
-pub const GENERATOR_NAME: &str =
+pub(crate) const GENERATOR_NAME: &str =
     "xoshiro256++ per (seed, trajectory, purpose) stream, seeded by SplitMix64";
 
 /// What a stream's numbers are used for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u64)]
-pub enum Stream {
+pub(crate) enum Stream {
     /// One uniform per real-valued parameter, in table order.
     Parameters = 1,
     /// Ban, fee hike and policy shock: one key each, for their own
@@ -53,14 +53,14 @@ const GOLDEN: u64 = 0x9e37_79b9_7f4a_7c15;
 /// (a test pins that), with a constructor small enough to inline where a
 /// sub-stream is keyed for every cohort won.
 #[derive(Debug, Clone, Copy)]
-pub struct SplitMix64 {
+pub(crate) struct SplitMix64 {
     state: u64,
 }
 
 impl SplitMix64 {
     /// The sub-stream keyed by `key`.
     #[inline(always)]
-    pub fn new(key: u64) -> Self {
+    pub(crate) fn new(key: u64) -> Self {
         SplitMix64 { state: key }
     }
 }
@@ -94,7 +94,7 @@ impl TryRng for SplitMix64 {
 /// first two mixing rounds, shared by a trajectory's streams, are computed
 /// once where they are set up together.
 #[inline]
-pub fn stream_rng(seed: u64, trajectory: u64, stream: Stream) -> StreamRng {
+pub(crate) fn stream_rng(seed: u64, trajectory: u64, stream: Stream) -> StreamRng {
     purpose_rng(seed, trajectory, stream as u64)
 }
 
@@ -103,7 +103,7 @@ pub fn stream_rng(seed: u64, trajectory: u64, stream: Stream) -> StreamRng {
 /// for generators outside the simulation's five purposes, such as the
 /// reference simulator's ([`crate::sim::reference`]).
 #[inline]
-pub fn purpose_rng(seed: u64, trajectory: u64, purpose: u64) -> StreamRng {
+pub(crate) fn purpose_rng(seed: u64, trajectory: u64, purpose: u64) -> StreamRng {
     let mut key = mix64(mix64(mix64(seed ^ GOLDEN) ^ trajectory) ^ purpose.wrapping_mul(GOLDEN));
     let mut bytes = [0u8; 32];
     for chunk in bytes.chunks_exact_mut(8) {
@@ -121,7 +121,7 @@ const BELOW_ONE: f64 = 1.0 - f64::EPSILON / 2.0;
 /// taken down to the double below 1 instead, leaving every other value as
 /// it was.
 #[inline]
-pub fn open01<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+pub(crate) fn open01<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     (((rng.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)).min(BELOW_ONE)
 }
 

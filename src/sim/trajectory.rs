@@ -5,10 +5,10 @@
 //! churn, acquisition, money, hours, owner, semi-passive; 5 R), and the
 //! names are the model's. The machinery that makes a step fast lives in
 //! files of its own, each exact and tested there: the renewals of the
-//! customers won in each month ([`super::cohort`]), the competitors'
+//! customers won in each month (`cohort.rs`), the competitors'
 //! factors (`competitors.rs`), the platform events and competitor
 //! arrivals drawn by their waiting times (`events.rs`), and where the
-//! figures go ([`super::record`]). [`super::reference`] simulates the same
+//! figures go (`record.rs`). [`super::reference`] simulates the same
 //! steps literally, and the tests hold the two to the same distributions.
 
 use super::cohort::{Cohorts, TenureChances};
@@ -27,7 +27,7 @@ use rand::Rng;
 /// Largest expected number of new customers, or of new competitors, in one
 /// month: a simulation limit that keeps counts and money finite whatever the
 /// growth (documented in docs/errors.md, "Simulation limits").
-pub const MAX_MONTHLY_ARRIVALS: f64 = 1e7;
+pub(crate) const MAX_MONTHLY_ARRIVALS: f64 = 1e7;
 
 /// Reusable per-thread buffers.
 #[derive(Debug, Clone)]

@@ -164,8 +164,8 @@ impl QuantileSketch {
     /// returns their moments, as [`ShiftedSums`] pushed in order gives them
     /// (bit for bit).
     ///
-    /// A batch of whole numbers below [`LOCAL_LIMIT`] (customers, new
-    /// customers, competitors) takes a shortcut: one pass tests the values,
+    /// A batch of whole numbers below `LOCAL_LIMIT` (256), such as
+    /// customers, new customers or competitors, takes a shortcut: one pass tests the values,
     /// a second counts them in a small local table with four counters per
     /// value (a run of equal values would otherwise make each increment
     /// wait for the previous one), and the moments come from those counts
