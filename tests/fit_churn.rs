@@ -21,6 +21,17 @@ fn fader_hardie() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fader_hardie_2007_regular.csv")
 }
 
+/// The standard output of a run that must have succeeded (its errors
+/// shown if it did not).
+fn succeeded(out: &std::process::Output) -> &[u8] {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    &out.stdout
+}
+
 #[test]
 fn fader_hardie_regular_group_fitted_on_periods_1_to_7_reproduces_the_paper() {
     let ds = data::read(&fader_hardie(), Format::Survival, None).unwrap();
@@ -165,12 +176,7 @@ fn customers_simulated_from_known_alpha_and_beta_are_recovered_within_two_standa
         .arg(&path)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(succeeded(&out)).unwrap();
     assert_eq!(json["alpha"].as_f64().unwrap(), fit.alpha);
     assert_eq!(json["data"]["as_of"], "2024-06-30");
 }
@@ -262,12 +268,7 @@ fn json_output_has_the_documented_fields_and_the_chart_is_written() {
         .arg(fader_hardie())
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let j: serde_json::Value = serde_json::from_slice(succeeded(&out)).unwrap();
     assert_eq!(j["model"], "sbg");
     for k in ["alpha", "beta", "alpha_se", "beta_se", "log_likelihood"] {
         assert!(j[k].is_f64(), "{k}");
@@ -298,8 +299,7 @@ fn the_report_shows_estimates_holdout_and_projection() {
         .arg(fader_hardie())
         .output()
         .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = std::str::from_utf8(succeeded(&out)).unwrap();
     for want in [
         "fitted on periods 1..7; periods 8..12 held out",
         "alpha",
@@ -342,12 +342,7 @@ fn into_rewrites_only_the_churn_section_and_keeps_the_rest_byte_identical() {
         .arg(fader_hardie())
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = std::str::from_utf8(succeeded(&out)).unwrap();
     assert!(stdout.contains("churn.alpha: 1.0 -> 0.7041"), "{stdout}");
     assert!(
         stdout.contains("churn.beta: { dist = \"triangular\""),

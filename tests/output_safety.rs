@@ -120,28 +120,6 @@ fn planted_symlink_named_summary_json_is_replaced_not_written_through() {
 }
 
 #[test]
-fn an_output_failing_mid_set_leaves_the_previous_set_whole_and_no_temporary() {
-    let tmp = tempfile::tempdir().unwrap();
-    let names = ["summary.json", "percentiles.csv", "fan_hours.png"];
-    let mut set = OutputSet::new(tmp.path(), &names);
-    set.add(Fixed("summary.json", Some("old summary")))
-        .add(Fixed("percentiles.csv", Some("old percentiles")));
-    set.write().unwrap();
-    let before = listing(tmp.path());
-
-    let mut set = OutputSet::new(tmp.path(), &names);
-    set.add(Fixed("summary.json", Some("new summary")))
-        .add(Fixed("fan_hours.png", None))
-        .add(Fixed("percentiles.csv", Some("new percentiles")));
-    let e = set.write().unwrap_err();
-    assert!(
-        format!("{e:#}").contains("fan_hours.png: cannot draw"),
-        "{e:#}"
-    );
-    assert_eq!(listing(tmp.path()), before);
-}
-
-#[test]
 fn a_run_failing_mid_set_leaves_the_previous_set_whole_and_no_temporary() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");

@@ -218,190 +218,191 @@ fn zero_line(chart: &mut frame::Plot, horizon: usize) -> anyhow::Result<()> {
     )
 }
 
-/// Draws `compare.png` and returns its PNG bytes.
-pub fn draw_compare(d: &CompareChartData, info: &CompareInfo) -> anyhow::Result<Vec<u8>> {
+/// What both comparison charts share: the header, a money axis over `y`
+/// against the months, setup months shaded (none when 0), then what `draw`
+/// draws in the plot, its legend items in the side panel and one note
+/// below them.
+fn money_by_month(
+    info: &CompareInfo,
+    title: &str,
+    what: &str,
+    desc: String,
+    (horizon, y_axis, setup_months): (usize, &Axis, u32),
+    note: &str,
+    draw: impl FnOnce(&mut frame::Plot) -> anyhow::Result<Vec<LegendItem>>,
+) -> anyhow::Result<Vec<u8>> {
     frame::render_png(|root| {
-        let title = format!("{}: net income per month, compared", info.run.scenario);
-        let what = "Median and middle half of each scenario, on the same random numbers";
-        let body = frame::header(root, &title, &info.run.subtitle(what))?;
+        let body = frame::header(root, title, &info.run.subtitle(what))?;
         let (plot_area, panel) = frame::split_panel(&body);
-        let x = AxisSpec::months(d.horizon);
-        let step = d.y.step;
+        let x = AxisSpec::months(horizon);
+        let step = y_axis.step;
         let value_label = move |v: f64| tick_label(v, step);
         let y = AxisSpec {
-            range: (d.y.lo, d.y.hi),
-            ticks: d.y.ticks.clone(),
-            desc: format!("Net income per month ({})", info.run.currency),
+            range: (y_axis.lo, y_axis.hi),
+            ticks: y_axis.ticks.clone(),
+            desc,
             label: &value_label,
             grid: true,
         };
         let mut chart = plot(&plot_area, &x, &y, 34.0)?;
-        shade_setup(root, &mut chart, d.setup_months, (d.y.lo, d.y.hi))?;
+        shade_setup(root, &mut chart, setup_months, (y_axis.lo, y_axis.hi))?;
         frame::draw_mesh(&mut chart, &x, &y)?;
-        if d.y.lo < 0.0 {
-            zero_line(&mut chart, d.horizon)?;
-        }
-        for (i, s) in d.scenarios.iter().enumerate() {
-            chart
-                .draw_series(std::iter::once(Polygon::new(
-                    band_polygon(&d.months, &s.p25, &s.p75),
-                    scenario_look(i).color.mix(0.18).filled(),
-                )))
-                .map_err(drawing)?;
-        }
-        for (i, s) in d.scenarios.iter().enumerate() {
-            let pts: Vec<(f64, f64)> = d
-                .months
-                .iter()
-                .copied()
-                .zip(s.p50.iter().copied())
-                .collect();
-            draw_line(&mut chart, &pts, scenario_look(i))?;
-        }
-        let mut items: Vec<LegendItem> = d
-            .scenarios
-            .iter()
-            .enumerate()
-            .map(|(i, s)| LegendItem {
-                swatch: Swatch::Line(scenario_look(i)),
-                label: s.label.clone(),
-            })
-            .collect();
-        items.push(LegendItem {
-            swatch: Swatch::Fill(tint(palette::BLACK, 0.82)),
-            label: "band: middle half (p25 to p75) in the scenario's colour".into(),
-        });
-        if d.setup_months > 0 {
-            items.push(LegendItem {
-                swatch: Swatch::Fill(SETUP_SHADE),
-                label: "setup months: building, no revenue".into(),
-            });
-        }
+        let items = draw(&mut chart)?;
         let y_end = legend(&panel, &items, px(34.0))?;
-        notes(
-            &panel,
-            &[
-                "Lines: the median net income of each month across all trajectories. \
-               diff_fan.png shows the difference trajectory by trajectory."
-                    .to_string(),
-            ],
-            y_end + px(16.0),
-        )?;
+        notes(&panel, &[note.to_string()], y_end + px(16.0))?;
         Ok(())
     })
 }
 
-/// Draws `diff_fan.png` and returns its PNG bytes.
-pub fn draw_diff_fan(d: &DiffFanData, info: &CompareInfo) -> anyhow::Result<Vec<u8>> {
-    frame::render_png(|root| {
-        let title = format!("{}: paired difference in cumulative net", info.run.scenario);
-        let what = format!(
-            "Each scenario minus {}, trajectory by trajectory",
-            info.first
-        );
-        let body = frame::header(root, &title, &info.run.subtitle(&what))?;
-        let (plot_area, panel) = frame::split_panel(&body);
-        let x = AxisSpec::months(d.horizon);
-        let step = d.y.step;
-        let value_label = move |v: f64| tick_label(v, step);
-        let y = AxisSpec {
-            range: (d.y.lo, d.y.hi),
-            ticks: d.y.ticks.clone(),
-            desc: format!("Difference in cumulative net ({})", info.run.currency),
-            label: &value_label,
-            grid: true,
-        };
-        let mut chart = plot(&plot_area, &x, &y, 34.0)?;
-        frame::draw_mesh(&mut chart, &x, &y)?;
-        let single = d.fans.len() == 1;
-        for f in &d.fans {
-            let c = scenario_look(f.index).color;
-            let (outer, inner) = if single {
-                (tint(c, 0.78).filled(), tint(c, 0.5).filled())
-            } else {
-                (c.mix(0.12).filled(), c.mix(0.25).filled())
-            };
-            for (band, style) in [(&f.outer, outer), (&f.inner, inner)] {
+/// Draws `compare.png` and returns its PNG bytes.
+pub fn draw_compare(d: &CompareChartData, info: &CompareInfo) -> anyhow::Result<Vec<u8>> {
+    money_by_month(
+        info,
+        &format!("{}: net income per month, compared", info.run.scenario),
+        "Median and middle half of each scenario, on the same random numbers",
+        format!("Net income per month ({})", info.run.currency),
+        (d.horizon, &d.y, d.setup_months),
+        "Lines: the median net income of each month across all trajectories. \
+         diff_fan.png shows the difference trajectory by trajectory.",
+        |chart| {
+            if d.y.lo < 0.0 {
+                zero_line(chart, d.horizon)?;
+            }
+            for (i, s) in d.scenarios.iter().enumerate() {
                 chart
                     .draw_series(std::iter::once(Polygon::new(
-                        band_polygon(&d.months, &band.0, &band.1),
-                        style,
+                        band_polygon(&d.months, &s.p25, &s.p75),
+                        scenario_look(i).color.mix(0.18).filled(),
                     )))
                     .map_err(drawing)?;
             }
-        }
-        zero_line(&mut chart, d.horizon)?;
-        let line = |v: &[f64]| -> Vec<(f64, f64)> {
-            d.months.iter().copied().zip(v.iter().copied()).collect()
-        };
-        for f in &d.fans {
-            let look = scenario_look(f.index);
-            draw_line(
-                &mut chart,
-                &line(&f.median),
-                LineLook {
-                    dash: Dash::Solid,
-                    ..look
-                },
-            )?;
-            let mean = LineLook {
-                color: if single { palette::BLACK } else { look.color },
-                width: width::SECONDARY,
-                dash: Dash::Dashed,
-            };
-            draw_line(&mut chart, &line(&f.mean), mean)?;
-        }
-        let mut items = Vec::new();
-        for f in &d.fans {
-            let look = scenario_look(f.index);
+            for (i, s) in d.scenarios.iter().enumerate() {
+                let pts: Vec<(f64, f64)> = d
+                    .months
+                    .iter()
+                    .copied()
+                    .zip(s.p50.iter().copied())
+                    .collect();
+                draw_line(chart, &pts, scenario_look(i))?;
+            }
+            let mut items: Vec<LegendItem> = d
+                .scenarios
+                .iter()
+                .enumerate()
+                .map(|(i, s)| LegendItem {
+                    swatch: Swatch::Line(scenario_look(i)),
+                    label: s.label.clone(),
+                })
+                .collect();
             items.push(LegendItem {
-                swatch: Swatch::Line(LineLook {
-                    dash: Dash::Solid,
-                    ..look
-                }),
-                label: format!("median: {} minus {}", f.label, info.first),
+                swatch: Swatch::Fill(tint(palette::BLACK, 0.82)),
+                label: "band: middle half (p25 to p75) in the scenario's colour".into(),
             });
-        }
-        let c = scenario_look(d.fans.first().map_or(1, |f| f.index)).color;
-        items.extend([
-            LegendItem {
-                swatch: Swatch::Fill(tint(c, 0.78)),
-                label: "90 % of trajectories (p5 to p95)".into(),
-            },
-            LegendItem {
-                swatch: Swatch::Fill(tint(c, 0.5)),
-                label: "middle half (p25 to p75)".into(),
-            },
-            LegendItem {
-                swatch: Swatch::Line(LineLook {
-                    color: if single { palette::BLACK } else { c },
+            if d.setup_months > 0 {
+                items.push(LegendItem {
+                    swatch: Swatch::Fill(SETUP_SHADE),
+                    label: "setup months: building, no revenue".into(),
+                });
+            }
+            Ok(items)
+        },
+    )
+}
+
+/// Draws `diff_fan.png` and returns its PNG bytes.
+pub fn draw_diff_fan(d: &DiffFanData, info: &CompareInfo) -> anyhow::Result<Vec<u8>> {
+    money_by_month(
+        info,
+        &format!("{}: paired difference in cumulative net", info.run.scenario),
+        &format!(
+            "Each scenario minus {}, trajectory by trajectory",
+            info.first
+        ),
+        format!("Difference in cumulative net ({})", info.run.currency),
+        (d.horizon, &d.y, 0),
+        "Trajectory i of every scenario uses the same random numbers, so the \
+         difference is what the change did to that one future; a band that hugs \
+         zero means the change rarely mattered.",
+        |chart| {
+            let single = d.fans.len() == 1;
+            for f in &d.fans {
+                let c = scenario_look(f.index).color;
+                let (outer, inner) = if single {
+                    (tint(c, 0.78).filled(), tint(c, 0.5).filled())
+                } else {
+                    (c.mix(0.12).filled(), c.mix(0.25).filled())
+                };
+                for (band, style) in [(&f.outer, outer), (&f.inner, inner)] {
+                    chart
+                        .draw_series(std::iter::once(Polygon::new(
+                            band_polygon(&d.months, &band.0, &band.1),
+                            style,
+                        )))
+                        .map_err(drawing)?;
+                }
+            }
+            zero_line(chart, d.horizon)?;
+            let line = |v: &[f64]| -> Vec<(f64, f64)> {
+                d.months.iter().copied().zip(v.iter().copied()).collect()
+            };
+            for f in &d.fans {
+                let look = scenario_look(f.index);
+                draw_line(
+                    chart,
+                    &line(&f.median),
+                    LineLook {
+                        dash: Dash::Solid,
+                        ..look
+                    },
+                )?;
+                let mean = LineLook {
+                    color: if single { palette::BLACK } else { look.color },
                     width: width::SECONDARY,
                     dash: Dash::Dashed,
-                }),
-                label: "mean difference".into(),
-            },
-            LegendItem {
-                swatch: Swatch::Line(LineLook {
-                    color: MUTED,
-                    width: 1.5,
-                    dash: Dash::Solid,
-                }),
-                label: "no difference".into(),
-            },
-        ]);
-        let y_end = legend(&panel, &items, px(34.0))?;
-        notes(
-            &panel,
-            &[
-                "Trajectory i of every scenario uses the same random numbers, so the \
-               difference is what the change did to that one future; a band that hugs \
-               zero means the change rarely mattered."
-                    .to_string(),
-            ],
-            y_end + px(16.0),
-        )?;
-        Ok(())
-    })
+                };
+                draw_line(chart, &line(&f.mean), mean)?;
+            }
+            let mut items = Vec::new();
+            for f in &d.fans {
+                let look = scenario_look(f.index);
+                items.push(LegendItem {
+                    swatch: Swatch::Line(LineLook {
+                        dash: Dash::Solid,
+                        ..look
+                    }),
+                    label: format!("median: {} minus {}", f.label, info.first),
+                });
+            }
+            let c = scenario_look(d.fans.first().map_or(1, |f| f.index)).color;
+            items.extend([
+                LegendItem {
+                    swatch: Swatch::Fill(tint(c, 0.78)),
+                    label: "90 % of trajectories (p5 to p95)".into(),
+                },
+                LegendItem {
+                    swatch: Swatch::Fill(tint(c, 0.5)),
+                    label: "middle half (p25 to p75)".into(),
+                },
+                LegendItem {
+                    swatch: Swatch::Line(LineLook {
+                        color: if single { palette::BLACK } else { c },
+                        width: width::SECONDARY,
+                        dash: Dash::Dashed,
+                    }),
+                    label: "mean difference".into(),
+                },
+                LegendItem {
+                    swatch: Swatch::Line(LineLook {
+                        color: MUTED,
+                        width: 1.5,
+                        dash: Dash::Solid,
+                    }),
+                    label: "no difference".into(),
+                },
+            ]);
+            Ok(items)
+        },
+    )
 }
 
 /// `compare.png`: each scenario's cumulative net and outcomes side by side.
