@@ -469,6 +469,12 @@ pub fn analyse(
     if opts.trajectories == 0 {
         return Err(InputError::new("-n must be at least 1 trajectory per run").into());
     }
+    RunOptions {
+        trajectories: opts.trajectories,
+        seed: opts.seed,
+        threads: opts.threads,
+    }
+    .check()?;
     opts.metric.check(model)?;
     let variants = variants(model, opts.swing)?;
     let start = Instant::now();

@@ -397,3 +397,69 @@ fn ctrl_c_stops_a_long_run_and_writes_nothing() {
     let left: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
     assert!(left.is_empty(), "files left behind: {left:?}");
 }
+
+#[test]
+fn hours_too_small_for_a_finite_hourly_rate_report_no_nan() {
+    // Regression: `[setup] hours = 5e-324` (or 1e-300 with a large cost)
+    // made net over hours overflow: NaN in the table, null hourly-rate
+    // percentiles beside a count of trajectories that had a rate, and
+    // "Median NaN USD/h" in final.png. Such a rate now counts as no rate.
+    for (hours, cost) in [("5e-324", "300"), ("1e-300", "900000000")] {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("tiny.toml");
+        std::fs::write(
+            &file,
+            format!("name = \"tiny hours\"\n[setup]\nhours = {hours}\ncost = {cost}\n"),
+        )
+        .unwrap();
+        let out = tmp.path().join("out");
+        let assert = bin()
+            .args(["run", file.to_str().unwrap(), "-n", "200", "-o"])
+            .arg(&out)
+            .assert()
+            .success();
+        let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+        assert!(
+            !stdout.contains("NaN") && !stdout.contains("inf"),
+            "{stdout}"
+        );
+        let json = std::fs::read_to_string(out.join("summary.json")).unwrap();
+        assert!(!json.contains("NaN") && !json.contains("inf"), "{json}");
+        let s = summary(&out);
+        assert_eq!(s["hourly_rate"]["trajectories"], 0, "{hours} hours");
+    }
+}
+
+#[test]
+fn threads_far_beyond_the_cores_are_refused() {
+    // Regression: --threads 1000 on two cores ran for minutes in gigabytes
+    // (every thread keeps its own sketches).
+    for cmd in [
+        &["run"][..],
+        &["sweep", "--param", "platform.fee", "--values", "0,0.1"],
+    ] {
+        let mut args: Vec<&str> = cmd.to_vec();
+        if cmd[0] == "sweep" {
+            args.push(repo_bench());
+        }
+        bin()
+            .args(&args)
+            .args([
+                "--threads",
+                "1000",
+                "-n",
+                "100",
+                "--no-charts",
+                "-o",
+                "/nonexistent/never",
+            ])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("threads must be within 1..="))
+            .stderr(predicate::str::contains("per core), got 1000"));
+    }
+}
+
+fn repo_bench() -> &'static str {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/bench.toml")
+}

@@ -77,18 +77,35 @@ impl Default for RunOptions {
 
 impl RunOptions {
     /// An input error unless the number of trajectories is within
-    /// 1..=[`MAX_TRAJECTORIES`] (sketch counts are 32-bit).
+    /// 1..=[`MAX_TRAJECTORIES`] (sketch counts are 32-bit) and the threads,
+    /// when given, within 1..=[`RunOptions::max_threads`]: every thread keeps
+    /// its own sketches, so threads far beyond the cores cost memory and
+    /// time and buy nothing.
     pub fn check(&self) -> Result<(), crate::error::InputError> {
-        if (1..=MAX_TRAJECTORIES).contains(&self.trajectories) {
-            Ok(())
-        } else {
-            Err(crate::error::InputError::new(format!(
+        if !(1..=MAX_TRAJECTORIES).contains(&self.trajectories) {
+            return Err(crate::error::InputError::new(format!(
                 "trajectories must be within 1..={MAX_TRAJECTORIES}, got {}",
                 self.trajectories
-            )))
+            )));
+        }
+        let max = Self::max_threads();
+        match self.threads {
+            Some(t) if t == 0 || t > max => Err(crate::error::InputError::new(format!(
+                "threads must be within 1..={max} on this machine ({THREADS_PER_CORE} per core), got {t}"
+            ))),
+            _ => Ok(()),
         }
     }
+
+    /// The most threads a run may ask for: [`THREADS_PER_CORE`] per core of
+    /// this machine.
+    pub fn max_threads() -> usize {
+        THREADS_PER_CORE * std::thread::available_parallelism().map_or(1, |n| n.get())
+    }
 }
+
+/// Threads a run may ask for per core (see [`RunOptions::check`]).
+pub const THREADS_PER_CORE: usize = 4;
 
 /// Order-free totals of a set of trajectories: sketches and counts.
 #[derive(Debug, Clone)]

@@ -121,7 +121,12 @@ pub struct Outcome {
 
 impl Outcome {
     /// Cumulative net over cumulative hours, when any hours were worked.
+    /// A rate that is not a finite number (hours so close to 0 that net
+    /// over them overflows, such as 5e-324 hours) is treated as no rate,
+    /// as for no hours, so that no report shows an infinity or NaN.
     pub fn hourly_rate(&self) -> Option<f64> {
-        (self.cumulative_hours > 0.0).then(|| self.cumulative_net / self.cumulative_hours)
+        (self.cumulative_hours > 0.0)
+            .then(|| self.cumulative_net / self.cumulative_hours)
+            .filter(|r| r.is_finite())
     }
 }
