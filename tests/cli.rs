@@ -463,3 +463,34 @@ fn threads_far_beyond_the_cores_are_refused() {
 fn repo_bench() -> &'static str {
     concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/bench.toml")
 }
+
+#[test]
+fn names_beyond_their_documented_length_are_refused() {
+    // Regression: a 100,000-character name hung the charts for minutes;
+    // names are capped at 200 characters, descriptions at 2,000.
+    let tmp = tempfile::tempdir().unwrap();
+    for (text, message) in [
+        (
+            format!("name = \"{}\"\n", "n".repeat(201)),
+            "name is 201 characters long; at most 200 are allowed",
+        ),
+        (
+            format!("name = \"ok\"\ndescription = \"{}\"\n", "d".repeat(2001)),
+            "description is 2001 characters long; at most 2000 are allowed",
+        ),
+    ] {
+        let file = tmp.path().join("long.toml");
+        std::fs::write(&file, text).unwrap();
+        bin()
+            .args(["check", file.to_str().unwrap()])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message));
+    }
+    let file = tmp.path().join("edge.toml");
+    std::fs::write(&file, format!("name = \"{}\"\n", "é".repeat(200))).unwrap();
+    bin()
+        .args(["check", file.to_str().unwrap()])
+        .assert()
+        .success();
+}

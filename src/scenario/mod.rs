@@ -18,6 +18,13 @@ use std::path::Path;
 use toml::{Table, Value};
 use uncertain::Uncertain;
 
+/// Longest `name` (and `currency`) a scenario may have, in characters: a
+/// title that charts and tables can still show.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// Longest `description`, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 2000;
+
 /// The built-in default scenario, compiled into the binary.
 pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/niche-saas-tool.toml");
 /// File stem of the built-in default scenario (its output folder's name).
@@ -386,6 +393,21 @@ impl Builder<'_> {
             .ok_or_else(|| self.err("name", "`name` is required (e.g. name = \"my hustle\")"))?;
         let description = self.text("description")?.unwrap_or_default();
         let currency = self.text("currency")?.unwrap_or_else(|| "USD".into());
+        for (key, text, most) in [
+            ("name", &name, MAX_NAME_CHARS),
+            ("description", &description, MAX_DESCRIPTION_CHARS),
+            ("currency", &currency, MAX_NAME_CHARS),
+        ] {
+            let chars = text.chars().count();
+            if chars > most {
+                return Err(self
+                    .err(
+                        key,
+                        format!("{key} is {chars} characters long; at most {most} are allowed"),
+                    )
+                    .with_allowed(format!("text of at most {most} characters")));
+            }
+        }
         let horizon = self.integer("horizon_months", 24)?;
         let setup_months = self.integer("setup.months", 1)?;
         if setup_months >= horizon {
