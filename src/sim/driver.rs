@@ -97,7 +97,7 @@ impl RunOptions {
         }
     }
 
-    /// The most threads a run may ask for: [`THREADS_PER_CORE`] per core of
+    /// The most threads a run may ask for: 4 per core of
     /// this machine.
     pub fn max_threads() -> usize {
         THREADS_PER_CORE * std::thread::available_parallelism().map_or(1, |n| n.get())
