@@ -522,3 +522,34 @@ fn a_bad_into_scenario_is_refused_before_anything_is_written() {
     );
     assert!(!dir.path().join("out").exists());
 }
+
+#[test]
+fn an_as_of_date_centuries_after_the_data_is_refused_and_a_century_is_accepted() {
+    // Regression: four customers with --as-of 9999-12-31 (96,000 periods)
+    // took 45 s, as the fit's table was quadratic in the periods. The fit
+    // is linear now, and --as-of may lie at most 1,200 months (100 years)
+    // after the latest date in the file.
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = tmp.path().join("customers.csv");
+    std::fs::write(
+        &csv,
+        "start,end\n2024-01-01,\n2024-02-01,2024-05-01\n2024-03-01,\n2024-01-15,2024-03-20\n",
+    )
+    .unwrap();
+    let run = |as_of: &str| {
+        bin()
+            .args(["fit-churn", "--format", "customers", "--as-of", as_of, "-o"])
+            .arg(tmp.path().join("out"))
+            .arg(&csv)
+            .output()
+            .unwrap()
+    };
+    let refused = run("9999-12-31");
+    assert_eq!(refused.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        err.contains("--as-of 9999-12-31 is 95707 months after the latest date in the file (2024-05-01); at most 1200"),
+        "{err}"
+    );
+    succeeded(&run("2124-05-01"));
+}

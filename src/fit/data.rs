@@ -391,6 +391,11 @@ pub fn parse_survival(text: &str, source: &str) -> Result<Dataset, InputError> {
     })
 }
 
+/// Most months an `--as-of` date may lie after the latest date of a
+/// customer list: beyond, every active customer would be censored at a
+/// tenure no data speak for.
+pub const MAX_MONTHS_AFTER_DATA: u32 = 1200;
+
 /// Parses a customer list (see the module docs). `as_of` defaults to the
 /// latest date in the file.
 pub fn parse_customers(
@@ -443,6 +448,17 @@ pub fn parse_customers(
     }
     let as_of = match as_of {
         Some(d) => {
+            let latest = rows
+                .iter()
+                .map(|&(_, s, e)| e.unwrap_or(s))
+                .max()
+                .expect("rows is not empty");
+            let months = latest.renewals_until(d, true);
+            if months > MAX_MONTHS_AFTER_DATA {
+                return Err(InputError::new(format!(
+                    "{source}: --as-of {d} is {months} months after the latest date in the file ({latest}); at most {MAX_MONTHS_AFTER_DATA} (100 years) are allowed"
+                )));
+            }
             for &(line, start, end) in &rows {
                 let latest = end.unwrap_or(start);
                 if latest > d {
