@@ -24,13 +24,13 @@
 
 use crate::error::InputError;
 use crate::model::{AcquisitionModel, Model, Origin};
-use crate::report::Summary;
 use crate::report::format::{format_number, format_percent, round_12_digits};
+use crate::report::paired::OutcomeStats;
 use crate::scenario::keys::{Matters, Param};
 use crate::scenario::uncertain::Uncertain;
-use crate::sim::{self, RunOptions};
-use rayon::prelude::*;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use crate::sim::RunOptions;
+use crate::sim::{PairedSpec, run_paired};
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 /// `--swing` when it is not given: fixed values move by 20 % each way.
@@ -79,17 +79,12 @@ impl Metric {
         !matches!(self, Metric::CumulativeNetP50)
     }
 
-    /// The metric's value in a run's summary.
-    pub fn of(self, s: &Summary) -> f64 {
+    /// The metric's value among a variant's figures.
+    pub fn of(self, s: &OutcomeStats) -> f64 {
         match self {
-            Metric::SemiPassive => s.semi_passive.probability,
-            Metric::Failure => s.failure.probability,
-            Metric::CumulativeNetP50 => *s
-                .series
-                .cumulative_net
-                .p50
-                .last()
-                .expect("a horizon of at least one month"),
+            Metric::SemiPassive => s.semi_passive_probability,
+            Metric::Failure => s.failure_probability,
+            Metric::CumulativeNetP50 => s.cumulative_net.p50,
         }
     }
 
@@ -457,24 +452,25 @@ pub struct Analysis {
 }
 
 /// Runs the baseline and every parameter's low and high variant with the
-/// same seed and ranks the parameters by |swing|. `progress(done, total)`
-/// is called after each run; setting `cancel` stops with
-/// [`sim::Cancelled`].
+/// same seed and ranks the parameters by |swing|. Every model runs in one
+/// paired run ([`run_paired`]), so trajectory i of each draws the same
+/// random numbers. `progress` gets the number of trajectories done;
+/// setting `cancel` stops with [`crate::sim::Cancelled`].
 pub fn analyse(
     model: &Model,
     opts: &Options,
-    progress: &(dyn Fn(usize, usize) + Sync),
+    progress: &(dyn Fn(u64) + Sync),
     cancel: &AtomicBool,
 ) -> anyhow::Result<Analysis> {
     if opts.trajectories == 0 {
         return Err(InputError::new("-n must be at least 1 trajectory per run").into());
     }
-    RunOptions {
+    let run_opts = RunOptions {
         trajectories: opts.trajectories,
         seed: opts.seed,
         threads: opts.threads,
-    }
-    .check()?;
+    };
+    run_opts.check()?;
     opts.metric.check(model)?;
     let variants = variants(model, opts.swing)?;
     let start = Instant::now();
@@ -492,38 +488,25 @@ pub fn analyse(
         }
     }
 
-    // Runs are independent and each is deterministic for any thread count,
-    // so they go side by side, each on as many threads as leaves them all
-    // busy.
-    let threads = opts
-        .threads
-        .unwrap_or_else(rayon::current_num_threads)
-        .max(1);
-    let inner = (threads / jobs.len()).max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()?;
-    let done = AtomicUsize::new(0);
+    // Every model in lockstep on the same trajectories: one paired run.
+    let models = jobs
+        .iter()
+        .map(|job| match job {
+            None => Ok(model.clone()),
+            Some((p, x)) => pinned(model, *p, *x),
+        })
+        .collect::<Result<Vec<Model>, InputError>>()?;
+    let spec = PairedSpec {
+        monthly: false,
+        pairs: false,
+    };
+    let result = run_paired(&models, &run_opts, spec, progress, cancel)?;
     let total = jobs.len();
-    let metrics: Vec<f64> = pool.install(|| {
-        jobs.par_iter()
-            .map(|job| -> anyhow::Result<f64> {
-                let m = match job {
-                    None => model.clone(),
-                    Some((p, x)) => pinned(model, *p, *x)?,
-                };
-                let run_opts = RunOptions {
-                    trajectories: opts.trajectories,
-                    seed: opts.seed,
-                    threads: Some(inner),
-                };
-                let r = sim::run(&m, &run_opts, &|_| {}, cancel)?;
-                let value = opts.metric.of(&Summary::from_run(&r, ""));
-                progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-                Ok(value)
-            })
-            .collect::<anyhow::Result<Vec<f64>>>()
-    })?;
+    let metrics: Vec<f64> = result
+        .variants
+        .iter()
+        .map(|v| opts.metric.of(&OutcomeStats::new(v, result.trajectories)))
+        .collect();
 
     let baseline = metrics[0];
     let metric_at = |p: Param, x: f64| -> f64 {

@@ -11,29 +11,26 @@ use std::time::{Duration, Instant};
 const DELAY: Duration = Duration::from_millis(800);
 
 /// A progress bar that appears once work has gone on for a while.
-pub struct Progress {
+struct Progress {
     show: bool,
     start: Instant,
-    /// The bar's indicatif template: [`TRAJECTORIES`] or [`RUNS`].
-    template: &'static str,
     bar: Mutex<Option<ProgressBar>>,
 }
 
 impl Progress {
-    /// A bar drawn with `template` ([`TRAJECTORIES`] or [`RUNS`]), hidden
-    /// when `quiet` or when stderr is not a terminal.
-    pub fn new(template: &'static str, quiet: bool) -> Self {
+    /// A bar of trajectories, hidden when `quiet` or when stderr is not a
+    /// terminal.
+    fn new(quiet: bool) -> Self {
         Progress {
             show: !quiet && std::io::stderr().is_terminal(),
             start: Instant::now(),
-            template,
             bar: Mutex::new(None),
         }
     }
 
     /// `done` of `total` finished. Reports may arrive out of order from
     /// several threads: the bar only moves forward.
-    pub fn update(&self, done: u64, total: u64) {
+    fn update(&self, done: u64, total: u64) {
         if !self.show || self.start.elapsed() < DELAY {
             return;
         }
@@ -43,7 +40,7 @@ impl Progress {
             // far, so its estimate of the time left starts from the true rate.
             let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr())
                 .with_elapsed(self.start.elapsed());
-            b.set_style(ProgressStyle::with_template(self.template).expect("valid template"));
+            b.set_style(ProgressStyle::with_template(TEMPLATE).expect("valid template"));
             b
         });
         b.set_length(total);
@@ -53,19 +50,15 @@ impl Progress {
     }
 
     /// Clears the bar, if it appeared.
-    pub fn finish(self) {
+    fn finish(self) {
         if let Some(b) = self.bar.into_inner().expect("progress bar lock") {
             b.finish_and_clear();
         }
     }
 }
 
-/// The bar of a simulation of trajectories.
-pub const TRAJECTORIES: &str =
-    "{spinner} {bar:40} {human_pos}/{human_len} trajectories, {eta} left";
-
-/// The bar of a number of runs.
-pub const RUNS: &str = "{spinner} {bar:40} {pos}/{len} runs, {eta} left";
+/// The bar's indicatif template.
+const TEMPLATE: &str = "{spinner} {bar:40} {human_pos}/{human_len} trajectories, {eta} left";
 
 /// Calls `work` with a progress callback that drives a progress bar on
 /// stderr for `total` trajectories (see [`Progress`]).
@@ -74,7 +67,7 @@ pub fn with_progress<R>(
     quiet: bool,
     work: impl FnOnce(&(dyn Fn(u64) + Sync)) -> R,
 ) -> R {
-    let bar = Progress::new(TRAJECTORIES, quiet);
+    let bar = Progress::new(quiet);
     let result = work(&|done| bar.update(done, total));
     bar.finish();
     result

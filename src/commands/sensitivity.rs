@@ -2,8 +2,7 @@
 //! on the baseline's random streams, write `sensitivity.csv` and
 //! `tornado.png`, print the ten largest swings.
 
-use super::progress::{self, Progress};
-use super::{interrupt_flag, load_scenario};
+use super::{interrupt_flag, load_scenario, with_progress};
 use crate::cli::SensitivityArgs;
 use hustle_sim::chart::frame::RunInfo;
 use hustle_sim::chart::tornado;
@@ -46,14 +45,9 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
         seed: args.seed,
         threads: None,
     };
-    let bar = Progress::new(progress::RUNS, false);
-    let analysis = sensitivity::analyse(
-        &model,
-        &opts,
-        &|done, total| bar.update(done as u64, total as u64),
-        interrupt_flag(),
-    )?;
-    bar.finish();
+    let analysis = with_progress(args.trajectories, false, |progress| {
+        sensitivity::analyse(&model, &opts, progress, interrupt_flag())
+    })?;
 
     let info = RunInfo {
         scenario: analysis.scenario.clone(),
