@@ -2,9 +2,10 @@
 //! summarised. `compare` runs scenarios, or variants of the first
 //! (`--with`); `sweep` runs one real-valued key at each of several values;
 //! both on the paired driver ([`crate::sim::run_paired`]), which simulates
-//! trajectory i of every variant from the same (seed, i). `list --run`
-//! runs every scenario of a folder with one seed, each on its own (they
-//! may differ in horizon).
+//! trajectory i of every variant from the same (seed, i); `sensitivity`
+//! (in [`crate::sensitivity`]) runs each parameter's low and high value the
+//! same way. `list --run` runs every scenario of a folder with one seed,
+//! each on its own (they may differ in horizon): [`run_each`].
 //!
 //! Here the variants are built and checked (values in range, one horizon),
 //! run, and their reports assembled; the commands only read arguments,
@@ -12,12 +13,14 @@
 
 use crate::error::InputError;
 use crate::model::Model;
+use crate::report::Summary;
 use crate::report::compare::{CompareReport, ScenarioEntry};
 use crate::report::format::round_12_digits;
 use crate::report::paired::{OutcomeStats, PairedStats};
 use crate::report::sweep::{SweepReport, SweepRow, value_text};
 use crate::scenario::Scenario;
 use crate::scenario::keys::{KeyKind, Param, key_kind, suggest};
+use crate::sim::counts::median_month_among_reached;
 use crate::sim::paired::one_horizon;
 use crate::sim::{PairedResult, PairedSpec, RunOptions, run_paired};
 use std::path::{Path, PathBuf};
@@ -405,6 +408,46 @@ pub fn scenarios_in(dir: &Path) -> Result<Vec<ScenarioFile>, InputError> {
             (p, model)
         })
         .collect())
+}
+
+/// A scenario of a folder, run on its own ([`run_each`]).
+#[derive(Debug, Clone)]
+pub struct ScenarioRun {
+    /// Its file.
+    pub path: PathBuf,
+    /// What `hustle-sim run` reports for it.
+    pub summary: Summary,
+    /// Among its trajectories that became semi-passive, the median month
+    /// they did; `None` when none did.
+    pub median_month_semi_passive_if_reached: Option<u32>,
+}
+
+/// Runs every valid scenario of `files` with the same options, one after
+/// the other, and returns their summaries in order, together with the
+/// invalid ones' errors (which are not run).
+pub fn run_each<'a>(
+    files: &'a [ScenarioFile],
+    opts: &RunOptions,
+    cancel: &AtomicBool,
+) -> anyhow::Result<(Vec<ScenarioRun>, Vec<&'a InputError>)> {
+    let mut runs = Vec::new();
+    let mut invalid = Vec::new();
+    for (path, model) in files {
+        match model {
+            Ok(m) => {
+                let result = crate::sim::run(m, opts, &|_| {}, cancel)?;
+                runs.push(ScenarioRun {
+                    path: path.clone(),
+                    summary: Summary::from_run(&result, &path.display().to_string()),
+                    median_month_semi_passive_if_reached: median_month_among_reached(
+                        &result.tally.counts.semi_passive_reached,
+                    ),
+                });
+            }
+            Err(e) => invalid.push(e),
+        }
+    }
+    Ok((runs, invalid))
 }
 
 #[cfg(test)]

@@ -19,12 +19,12 @@
 //!
 //! [`variants`] chooses the values, [`analyse`] runs them (2 per parameter
 //! plus the baseline), [`rank`] orders the rows by |swing|, and
-//! [`Analysis::to_csv`] and [`Analysis::table`] report them; the tornado
-//! chart is [`crate::chart::tornado`].
+//! `crate::report::sensitivity` writes them as `sensitivity.csv` and the
+//! terminal table; the tornado chart is [`crate::chart::tornado`].
 
 use crate::error::InputError;
 use crate::model::{AcquisitionModel, Model, Origin};
-use crate::report::format::{format_number, format_percent, round_12_digits};
+use crate::report::format::{format_number, format_percent, format_value, round_12_digits};
 use crate::report::paired::OutcomeStats;
 use crate::scenario::keys::{Matters, Param};
 use crate::scenario::uncertain::Uncertain;
@@ -390,24 +390,6 @@ pub fn rank(rows: &mut [Row]) {
     });
 }
 
-/// A parameter value with about three significant digits and thousands
-/// separators: `0.0432`, `0.8`, `12.5`, `1,250`.
-pub fn format_value(v: f64) -> String {
-    let a = v.abs();
-    let decimals = if a == 0.0 || a >= 100.0 {
-        0
-    } else {
-        // Three significant digits, at most 6 decimals.
-        (2 - a.log10().floor() as i32).clamp(0, 6) as usize
-    };
-    let s = format_number(v, decimals);
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
-}
-
 /// What [`analyse`] needs besides the model.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
@@ -542,97 +524,9 @@ pub fn analyse(
 }
 
 impl Analysis {
-    /// `sensitivity.csv`: `parameter,low_value,high_value,metric_low,
-    /// metric_high,swing`, one row per parameter by |swing|, numbers in
-    /// full precision (shortest text that reads back as the same double).
-    pub fn to_csv(&self) -> Vec<u8> {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let mut write = || -> csv::Result<()> {
-            w.write_record([
-                "parameter",
-                "low_value",
-                "high_value",
-                "metric_low",
-                "metric_high",
-                "swing",
-            ])?;
-            for r in &self.rows {
-                w.write_record([
-                    r.param.key().to_string(),
-                    r.low_value.to_string(),
-                    r.high_value.to_string(),
-                    r.metric_low.to_string(),
-                    r.metric_high.to_string(),
-                    r.swing().to_string(),
-                ])?;
-            }
-            w.flush()?;
-            Ok(())
-        };
-        write().expect("writing CSV to memory cannot fail");
-        w.into_inner().expect("writing CSV to memory cannot fail")
-    }
-
     /// Parameters whose swing is exactly zero.
     pub fn no_effect(&self) -> usize {
         self.rows.iter().filter(|r| r.swing() == 0.0).count()
-    }
-
-    /// The terminal table: the run's facts and the `top` rows with the
-    /// largest swing.
-    pub fn table(&self, top: usize) -> String {
-        let metric = self.metric.describe(self.horizon, &self.currency);
-        let mut o = format!(
-            "Sensitivity of {metric}: {}\n  baseline {}; {} parameters at a low and a high value; \
-             {} trajectories per run, {} runs, seed {}\n\n",
-            self.scenario,
-            self.metric.format(self.baseline),
-            self.rows.len(),
-            format_number(self.trajectories as f64, 0),
-            self.runs,
-            self.seed,
-        );
-        let width = self
-            .rows
-            .iter()
-            .take(top)
-            .map(|r| r.param.key().len())
-            .max()
-            .unwrap_or(9)
-            .max(9);
-        o.push_str(&format!(
-            "  {:<width$}  {:>12}  {:>10}  {:>10}  {:>12}  {:>12}  {:>12}\n",
-            "parameter", "moved by", "low", "high", "metric low", "metric high", "swing"
-        ));
-        for r in self.rows.iter().take(top) {
-            o.push_str(&format!(
-                "  {:<width$}  {:>12}  {:>10}  {:>10}  {:>12}  {:>12}  {:>12}\n",
-                r.param.key(),
-                r.spread_label(self.swing),
-                format_value(r.low_value),
-                format_value(r.high_value),
-                self.metric.format(r.metric_low),
-                self.metric.format(r.metric_high),
-                self.metric.format_change(r.swing()),
-            ));
-        }
-        let rest = self.rows.len().saturating_sub(top);
-        if rest > 0 {
-            o.push_str(&format!(
-                "  ... and {rest} more with smaller swings (all in sensitivity.csv)\n"
-            ));
-        }
-        let zero = self.no_effect();
-        if zero > 0 {
-            o.push_str(&format!(
-                "  {zero} of the {} parameters have no effect at all on this metric (swing exactly 0)\n",
-                self.rows.len()
-            ));
-        }
-        o.push_str(
-            "\n  swing = metric high - metric low: positive when raising the parameter raises the metric.\n",
-        );
-        o
     }
 }
 
@@ -828,13 +722,7 @@ mod tests {
     }
 
     #[test]
-    fn values_and_changes_read_naturally() {
-        assert_eq!(format_value(0.0432), "0.0432");
-        assert_eq!(format_value(0.8), "0.8");
-        assert_eq!(format_value(12.5), "12.5");
-        assert_eq!(format_value(1250.4), "1,250");
-        assert_eq!(format_value(0.0), "0");
-        assert_eq!(format_value(-0.01), "-0.01");
+    fn changes_read_naturally() {
         assert_eq!(Metric::SemiPassive.format_change(0.0321), "+3.2 pts");
         assert_eq!(Metric::Failure.format_change(-0.1), "-10.0 pts");
         assert_eq!(Metric::SemiPassive.format_change(0.0), "0.0 pts");

@@ -16,7 +16,8 @@ use super::style::{
     INK, MUTED, anchored, decimals_for_step, palette, px, size, text, text_width, tick_label, width,
 };
 use crate::output::Output;
-use crate::sensitivity::{Analysis, Spread, format_value};
+use crate::report::format::format_value;
+use crate::sensitivity::{Analysis, Spread};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 

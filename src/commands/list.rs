@@ -1,15 +1,12 @@
 //! `hustle-sim list`: the scenarios in a folder, and with `--run` one row of
 //! results per scenario.
 
-use super::run_scenario;
+use super::interrupt_flag;
 use hustle_sim::error::InputError;
-use hustle_sim::experiment::scenarios_in;
-use hustle_sim::internals::median_month_among_reached;
-use hustle_sim::report::Summary;
+use hustle_sim::experiment::{ScenarioRun, run_each, scenarios_in};
 use hustle_sim::report::format::{format_money, format_number, format_percent};
 use hustle_sim::sim::{FailureCause, RunOptions};
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
 
 fn stem(p: &Path) -> String {
     p.file_stem()
@@ -69,26 +66,11 @@ pub(super) fn run_all(dir: &Path, trajectories: u64, seed: u64) -> anyhow::Resul
         seed,
         threads: None,
     };
-    let cancel = AtomicBool::new(false);
-    let mut rows = Vec::new();
-    let mut failed = 0;
-    for (p, model) in &files {
-        let model = match model {
-            Ok(m) => m,
-            Err(e) => {
-                eprintln!("error: {e} (skipped)");
-                failed += 1;
-                continue;
-            }
-        };
-        let result = run_scenario(model, &opts, true, &cancel)?;
-        let summary = Summary::from_run(&result, &p.display().to_string());
-        rows.push(Row::from_summary(
-            &stem(p),
-            &summary,
-            &result.tally.counts.semi_passive_reached,
-        ));
+    let (runs, invalid) = run_each(&files, &opts, interrupt_flag())?;
+    for e in &invalid {
+        eprintln!("error: {e} (skipped)");
     }
+    let rows: Vec<Row> = runs.iter().map(Row::from_run).collect();
     println!(
         "Scenarios in {}: {} trajectories each, seed {}\n",
         dir.display(),
@@ -97,13 +79,12 @@ pub(super) fn run_all(dir: &Path, trajectories: u64, seed: u64) -> anyhow::Resul
     );
     print!("{}", render(&rows));
     println!("\n{LEGEND}");
-    if failed > 0 {
-        return Err(invalid(failed, files.len(), dir));
+    if !invalid.is_empty() {
+        return Err(self::invalid(invalid.len(), files.len(), dir));
     }
     Ok(())
 }
 
-/// What the columns of the `list --run` table mean.
 const LEGEND: &str = "\
 P(semi-passive): share of trajectories whose income became semi-passive by the
   horizon, by each scenario's own [semi_passive] bar. Median month: among those
@@ -132,7 +113,8 @@ struct Row {
 impl Row {
     /// The row of a run's summary; `semi_passive_reached` counts the
     /// trajectories that became semi-passive by month.
-    fn from_summary(stem: &str, s: &Summary, semi_passive_reached: &[u64]) -> Row {
+    fn from_run(run: &ScenarioRun) -> Row {
+        let s = &run.summary;
         let h = s.horizon_months as usize;
         let main_cause = FailureCause::ALL
             .iter()
@@ -146,11 +128,11 @@ impl Row {
                 },
             );
         Row {
-            stem: stem.to_string(),
+            stem: stem(&run.path),
             currency: s.currency.clone(),
             horizon: s.horizon_months,
             semi_passive: s.semi_passive.defined.then_some(s.semi_passive.probability),
-            semi_passive_month: median_month_among_reached(semi_passive_reached),
+            semi_passive_month: run.median_month_semi_passive_if_reached,
             failure: s.failure.probability,
             main_cause,
             cumulative_net: s.series.cumulative_net.p50[h - 1],

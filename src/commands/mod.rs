@@ -16,7 +16,7 @@ use hustle_sim::scenario::Scenario;
 use std::path::Path;
 
 pub use progress::with_progress;
-pub use run::{interrupt_flag, run_scenario};
+pub use run::interrupt_flag;
 
 /// Runs the command the arguments name.
 pub fn dispatch(cli: Cli) -> anyhow::Result<()> {

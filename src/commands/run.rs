@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
 /// Runs a model with a progress bar on stderr (see [`with_progress`]).
-pub fn run_scenario(
+fn run_scenario(
     model: &Model,
     opts: &RunOptions,
     quiet: bool,

@@ -6,26 +6,13 @@ use super::{interrupt_flag, load_scenario, with_progress};
 use crate::cli::SensitivityArgs;
 use hustle_sim::chart::frame::RunInfo;
 use hustle_sim::chart::tornado;
-use hustle_sim::output::{Output, OutputSet, list_paths, prepare_dir, sanitize_stem};
-use hustle_sim::sensitivity::{self, Analysis, Options, TABLE_ROWS};
+use hustle_sim::output::{OutputSet, list_paths, prepare_dir, sanitize_stem};
+use hustle_sim::report::sensitivity::SensitivityCsv;
+use hustle_sim::sensitivity::{self, Options, TABLE_ROWS};
 use std::path::PathBuf;
 
 /// Every file `sensitivity` writes into its output folder.
 pub const FILE_NAMES: [&str; 2] = ["sensitivity.csv", "tornado.png"];
-
-/// `sensitivity.csv`: every parameter's low and high value and the
-/// metric at each.
-#[derive(Debug, Clone, Copy)]
-pub struct SensitivityCsv<'a>(pub &'a Analysis);
-
-impl Output for SensitivityCsv<'_> {
-    fn file_name(&self) -> &str {
-        "sensitivity.csv"
-    }
-    fn bytes(&self) -> anyhow::Result<Vec<u8>> {
-        Ok(self.0.to_csv())
-    }
-}
 
 pub(super) fn sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
     let scenario = load_scenario(Some(&args.scenario), &[])?;

@@ -47,6 +47,24 @@ pub fn format_percent(p: f64) -> String {
     format!("{:.1} %", p * 100.0)
 }
 
+/// A parameter value with about three significant digits and thousands
+/// separators: `0.0432`, `0.8`, `12.5`, `1,250`.
+pub fn format_value(v: f64) -> String {
+    let a = v.abs();
+    let decimals = if a == 0.0 || a >= 100.0 {
+        0
+    } else {
+        // Three significant digits, at most 6 decimals.
+        (2 - a.log10().floor() as i32).clamp(0, 6) as usize
+    };
+    let s = format_number(v, decimals);
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,5 +79,15 @@ mod tests {
         assert_eq!(format_money(12.5), "12.50");
         assert_eq!(format_money(-1500.2), "-1,500");
         assert_eq!(format_percent(0.1234), "12.3 %");
+    }
+
+    #[test]
+    fn parameter_values_keep_three_significant_digits() {
+        assert_eq!(format_value(0.0432), "0.0432");
+        assert_eq!(format_value(0.8), "0.8");
+        assert_eq!(format_value(12.5), "12.5");
+        assert_eq!(format_value(1250.4), "1,250");
+        assert_eq!(format_value(0.0), "0");
+        assert_eq!(format_value(-0.01), "-0.01");
     }
 }

@@ -1,11 +1,12 @@
 //! What a run reports: `summary.json` and `percentiles.csv` (as bytes, so
 //! they are tested without files), the terminal table, and number formats
 //! shared with the charts; and what paired runs report: `sweep.csv`,
-//! `compare.json` and their tables.
+//! `compare.json`, `sensitivity.csv` and their tables.
 
 pub mod compare;
 pub mod format;
 pub mod paired;
+pub mod sensitivity;
 pub mod summary;
 pub mod sweep;
 pub mod table;
