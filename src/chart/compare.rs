@@ -237,13 +237,7 @@ fn money_by_month(
         let x = AxisSpec::months(horizon);
         let step = y_axis.step;
         let value_label = move |v: f64| tick_label(v, step);
-        let y = AxisSpec {
-            range: (y_axis.lo, y_axis.hi),
-            ticks: y_axis.ticks.clone(),
-            desc,
-            label: &value_label,
-            grid: true,
-        };
+        let y = AxisSpec::gridded(&y_axis, desc, &value_label);
         let mut chart = plot(&plot_area, &x, &y, 34.0)?;
         shade_setup(root, &mut chart, setup_months, (y_axis.lo, y_axis.hi))?;
         frame::draw_mesh(&mut chart, &x, &y)?;

@@ -404,13 +404,7 @@ pub fn draw_fan(d: &FanData, info: &RunInfo) -> anyhow::Result<Vec<u8>> {
         let step = d.y.step;
         let value_label = move |v: f64| tick_label(v, step);
         let x = AxisSpec::months(d.horizon);
-        let y = AxisSpec {
-            range: (d.y.lo, d.y.hi),
-            ticks: d.y.ticks.clone(),
-            desc: d.kind.axis_desc(&info.currency),
-            label: &value_label,
-            grid: true,
-        };
+        let y = AxisSpec::gridded(&d.y, d.kind.axis_desc(&info.currency), &value_label);
         let mut chart = plot(&plot_area, &x, &y, 34.0)?;
         shade_setup(root, &mut chart, info.setup_months, (d.y.lo, d.y.hi))?;
         frame::draw_mesh(&mut chart, &x, &y)?;

@@ -272,20 +272,8 @@ fn draw_panel(root: &Canvas, area: &Canvas, p: &DistPanel) -> anyhow::Result<()>
     let (xs, ys) = (p.x.step, p.y.step * 100.0);
     let x_label = move |v: f64| tick_label(v, xs);
     let y_label = move |v: f64| format!("{} %", tick_label(v * 100.0, ys));
-    let x = AxisSpec {
-        range: (p.x.lo, p.x.hi),
-        ticks: p.x.ticks.clone(),
-        desc: p.axis_desc.clone(),
-        label: &x_label,
-        grid: false,
-    };
-    let yspec = AxisSpec {
-        range: (p.y.lo, p.y.hi),
-        ticks: p.y.ticks.clone(),
-        desc: "Share of trajectories per bar".into(),
-        label: &y_label,
-        grid: true,
-    };
+    let x = AxisSpec::plain(&p.x, p.axis_desc.clone(), &x_label);
+    let yspec = AxisSpec::gridded(&p.y, "Share of trajectories per bar", &y_label);
     let mut chart = plot(&plot_area, &x, &yspec, 30.0)?;
     frame::draw_mesh(&mut chart, &x, &yspec)?;
     let gap = px(1.0).max(1) as u32;

@@ -3,7 +3,7 @@
 //! name and the run's facts, plot axes in the shared style, and a side
 //! panel for the legend and notes, so that neither ever covers the data.
 
-use super::axis::month_ticks;
+use super::axis::{Axis, month_ticks};
 use super::style::{
     self, GRID, HEIGHT, INK, MUTED, SUPERSAMPLE, WIDTH, anchored, bold, px, size, stroke, text,
 };
@@ -225,6 +225,27 @@ pub struct AxisSpec<'f> {
     pub label: &'f dyn Fn(f64) -> String,
     /// Whether to draw grid lines at the ticks.
     pub grid: bool,
+}
+
+impl<'f> AxisSpec<'f> {
+    /// An axis over `axis`'s range and ticks, with grid lines at the ticks.
+    pub fn gridded(axis: &Axis, desc: impl Into<String>, label: &'f dyn Fn(f64) -> String) -> Self {
+        AxisSpec {
+            range: (axis.lo, axis.hi),
+            ticks: axis.ticks.clone(),
+            desc: desc.into(),
+            label,
+            grid: true,
+        }
+    }
+
+    /// [`AxisSpec::gridded`] without the grid lines.
+    pub fn plain(axis: &Axis, desc: impl Into<String>, label: &'f dyn Fn(f64) -> String) -> Self {
+        AxisSpec {
+            grid: false,
+            ..Self::gridded(axis, desc, label)
+        }
+    }
 }
 
 impl AxisSpec<'static> {

@@ -166,13 +166,7 @@ pub fn draw_outcomes(d: &OutcomesData, info: &RunInfo) -> anyhow::Result<Vec<u8>
         let h = d.horizon;
         let share_label = |v: f64| format!("{:.0} %", v * 100.0);
         let x = AxisSpec::months(h);
-        let y = AxisSpec {
-            range: (d.y.lo, d.y.hi),
-            ticks: d.y.ticks.clone(),
-            desc: "Share of trajectories, by month".into(),
-            label: &share_label,
-            grid: true,
-        };
+        let y = AxisSpec::gridded(&d.y, "Share of trajectories, by month", &share_label);
         let mut chart = plot(&plot_area, &x, &y, 34.0)?;
         shade_setup(root, &mut chart, info.setup_months, (d.y.lo, d.y.hi))?;
         frame::draw_mesh(&mut chart, &x, &y)?;

@@ -137,30 +137,16 @@ pub fn draw_sweep(d: &SweepChartData) -> anyhow::Result<Vec<u8>> {
 
         let x_step = d.x.step;
         let x_label = move |v: f64| tick_label(v, x_step);
-        let x = AxisSpec {
-            range: (d.x.lo, d.x.hi),
-            ticks: d.x.ticks.clone(),
-            desc: d.key.clone(),
-            label: &x_label,
-            grid: false,
-        };
+        let x = AxisSpec::plain(&d.x, d.key.clone(), &x_label);
         let pct = |v: f64| format!("{:.0} %", v * 100.0);
-        let y_top = AxisSpec {
-            range: (d.p.lo, d.p.hi),
-            ticks: d.p.ticks.clone(),
-            desc: format!("Share by month {}", d.info.horizon),
-            label: &pct,
-            grid: true,
-        };
+        let y_top = AxisSpec::gridded(&d.p, format!("Share by month {}", d.info.horizon), &pct);
         let m_step = d.money.step;
         let m_label = move |v: f64| tick_label(v, m_step);
-        let y_bottom = AxisSpec {
-            range: (d.money.lo, d.money.hi),
-            ticks: d.money.ticks.clone(),
-            desc: format!("Cumulative net ({})", d.info.currency),
-            label: &m_label,
-            grid: true,
-        };
+        let y_bottom = AxisSpec::gridded(
+            &d.money,
+            format!("Cumulative net ({})", d.info.currency),
+            &m_label,
+        );
 
         // One label width for both panels, so that their value axes line up.
         let y_area = frame::y_label_area(&y_top).max(frame::y_label_area(&y_bottom));

@@ -170,13 +170,7 @@ pub fn draw_tornado(d: &TornadoData, info: &RunInfo) -> anyhow::Result<Vec<u8>> 
                 .unwrap_or(0)
         };
         let (left_px, right_px) = (side_width(true), side_width(false));
-        let probe = AxisSpec {
-            range: (d.x.lo, d.x.hi),
-            ticks: d.x.ticks.clone(),
-            desc: d.metric.clone(),
-            label: &x_label,
-            grid: true,
-        };
+        let probe = AxisSpec::gridded(&d.x, d.metric.clone(), &x_label);
         let plot_px = {
             let chart = plot(&plot_area, &probe, &y, 40.0)?;
             chart.plotting_area().dim_in_pixel().0 as f64
