@@ -237,7 +237,7 @@ fn money_by_month(
         let x = AxisSpec::months(horizon);
         let step = y_axis.step;
         let value_label = move |v: f64| tick_label(v, step);
-        let y = AxisSpec::gridded(&y_axis, desc, &value_label);
+        let y = AxisSpec::gridded(y_axis, desc, &value_label);
         let mut chart = plot(&plot_area, &x, &y, 34.0)?;
         shade_setup(root, &mut chart, setup_months, (y_axis.lo, y_axis.hi))?;
         frame::draw_mesh(&mut chart, &x, &y)?;
