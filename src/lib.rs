@@ -83,9 +83,10 @@
 //!   maximum likelihood against constant churn), for `fit-churn`.
 //! - [`experiment`]: variants of a model run on the same random numbers
 //!   and summarised each: `compare`'s scenarios and `--with` variants,
-//!   `sweep`'s values, `list`'s scenarios.
-//! - [`sensitivity`]: one-at-a-time sensitivity on paired random streams
-//!   (which assumption matters most), for `sensitivity` and its tornado
+//!   `sweep`'s values; and `list --run`'s scenarios, each run on its own.
+//! - [`sensitivity`]: one-at-a-time sensitivity (which assumption matters
+//!   most): each parameter's low and high variant, run on the same paired
+//!   driver as `compare` and `sweep`, for `sensitivity` and its tornado
 //!   chart.
 //! - [`output`]: what every output file is (an
 //!   [`output::Output`]: a name and its bytes) and the one writer that puts
