@@ -25,9 +25,9 @@ pub enum Command {
         /// Scenario files.
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
-        /// Apply KEY=VALUE overrides before checking, as `run --set` does.
-        #[arg(long = "set", value_name = "KEY=VALUE")]
-        set: Vec<String>,
+        /// Scenario keys overridden before checking.
+        #[command(flatten)]
+        overrides: Overrides,
     },
     /// List the scenarios in a folder with their names and descriptions, or
     /// run them all and print a table of results (`--run`).
@@ -90,6 +90,25 @@ impl SimArgs {
     }
 }
 
+/// `--set`: overrides of scenario keys, applied before validation.
+#[derive(Debug, Clone, Default, Args)]
+pub struct Overrides {
+    /// Override a scenario key with a TOML value, e.g. churn.monthly=0.08 (repeatable; an empty value removes the key).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+}
+
+/// What a command draws and prints besides its data files.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Display {
+    /// Do not write PNG charts.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Print nothing but errors; no progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
 /// Arguments of `hustle-sim run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -106,15 +125,12 @@ pub struct RunArgs {
         help = "Output folder (default: output/<scenario file stem>/)"
     )]
     pub out: Option<PathBuf>,
-    /// Override a scenario key with a TOML value, e.g. churn.monthly=0.08 (repeatable; an empty value removes the key).
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    pub set: Vec<String>,
-    /// Do not write PNG charts.
-    #[arg(long)]
-    pub no_charts: bool,
-    /// Print nothing but errors; no progress bar.
-    #[arg(short, long)]
-    pub quiet: bool,
+    /// Scenario keys overridden.
+    #[command(flatten)]
+    pub overrides: Overrides,
+    /// Charts and terminal output.
+    #[command(flatten)]
+    pub display: Display,
 }
 
 /// Arguments of `hustle-sim sweep`.
@@ -147,15 +163,12 @@ pub struct SweepArgs {
         help = "Output folder (default: output/<scenario file stem>-sweep-<KEY>/)"
     )]
     pub out: Option<PathBuf>,
-    /// Override another key before sweeping, as `run --set` does (repeatable).
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    pub set: Vec<String>,
-    /// Do not write sweep.png.
-    #[arg(long)]
-    pub no_charts: bool,
-    /// Print nothing but errors; no progress bar.
-    #[arg(short, long)]
-    pub quiet: bool,
+    /// Scenario keys overridden before sweeping.
+    #[command(flatten)]
+    pub overrides: Overrides,
+    /// Charts and terminal output.
+    #[command(flatten)]
+    pub display: Display,
 }
 
 /// Arguments of `hustle-sim compare`.
@@ -177,12 +190,9 @@ pub struct CompareArgs {
         help = "Output folder (default: output/<first scenario's file stem>-compare/)"
     )]
     pub out: Option<PathBuf>,
-    /// Do not write compare.png and diff_fan.png.
-    #[arg(long)]
-    pub no_charts: bool,
-    /// Print nothing but errors; no progress bar.
-    #[arg(short, long)]
-    pub quiet: bool,
+    /// Charts and terminal output.
+    #[command(flatten)]
+    pub display: Display,
 }
 
 /// Layouts of `fit-churn` data.
@@ -237,6 +247,9 @@ pub struct SensitivityArgs {
     /// Run seed, shared by every run so that they are paired.
     #[arg(long, default_value_t = DEFAULT_SEED)]
     pub seed: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
     /// Output folder (default: `output/<scenario file stem>-sensitivity/`).
     #[arg(
         short = 'o',
@@ -244,6 +257,12 @@ pub struct SensitivityArgs {
         help = "Output folder (default: output/<scenario file stem>-sensitivity/)"
     )]
     pub out: Option<PathBuf>,
+    /// Scenario keys overridden before the analysis.
+    #[command(flatten)]
+    pub overrides: Overrides,
+    /// Charts and terminal output.
+    #[command(flatten)]
+    pub display: Display,
 }
 
 #[cfg(test)]

@@ -1,30 +1,35 @@
 //! One-at-a-time sensitivity: which assumption moves the answer most?
 //!
-//! Each parameter in turn is moved to a low and a high value while every
-//! other keeps the scenario's value or distribution, and the scenario is
-//! re-run with the baseline's seed. An uncertain parameter is pinned at its
-//! own 10th and 90th percentiles; a fixed one moves by `-swing` and `+swing`
-//! relatively (a zero by `swing` times a related scale, [`zero_scale`]);
+//! Each parameter in turn is moved to a low, a middle and a high value
+//! while every other keeps the scenario's value or distribution, and the
+//! scenario is re-run with the baseline's seed. An uncertain parameter is
+//! pinned at its own 10th, 50th and 90th percentiles; a fixed one keeps its
+//! value in the middle and moves by `-swing` and `+swing` relatively (a
+//! zero by `swing` times a related scale, [`zero_scale`]);
 //! every value is clamped into the parameter's valid range. Because every
 //! parameter takes exactly one uniform from its trajectory's parameter stream
 //! whether fixed or not (docs/model.md, Random streams), pinning one
 //! parameter leaves every other draw and every event stream untouched: the
 //! runs are paired with the baseline, differences come from the change alone,
-//! and a parameter that cannot affect the metric shows exactly zero swing.
+//! and a parameter that cannot affect the metric shows exactly zero range.
+//! The middle value shows what the ends alone would hide: a parameter whose
+//! middle beats both ends (or trails both) is not monotone
+//! ([`Row::monotone`]).
 //!
 //! Which parameters take part ([`included`]): every one the scenario sets,
 //! and every default that can change some trajectory given the rest of the
 //! scenario ([`default_matters`]); unused ones never. `docs/sensitivity.md`
 //! states the rules as tables.
 //!
-//! [`variants`] chooses the values, [`analyse`] runs them (2 per parameter
-//! plus the baseline), [`rank`] orders the rows by |swing|, and
+//! [`variants`] chooses the values, [`analyse`] runs them (2 or 3 per
+//! parameter plus the baseline), [`rank`] orders the rows by the range of
+//! the metric over the three values, and
 //! `crate::report::sensitivity` writes them as `sensitivity.csv` and the
 //! terminal table; the tornado chart is [`crate::chart::tornado`].
 
 use crate::error::InputError;
 use crate::model::{AcquisitionModel, Model, Origin};
-use crate::report::format::{format_number, format_percent, format_value, round_12_digits};
+use crate::report::format::{format_number, format_percent, round_12_digits};
 use crate::report::paired::OutcomeStats;
 use crate::scenario::keys::{Matters, Param};
 use crate::scenario::uncertain::Uncertain;
@@ -74,6 +79,12 @@ impl Metric {
         }
     }
 
+    /// The smallest change the metric shows: 0.1 percentage points for a
+    /// probability, one unit of money otherwise.
+    pub fn resolution(self) -> f64 {
+        if self.is_probability() { 0.001 } else { 1.0 }
+    }
+
     /// Whether the metric is a probability (shown in % and points).
     pub fn is_probability(self) -> bool {
         !matches!(self, Metric::CumulativeNetP50)
@@ -97,14 +108,19 @@ impl Metric {
         }
     }
 
-    /// A change of the metric, signed: `"+3.2 pts"` (percentage points) or
-    /// `"-1,234"`.
-    pub fn format_change(self, d: f64) -> String {
-        let body = if self.is_probability() {
+    /// A size of change of the metric, unsigned: `"3.2 pts"` or `"1,234"`.
+    pub fn format_size(self, d: f64) -> String {
+        if self.is_probability() {
             format!("{} pts", format_number(d.abs() * 100.0, 1))
         } else {
             format_number(d.abs(), 0)
-        };
+        }
+    }
+
+    /// A change of the metric, signed: `"+3.2 pts"` (percentage points) or
+    /// `"-1,234"`.
+    pub fn format_change(self, d: f64) -> String {
+        let body = self.format_size(d);
         let sign = if d > 0.0 {
             "+"
         } else if d < 0.0 && body.chars().any(|c| c.is_ascii_digit() && c != '0') {
@@ -267,7 +283,8 @@ pub fn zero_scale(model: &Model, p: Param) -> f64 {
 /// How a parameter's low and high values were chosen.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Spread {
-    /// An uncertain parameter pinned at its own 10th and 90th percentiles.
+    /// An uncertain parameter pinned at its own 10th, 50th and 90th
+    /// percentiles.
     Percentiles,
     /// A fixed value moved by `-swing` and `+swing` of itself.
     Relative,
@@ -275,36 +292,41 @@ pub enum Spread {
     ZeroStep(f64),
 }
 
-/// The low and high value of one parameter.
+/// The low, middle and high value of one parameter.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Variant {
     /// The parameter.
     pub param: Param,
-    /// Its low value (<= `high`).
+    /// Its low value (<= `mid`).
     pub low: f64,
-    /// Its high value.
+    /// Its middle value: an uncertain parameter's median, a fixed one's
+    /// own value (whose metric is the baseline's).
+    pub mid: f64,
+    /// Its high value (>= `mid`).
     pub high: f64,
     /// How they were chosen.
     pub spread: Spread,
 }
 
-/// The low and high value of parameter `p` for a relative `swing`, both
-/// within the parameter's valid range (and [`crate::scenario::keys::MAX_MAGNITUDE`]).
+/// The low, middle and high value of parameter `p` for a relative
+/// `swing`, all within the parameter's valid range (and
+/// [`crate::scenario::keys::MAX_MAGNITUDE`]).
 pub fn variant(model: &Model, p: Param, swing: f64) -> Variant {
     let bound = p.spec().bound;
-    let (low, high, spread) = match *model.param(p) {
+    let (low, mid, high, spread) = match *model.param(p) {
         Uncertain::Fixed { value: 0.0 } => {
             let step = swing * zero_scale(model, p);
-            (-step, step, Spread::ZeroStep(step))
+            (-step, 0.0, step, Spread::ZeroStep(step))
         }
         Uncertain::Fixed { value } => {
             let d = swing * value.abs();
-            (value - d, value + d, Spread::Relative)
+            (value - d, value, value + d, Spread::Relative)
         }
         ref u => {
             let s = u.sampler();
             (
                 s.inverse_cdf(LOW_PERCENTILE),
+                s.inverse_cdf(0.5),
                 s.inverse_cdf(HIGH_PERCENTILE),
                 Spread::Percentiles,
             )
@@ -320,6 +342,7 @@ pub fn variant(model: &Model, p: Param, swing: f64) -> Variant {
     Variant {
         param: p,
         low: bound.clamp(tidy(low)),
+        mid: bound.clamp(mid),
         high: bound.clamp(tidy(high)),
         spread,
     }
@@ -351,10 +374,15 @@ pub struct Row {
     pub param: Param,
     /// Its low value.
     pub low_value: f64,
+    /// Its middle value ([`Variant::mid`]).
+    pub mid_value: f64,
     /// Its high value.
     pub high_value: f64,
     /// The metric with the parameter at its low value.
     pub metric_low: f64,
+    /// The metric with the parameter at its middle value: the baseline for
+    /// a fixed parameter.
+    pub metric_mid: f64,
     /// The metric with the parameter at its high value.
     pub metric_high: f64,
     /// How the values were chosen.
@@ -368,26 +396,34 @@ impl Row {
         self.metric_high - self.metric_low
     }
 
-    /// How the values were chosen, briefly: `"p10 / p90"`, `"-/+ 20 %"`,
-    /// `"0 -/+ 0.01"`.
-    pub fn spread_label(&self, swing: f64) -> String {
-        match self.spread {
-            Spread::Percentiles => "p10 / p90".into(),
-            Spread::Relative => format!("-/+ {} %", format_number(swing * 100.0, 0)),
-            Spread::ZeroStep(step) => format!("0 -/+ {}", format_value(step)),
-        }
+    /// How far the metric moves over the parameter's three values: the
+    /// largest of the three metrics minus the smallest. The tornado draws
+    /// exactly this span, and rows are ranked by it.
+    pub fn range(&self) -> f64 {
+        let m = [self.metric_low, self.metric_mid, self.metric_high];
+        m.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+            - m.iter().copied().fold(f64::INFINITY, f64::min)
+    }
+
+    /// Whether the metric at the middle value lies between those at the
+    /// ends, within `resolution` (the metric as shown: 0.1 percentage
+    /// points, or one unit of money). A parameter whose middle value beats
+    /// both ends, or trails both, is not monotone: its swing alone would
+    /// hide how much it matters.
+    pub fn monotone(&self, resolution: f64) -> bool {
+        let (lo, hi) = (
+            self.metric_low.min(self.metric_high),
+            self.metric_low.max(self.metric_high),
+        );
+        self.metric_mid >= lo - resolution && self.metric_mid <= hi + resolution
     }
 }
 
-/// Orders rows by |swing|, largest first; equal swings keep the key table's
-/// order (so that the result does not depend on how rows were computed).
+/// Orders rows by [`Row::range`], largest first; equal ranges keep the key
+/// table's order (so that the result does not depend on how rows were
+/// computed).
 pub fn rank(rows: &mut [Row]) {
-    rows.sort_by(|a, b| {
-        b.swing()
-            .abs()
-            .total_cmp(&a.swing().abs())
-            .then(a.param.cmp(&b.param))
-    });
+    rows.sort_by(|a, b| b.range().total_cmp(&a.range()).then(a.param.cmp(&b.param)));
 }
 
 /// What [`analyse`] needs besides the model.
@@ -424,7 +460,7 @@ pub struct Analysis {
     pub seed: u64,
     /// The metric of the scenario as it is.
     pub baseline: f64,
-    /// One row per parameter, by |swing|, largest first.
+    /// One row per parameter, by [`Row::range`], largest first.
     pub rows: Vec<Row>,
     /// Simulation runs done (baseline included; a value equal to the
     /// scenario's own reuses the baseline).
@@ -433,8 +469,9 @@ pub struct Analysis {
     pub elapsed: Duration,
 }
 
-/// Runs the baseline and every parameter's low and high variant with the
-/// same seed and ranks the parameters by |swing|. Every model runs in one
+/// Runs the baseline and every parameter's low, middle and high variant
+/// with the same seed and ranks the parameters by the range of the metric
+/// ([`rank`]). Every model runs in one
 /// paired run ([`run_paired`]), so trajectory i of each draws the same
 /// random numbers. `progress` gets the number of trajectories done;
 /// setting `cancel` stops with [`crate::sim::Cancelled`].
@@ -463,7 +500,7 @@ pub fn analyse(
         |p: Param, v: f64| matches!(*model.param(p), Uncertain::Fixed { value } if value == v);
     let mut jobs: Vec<Option<(Param, f64)>> = vec![None];
     for v in &variants {
-        for x in [v.low, v.high] {
+        for x in [v.low, v.mid, v.high] {
             if !same_as_baseline(v.param, x) {
                 jobs.push(Some((v.param, x)));
             }
@@ -501,8 +538,10 @@ pub fn analyse(
         .map(|v| Row {
             param: v.param,
             low_value: v.low,
+            mid_value: v.mid,
             high_value: v.high,
             metric_low: metric_at(v.param, v.low),
+            metric_mid: metric_at(v.param, v.mid),
             metric_high: metric_at(v.param, v.high),
             spread: v.spread,
         })
@@ -524,9 +563,16 @@ pub fn analyse(
 }
 
 impl Analysis {
-    /// Parameters whose swing is exactly zero.
+    /// Parameters that do not move the metric at all (range exactly 0).
     pub fn no_effect(&self) -> usize {
-        self.rows.iter().filter(|r| r.swing() == 0.0).count()
+        self.rows.iter().filter(|r| r.range() == 0.0).count()
+    }
+
+    /// Parameters whose middle value beats both ends or trails both
+    /// ([`Row::monotone`] at the metric's resolution).
+    pub fn not_monotone(&self) -> impl Iterator<Item = &Row> {
+        let resolution = self.metric.resolution();
+        self.rows.iter().filter(move |r| !r.monotone(resolution))
     }
 }
 
@@ -690,15 +736,37 @@ mod tests {
         Row {
             param: p,
             low_value: 0.0,
+            mid_value: 0.5,
             high_value: 1.0,
             metric_low: lo,
+            metric_mid: 0.5,
             metric_high: hi,
             spread: Spread::Relative,
         }
     }
 
     #[test]
-    fn rows_rank_by_absolute_swing_then_table_order() {
+    fn a_middle_value_beyond_both_ends_ranks_by_the_span_drawn() {
+        // The case of a bigger business that needs more hours than the bar
+        // allows: p10 and p90 both score low, the median high. Its swing
+        // (high - low) is small, but the metric moves 0.63 over the values.
+        let mut peak = row(Param::AcquisitionRate, 0.108, 0.224);
+        peak.metric_mid = 0.74;
+        peak.spread = Spread::Percentiles;
+        let mut rows = vec![row(Param::PriceMonthly, 0.27, 0.59), peak];
+        rank(&mut rows);
+        assert_eq!(rows[0].param, Param::AcquisitionRate);
+        assert!((rows[0].range() - 0.632).abs() < 1e-12);
+        assert!(!rows[0].monotone(Metric::SemiPassive.resolution()));
+        assert!(rows[1].monotone(Metric::SemiPassive.resolution()));
+        // Within the metric's resolution a middle value is still between.
+        let mut flat = row(Param::SetupCost, 0.5, 0.6);
+        flat.metric_mid = 0.4995;
+        assert!(flat.monotone(0.001) && !flat.monotone(0.0001));
+    }
+
+    #[test]
+    fn rows_rank_by_range_then_table_order() {
         let mut rows = vec![
             row(Param::HourlyValue, 0.5, 0.5),
             row(Param::PriceMonthly, 0.4, 0.6),

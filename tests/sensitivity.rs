@@ -1,7 +1,7 @@
 //! `hustle-sim sensitivity` through the library and the binary: paired
 //! runs (a parameter that cannot matter has exactly zero swing, a row's
 //! metric equals an independent run with that value set), ordering, known
-//! directions, uncertain parameters at their own p10 and p90, the files
+//! directions, uncertain parameters at their own p10, p50 and p90, the files
 //! written and bad input.
 
 mod common;
@@ -109,18 +109,29 @@ fn a_parameter_that_cannot_matter_has_exactly_zero_swing() {
 }
 
 #[test]
-fn rows_are_ordered_by_absolute_swing() {
+fn rows_are_ordered_by_the_range_the_chart_draws() {
     let a = analysis(Metric::SemiPassive, None);
     assert!(a.rows.len() > 10);
     for w in a.rows.windows(2) {
         assert!(
-            w[0].swing().abs() >= w[1].swing().abs(),
+            w[0].range() >= w[1].range(),
             "{} ({}) before {} ({})",
             w[0].param.key(),
-            w[0].swing(),
+            w[0].range(),
             w[1].param.key(),
-            w[1].swing()
+            w[1].range()
         );
+    }
+    // The range spans the three metrics, and a fixed parameter's middle is
+    // the baseline itself.
+    for r in &a.rows {
+        let m = [r.metric_low, r.metric_mid, r.metric_high];
+        let span =
+            m.iter().copied().fold(f64::MIN, f64::max) - m.iter().copied().fold(f64::MAX, f64::min);
+        assert_eq!(r.range(), span);
+        if r.spread != Spread::Percentiles {
+            assert_eq!(r.metric_mid, a.baseline, "{}", r.param.key());
+        }
     }
 }
 
@@ -140,18 +151,20 @@ fn known_directions_have_the_right_sign() {
 }
 
 #[test]
-fn uncertain_parameters_use_their_own_p10_and_p90() {
+fn uncertain_parameters_use_their_own_p10_p50_and_p90() {
     let m = model();
     let a = analysis(Metric::SemiPassive, None);
     let r = row(&a, Param::AcquisitionRate);
     let s = m.param(Param::AcquisitionRate).sampler();
     assert_eq!(r.spread, Spread::Percentiles);
     assert_eq!(r.low_value, s.inverse_cdf(0.1));
+    assert_eq!(r.mid_value, s.inverse_cdf(0.5));
     assert_eq!(r.high_value, s.inverse_cdf(0.9));
-    // A fixed one moves by the swing.
+    // A fixed one keeps its value in the middle and moves by the swing.
     let c = row(&a, Param::ChurnMonthly);
     assert_eq!(c.spread, Spread::Relative);
     assert!((c.low_value - 0.048).abs() < 1e-15 && (c.high_value - 0.072).abs() < 1e-15);
+    assert_eq!(c.mid_value, 0.06);
 }
 
 #[test]
@@ -175,6 +188,10 @@ fn every_run_is_paired_with_the_baseline() {
         assert_eq!(
             r.metric_high,
             metric_with(Metric::SemiPassive, p.key(), r.high_value)
+        );
+        assert_eq!(
+            r.metric_mid,
+            metric_with(Metric::SemiPassive, p.key(), r.mid_value)
         );
     }
 }
@@ -212,7 +229,10 @@ fn the_command_writes_the_csv_and_the_tornado() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("parameter,low_value,high_value,metric_low,metric_high,swing")
+        Some(
+            "parameter,low_value,mid_value,high_value,metric_low,metric_mid,metric_high,\
+             swing,range,monotone"
+        )
     );
     let rows: Vec<Vec<String>> = lines
         .map(|l| l.split(',').map(str::to_string).collect())
@@ -220,23 +240,77 @@ fn the_command_writes_the_csv_and_the_tornado() {
     assert!(rows.len() > 10);
     let mut last = f64::INFINITY;
     for r in &rows {
-        assert_eq!(r.len(), 6, "{r:?}");
+        assert_eq!(r.len(), 10, "{r:?}");
         assert!(Param::from_key(&r[0]).is_some(), "{}", r[0]);
-        let num: Vec<f64> = r[1..].iter().map(|x| x.parse().unwrap()).collect();
-        assert!(num[0] <= num[1], "{r:?}");
-        assert_eq!(num[4], num[3] - num[2], "swing = metric_high - metric_low");
-        assert!(num[4].abs() <= last, "ordered by |swing|");
-        last = num[4].abs();
+        let num: Vec<f64> = r[1..9].iter().map(|x| x.parse().unwrap()).collect();
+        assert!(num[0] <= num[1] && num[1] <= num[2], "{r:?}");
+        // Rounded to 12 significant digits, as the CSV promises.
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-11 * a.abs().max(b.abs()).max(1e-300);
+        assert!(
+            close(num[6], num[5] - num[3]),
+            "swing = metric_high - metric_low: {r:?}"
+        );
+        let (lo, hi) = (
+            num[3].min(num[4]).min(num[5]),
+            num[3].max(num[4]).max(num[5]),
+        );
+        assert!(close(num[7], hi - lo), "range: {r:?}");
+        assert!(num[7] <= last, "ordered by range");
+        last = num[7];
+        assert!(r[9] == "true" || r[9] == "false", "{r:?}");
+        for x in &r[1..9] {
+            assert!(x.len() <= 20, "no 17-digit artefacts: {x}");
+        }
     }
     assert!(
         rows.iter()
-            .any(|r| r[0] == "owner.hourly_value" && r[5] == "0")
+            .any(|r| r[0] == "owner.hourly_value" && r[8] == "0")
     );
     let png = std::fs::read(out.join("tornado.png")).unwrap();
     let reader = png::Decoder::new(std::io::Cursor::new(png))
         .read_info()
         .unwrap();
     assert_eq!((reader.info().width, reader.info().height), (1280, 720));
+}
+
+#[test]
+fn sensitivity_takes_the_flags_run_takes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = scenario_file(tmp.path(), SCENARIO);
+    let f = file.to_str().unwrap();
+    let csv_of = |dir: &str, extra: &[&str]| -> (String, String) {
+        let out = bin()
+            .current_dir(tmp.path())
+            .args(["sensitivity", f, "-n", "300", "--seed", "5", "-o", dir])
+            .args(extra)
+            .assert()
+            .success();
+        let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        let csv = std::fs::read_to_string(tmp.path().join(dir).join("sensitivity.csv")).unwrap();
+        (csv, stdout)
+    };
+    // --threads: the same figures on one thread and on two.
+    let (one, _) = csv_of("one", &["--threads", "1"]);
+    let (two, _) = csv_of("two", &["--threads", "2"]);
+    assert_eq!(one, two);
+    // --quiet prints nothing; --no-charts writes no tornado.
+    let (_, quiet) = csv_of("quiet", &["--quiet", "--no-charts"]);
+    assert_eq!(quiet, "");
+    assert!(!tmp.path().join("quiet/tornado.png").exists());
+    assert!(tmp.path().join("one/tornado.png").exists());
+    // --set changes the scenario analysed: churn's middle value is the
+    // override.
+    let (set, _) = csv_of("set", &["--set", "churn.monthly=0.1"]);
+    let churn = |csv: &str| -> Vec<String> {
+        csv.lines()
+            .find(|l| l.starts_with("churn.monthly,"))
+            .unwrap()
+            .split(',')
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(churn(&one)[2], "0.06");
+    assert_eq!(churn(&set)[2], "0.1");
 }
 
 #[test]

@@ -1,8 +1,10 @@
 //! The tornado chart of a sensitivity analysis (`tornado.png`): one row per
-//! parameter, largest swing on top; in each row one bar from the baseline
-//! to the metric with the parameter at its low value and one to the metric
-//! at its high value, each labelled with that input value; the baseline is
-//! a dashed line.
+//! parameter, largest range on top; in each row one bar from the metric at
+//! the parameter's middle value (the baseline for a fixed parameter, the
+//! metric at its median, marked, for an uncertain one) to the metric at
+//! its low value and one to the metric at its high value, each labelled
+//! with that input value; the baseline is a dashed line. A row's drawn
+//! extent is its range, so the rows stand in the order they are ranked.
 //!
 //! [`tornado_data`] computes what is drawn (plain numbers and labels,
 //! unit-tested); [`draw_tornado`] draws it.
@@ -27,8 +29,9 @@ pub const MAX_ROWS: usize = 12;
 /// One parameter's row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TornadoRow {
-    /// The parameter's key, with " (p10, p90)" when an uncertain
-    /// parameter was pinned at its percentiles.
+    /// The parameter's key, with " (p10, p50, p90)" when an uncertain
+    /// parameter was pinned at its percentiles, and " *" when it is not
+    /// monotone.
     pub label: String,
     /// Its low input value, as written on the chart.
     pub low_label: String,
@@ -36,14 +39,19 @@ pub struct TornadoRow {
     pub high_label: String,
     /// The metric at the low value.
     pub metric_low: f64,
+    /// The metric at the middle value, where both bars start.
+    pub metric_mid: f64,
     /// The metric at the high value.
     pub metric_high: f64,
+    /// Whether the middle value is an uncertain parameter's median (marked
+    /// on the chart) rather than a fixed value's own (the baseline).
+    pub median: bool,
 }
 
 impl TornadoRow {
-    /// Whether neither value moves the metric.
-    pub fn no_effect(&self, baseline: f64) -> bool {
-        self.metric_low == baseline && self.metric_high == baseline
+    /// Whether none of the values moves the metric.
+    pub fn no_effect(&self) -> bool {
+        self.metric_low == self.metric_mid && self.metric_high == self.metric_mid
     }
 }
 
@@ -58,12 +66,14 @@ pub struct TornadoData {
     pub baseline: f64,
     /// The baseline as written on the chart.
     pub baseline_label: String,
-    /// Rows, largest |swing| first (drawn on top).
+    /// Rows, largest range first (drawn on top).
     pub rows: Vec<TornadoRow>,
-    /// Parameters analysed but not shown (smaller swings).
+    /// Parameters analysed but not shown (smaller ranges).
     pub hidden: usize,
-    /// Parameters analysed whose swing is exactly 0.
+    /// Parameters analysed whose range is exactly 0.
     pub no_effect: usize,
+    /// Parameters shown that are not monotone (marked " *").
+    pub not_monotone: usize,
     /// How fixed values were moved, e.g. "-20 % and +20 %".
     pub swing_label: String,
     /// The metric axis: it spans the baseline and every bar's end.
@@ -71,26 +81,33 @@ pub struct TornadoData {
 }
 
 /// The data of the tornado chart: the `max_rows` parameters with the
-/// largest swing, largest first.
+/// largest range, largest first.
 pub fn tornado_data(a: &Analysis, max_rows: usize) -> TornadoData {
-    let rows: Vec<TornadoRow> = a
-        .rows
+    let resolution = a.metric.resolution();
+    let shown = &a.rows[..a.rows.len().min(max_rows)];
+    let rows: Vec<TornadoRow> = shown
         .iter()
-        .take(max_rows)
-        .map(|r| TornadoRow {
-            label: match r.spread {
-                Spread::Percentiles => format!("{} (p10, p90)", r.param.key()),
-                _ => r.param.key().to_string(),
-            },
-            low_label: format_value(r.low_value),
-            high_label: format_value(r.high_value),
-            metric_low: r.metric_low,
-            metric_high: r.metric_high,
+        .map(|r| {
+            let median = r.spread == Spread::Percentiles;
+            TornadoRow {
+                label: format!(
+                    "{}{}{}",
+                    r.param.key(),
+                    if median { " (p10, p50, p90)" } else { "" },
+                    if r.monotone(resolution) { "" } else { " *" }
+                ),
+                low_label: format_value(r.low_value),
+                high_label: format_value(r.high_value),
+                metric_low: r.metric_low,
+                metric_mid: r.metric_mid,
+                metric_high: r.metric_high,
+                median,
+            }
         })
         .collect();
     let (lo, hi) = rows
         .iter()
-        .flat_map(|r| [r.metric_low, r.metric_high])
+        .flat_map(|r| [r.metric_low, r.metric_mid, r.metric_high])
         .fold((a.baseline, a.baseline), |(lo, hi), v| {
             (lo.min(v), hi.max(v))
         });
@@ -103,6 +120,7 @@ pub fn tornado_data(a: &Analysis, max_rows: usize) -> TornadoData {
         hidden: a.rows.len() - rows.len(),
         rows,
         no_effect: a.no_effect(),
+        not_monotone: shown.iter().filter(|r| !r.monotone(resolution)).count(),
         swing_label: format!(
             "-{p} % and +{p} %",
             p = crate::report::format::format_number(pct, if pct.fract() == 0.0 { 0 } else { 1 })
@@ -122,6 +140,13 @@ const BASELINE: LineLook = LineLook {
     dash: Dash::Dashed,
 };
 
+/// The mark of the metric at an uncertain parameter's median.
+const MEDIAN: LineLook = LineLook {
+    color: INK,
+    width: width::MAIN,
+    dash: Dash::Solid,
+};
+
 /// Space between a bar's end and its label, final pixels.
 const LABEL_GAP: f64 = 6.0;
 
@@ -129,7 +154,8 @@ const LABEL_GAP: f64 = 6.0;
 pub fn draw_tornado(d: &TornadoData, info: &RunInfo) -> anyhow::Result<Vec<u8>> {
     frame::render_png(|root| {
         let title = format!("{}: which assumption matters most?", info.scenario);
-        let what = "Each parameter at a low and a high value, all else as in the scenario";
+        let what =
+            "Each parameter at a low, a middle and a high value, all else as in the scenario";
         let body = frame::header(root, &title, &info.subtitle(what))?;
         let (plot_area, panel) = frame::split_panel(&body);
 
@@ -163,9 +189,14 @@ pub fn draw_tornado(d: &TornadoData, info: &RunInfo) -> anyhow::Result<Vec<u8>> 
         let side_width = |left: bool| {
             d.rows
                 .iter()
-                .flat_map(|r| [(r.metric_low, &r.low_label), (r.metric_high, &r.high_label)])
-                .filter(|(m, _)| (*m < d.baseline) == left)
-                .map(|(_, l)| text_width(l, &label_style) + px(LABEL_GAP * 2.0))
+                .flat_map(|r| {
+                    [
+                        (r.metric_low, r.metric_mid, &r.low_label),
+                        (r.metric_high, r.metric_mid, &r.high_label),
+                    ]
+                })
+                .filter(|(m, c, _)| (m < c) == left)
+                .map(|(_, _, l)| text_width(l, &label_style) + px(LABEL_GAP * 2.0))
                 .max()
                 .unwrap_or(0)
         };
@@ -189,27 +220,29 @@ pub fn draw_tornado(d: &TornadoData, info: &RunInfo) -> anyhow::Result<Vec<u8>> 
         frame::draw_mesh(&mut chart, &x, &y)?;
 
         // Bars: the low value's in the upper half of its row, the high
-        // value's in the lower half, both from the baseline.
+        // value's in the lower half, both from the metric at the middle
+        // value, which an uncertain parameter's row marks.
         let b = d.baseline;
         for (i, r) in d.rows.iter().enumerate() {
             let yc = (n - i) as f64 - 0.5;
+            let c = r.metric_mid;
             for (m, label, color, (y0, y1)) in [
                 (r.metric_low, &r.low_label, LOW, (yc + 0.03, yc + 0.36)),
                 (r.metric_high, &r.high_label, HIGH, (yc - 0.36, yc - 0.03)),
             ] {
-                if m != b {
+                if m != c {
                     chart
                         .draw_series(std::iter::once(Rectangle::new(
-                            [(b.min(m), y0), (b.max(m), y1)],
+                            [(c.min(m), y0), (c.max(m), y1)],
                             color.filled(),
                         )))
                         .map_err(drawing)?;
                 }
-                if r.no_effect(b) {
+                if r.no_effect() {
                     continue;
                 }
                 let (ex, ey) = chart.backend_coord(&(m, (y0 + y1) / 2.0));
-                let (h, dx) = if m < b {
+                let (h, dx) = if m < c {
                     (HPos::Right, -px(LABEL_GAP))
                 } else {
                     (HPos::Left, px(LABEL_GAP))
@@ -218,8 +251,11 @@ pub fn draw_tornado(d: &TornadoData, info: &RunInfo) -> anyhow::Result<Vec<u8>> 
                 root.draw_text(label, &style, (ex + dx, ey))
                     .map_err(drawing)?;
             }
-            if r.no_effect(b) {
-                let (ex, ey) = chart.backend_coord(&(b, yc));
+            if r.median {
+                draw_line(&mut chart, &[(c, yc - 0.42), (c, yc + 0.42)], MEDIAN)?;
+            }
+            if r.no_effect() {
+                let (ex, ey) = chart.backend_coord(&(c, yc));
                 let style = anchored(text(size::TICK, MUTED), HPos::Left, VPos::Center);
                 root.draw_text(
                     &format!("no effect ({} to {})", r.low_label, r.high_label),
@@ -257,40 +293,49 @@ pub fn draw_tornado(d: &TornadoData, info: &RunInfo) -> anyhow::Result<Vec<u8>> 
                 label: "parameter at its high value".into(),
             },
             LegendItem {
+                swatch: Swatch::Line(MEDIAN),
+                label: "uncertain parameter at its median".into(),
+            },
+            LegendItem {
                 swatch: Swatch::Line(BASELINE),
                 label: "baseline: the scenario as it is".into(),
             },
         ];
         y_pos = legend(&panel, &items, y_pos)?;
         let mut paragraphs = vec![
-            "The number at each bar's end is the parameter's value there.".to_string(),
+            "Bars run from the metric at the middle value to the metric at the low and \
+             the high value, labelled with the value there."
+                .to_string(),
             format!(
-                "Low and high: an uncertain parameter's own 10th and 90th percentiles \
-                 (p10, p90); a fixed one {} (a zero by a related step).",
+                "Uncertain: its own p10, p50, p90. Fixed: its value, {} (a zero by a \
+                 related step).",
                 d.swing_label
             ),
-            "Every run shares the baseline's random numbers: differences come from the \
-             change alone."
-                .to_string(),
+            "All runs share the baseline's random numbers.".to_string(),
         ];
         if d.hidden > 0 {
             paragraphs.push(format!(
-                "{} more parameters with smaller swings are in sensitivity.csv.",
+                "{} more, with smaller ranges, in sensitivity.csv.",
                 d.hidden
             ));
         }
         if d.no_effect > 0 {
             paragraphs.push(format!(
-                "{} parameters have no effect at all (swing exactly 0).",
+                "{} have no effect at all (range exactly 0).",
                 d.no_effect
             ));
+        }
+        if d.not_monotone > 0 {
+            paragraphs.push(
+                "* Not monotone: the middle value beats both ends or trails both.".to_string(),
+            );
         }
         notes(&panel, &paragraphs, y_pos + px(8.0))?;
         Ok(())
     })
 }
 
-/// `tornado.png`: a sensitivity analysis's largest swings.
+/// `tornado.png`: the parameters that move a sensitivity analysis's metric most.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TornadoChart {
     /// What is drawn.
@@ -336,8 +381,10 @@ mod tests {
         Row {
             param: p,
             low_value: 0.04,
+            mid_value: 0.05,
             high_value: 0.06,
             metric_low: lo,
+            metric_mid: 0.4,
             metric_high: hi,
             spread: Spread::Relative,
         }
@@ -373,8 +420,14 @@ mod tests {
         a.rows[0].spread = Spread::Percentiles;
         assert_eq!(
             tornado_data(&a, 1).rows[0].label,
-            "churn.monthly (p10, p90)"
+            "churn.monthly (p10, p50, p90)"
         );
+        // A middle value that beats both ends is marked.
+        a.rows[0].metric_mid = 0.7;
+        let d = tornado_data(&a, 1);
+        assert_eq!(d.rows[0].label, "churn.monthly (p10, p50, p90) *");
+        assert_eq!(d.not_monotone, 1);
+        assert!(d.x.hi >= 0.7, "the axis reaches the middle value's metric");
     }
 
     #[test]
@@ -382,7 +435,7 @@ mod tests {
         let d = tornado_data(&sample(), MAX_ROWS);
         assert!(d.x.lo <= 0.25 && d.x.hi >= 0.55, "{:?}", d.x);
         assert!(d.x.contains(d.baseline));
-        assert!(d.rows[3].no_effect(d.baseline) && !d.rows[2].no_effect(d.baseline));
+        assert!(d.rows[3].no_effect() && !d.rows[2].no_effect());
         // Nothing moves: the axis still has a width.
         let flat = tornado_data(&analysis(vec![row(Param::HourlyValue, 0.4, 0.4)]), 5);
         assert!(flat.x.hi > flat.x.lo);
@@ -401,6 +454,10 @@ mod tests {
         for rows in [0, 1, 4] {
             let mut a = sample();
             a.rows.truncate(rows);
+            if let Some(r) = a.rows.first_mut() {
+                r.spread = Spread::Percentiles;
+                r.metric_mid = 0.7;
+            }
             let bytes = draw_tornado(&tornado_data(&a, MAX_ROWS), &info).unwrap();
             assert_eq!(
                 png_size(&bytes),

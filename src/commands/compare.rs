@@ -27,18 +27,18 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| PathBuf::from("output").join(sanitize_stem(&format!("{stem}-compare"))));
     prepare_dir(&out)?;
     let opts = args.sim.options();
-    let c = with_progress(args.sim.trajectories, args.quiet, |progress| {
+    let c = with_progress(args.sim.trajectories, args.display.quiet, |progress| {
         experiment::compare(
             &entrants,
             &opts,
-            !args.no_charts,
+            !args.display.no_charts,
             progress,
             interrupt_flag(),
         )
     })?;
     let mut outputs = OutputSet::new(&out, &FILE_NAMES);
     outputs.add(CompareJson(&c.report));
-    if !args.no_charts {
+    if !args.display.no_charts {
         let info = chart::compare::CompareInfo::new(&c.report, entrants[0].model.setup_months);
         outputs.add(chart::compare::CompareChart {
             data: chart::compare::compare_data(&c.result, &c.labels),
@@ -50,7 +50,7 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         });
     }
     let written = outputs.write()?;
-    if !args.quiet {
+    if !args.display.quiet {
         print!("{}", c.report.table());
         println!("\n  Wrote {}", list_paths(&written));
     }

@@ -22,7 +22,10 @@ pub use run::interrupt_flag;
 pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Run(args) => run::run(&args),
-        Command::Check { scenarios, set } => check::check(&scenarios, &set),
+        Command::Check {
+            scenarios,
+            overrides,
+        } => check::check(&scenarios, &overrides.set),
         Command::List {
             dir,
             run,

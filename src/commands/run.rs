@@ -52,7 +52,7 @@ pub const FILE_NAMES: [&str; 8] = [
 ];
 
 pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
-    let scenario = load_scenario(args.scenario.as_deref(), &args.set)?;
+    let scenario = load_scenario(args.scenario.as_deref(), &args.overrides.set)?;
     let model = scenario.model()?;
     let out = args
         .out
@@ -60,18 +60,18 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| PathBuf::from("output").join(sanitize_stem(&scenario.stem)));
     prepare_dir(&out)?;
     let opts = args.sim.options();
-    let result = run_scenario(&model, &opts, args.quiet, interrupt_flag())?;
+    let result = run_scenario(&model, &opts, args.display.quiet, interrupt_flag())?;
     let summary = Summary::from_run(&result, &scenario.source);
     let mut outputs = OutputSet::new(&out, &FILE_NAMES);
     outputs.add(SummaryJson(&summary));
     outputs.add(PercentilesCsv(&summary));
-    if !args.no_charts {
+    if !args.display.no_charts {
         for c in chart::run_charts(&result, &summary) {
             outputs.add(c);
         }
     }
     let written = outputs.write()?;
-    if !args.quiet {
+    if !args.display.quiet {
         print!("{}", table::render(&summary));
         println!("\n  Wrote {}", list_paths(&written));
     }

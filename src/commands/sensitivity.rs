@@ -1,6 +1,6 @@
 //! `hustle-sim sensitivity`: move each parameter to a low and a high value
 //! on the baseline's random streams, write `sensitivity.csv` and
-//! `tornado.png`, print the ten largest swings.
+//! `tornado.png`, print the ten parameters that move the metric most.
 
 use super::{interrupt_flag, load_scenario, with_progress};
 use crate::cli::SensitivityArgs;
@@ -15,7 +15,7 @@ use std::path::PathBuf;
 pub const FILE_NAMES: [&str; 2] = ["sensitivity.csv", "tornado.png"];
 
 pub(super) fn sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
-    let scenario = load_scenario(Some(&args.scenario), &[])?;
+    let scenario = load_scenario(Some(&args.scenario), &args.overrides.set)?;
     let model = scenario.model()?;
     // Check everything the user gave before creating any folder.
     sensitivity::check_swing(args.swing)?;
@@ -30,9 +30,9 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
         swing: args.swing,
         trajectories: args.trajectories,
         seed: args.seed,
-        threads: None,
+        threads: args.threads.map(|t| t as usize),
     };
-    let analysis = with_progress(args.trajectories, false, |progress| {
+    let analysis = with_progress(args.trajectories, args.display.quiet, |progress| {
         sensitivity::analyse(&model, &opts, progress, interrupt_flag())
     })?;
 
@@ -46,17 +46,21 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
     };
     let mut outputs = OutputSet::new(&out, &FILE_NAMES);
     outputs.add(SensitivityCsv(&analysis));
-    outputs.add(tornado::TornadoChart {
-        data: tornado::tornado_data(&analysis, tornado::MAX_ROWS),
-        info,
-    });
+    if !args.display.no_charts {
+        outputs.add(tornado::TornadoChart {
+            data: tornado::tornado_data(&analysis, tornado::MAX_ROWS),
+            info,
+        });
+    }
     let written = outputs.write()?;
-    print!("{}", analysis.table(TABLE_ROWS));
-    println!(
-        "\n  {} runs in {:.1} s. Wrote {}",
-        analysis.runs,
-        analysis.elapsed.as_secs_f64(),
-        list_paths(&written)
-    );
+    if !args.display.quiet {
+        print!("{}", analysis.table(TABLE_ROWS));
+        println!(
+            "\n  {} runs in {:.1} s. Wrote {}",
+            analysis.runs,
+            analysis.elapsed.as_secs_f64(),
+            list_paths(&written)
+        );
+    }
     Ok(())
 }

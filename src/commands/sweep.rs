@@ -14,7 +14,7 @@ use std::path::PathBuf;
 pub const FILE_NAMES: [&str; 2] = ["sweep.csv", "sweep.png"];
 
 pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
-    let scenario = load_scenario(Some(&args.scenario), &args.set)?;
+    let scenario = load_scenario(Some(&args.scenario), &args.overrides.set)?;
     let (values, arg) = match (&args.values, &args.range) {
         (Some(v), _) => (parse_values(v)?, "--values"),
         (None, Some(r)) => (parse_range(r)?, "--range"),
@@ -30,16 +30,16 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
     });
     prepare_dir(&out)?;
     let opts = args.sim.options();
-    let report = with_progress(args.sim.trajectories, args.quiet, |progress| {
+    let report = with_progress(args.sim.trajectories, args.display.quiet, |progress| {
         sweep.run(&opts, progress, interrupt_flag())
     })?;
     let mut outputs = OutputSet::new(&out, &FILE_NAMES);
     outputs.add(SweepCsv(&report));
-    if !args.no_charts {
+    if !args.display.no_charts {
         outputs.add(chart::sweep::SweepChart(chart::sweep::sweep_data(&report)));
     }
     let written = outputs.write()?;
-    if !args.quiet {
+    if !args.display.quiet {
         print!("{}", report.table());
         println!(
             "\n  Wrote {} ({:.2} s of simulation)",

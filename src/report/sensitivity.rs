@@ -1,9 +1,9 @@
 //! What a sensitivity analysis reports: `sensitivity.csv` and the terminal
-//! table of the largest swings.
+//! table of the parameters that move the metric most.
 
-use super::format::{format_number, format_value};
+use super::format::{format_number, format_value, round_12_digits};
 use crate::output::Output;
-use crate::sensitivity::Analysis;
+use crate::sensitivity::{Analysis, Spread};
 
 /// `sensitivity.csv`: every parameter's low and high value and the
 /// metric at each.
@@ -20,28 +20,40 @@ impl Output for SensitivityCsv<'_> {
 }
 
 impl Analysis {
-    /// `sensitivity.csv`: `parameter,low_value,high_value,metric_low,
-    /// metric_high,swing`, one row per parameter by |swing|, numbers in
-    /// full precision (shortest text that reads back as the same double).
+    /// `sensitivity.csv`: one row per parameter, largest range first, with
+    /// its low, middle and high value, the metric at each, the swing
+    /// (metric high - metric low), the range and whether it is monotone;
+    /// numbers rounded to 12 significant digits, so that they read as
+    /// computed (0.5812, not 0.5811999999999999).
     pub fn to_csv(&self) -> Vec<u8> {
+        let resolution = self.metric.resolution();
+        let num = |x: f64| round_12_digits(x).to_string();
         let mut w = csv::Writer::from_writer(Vec::new());
         let mut write = || -> csv::Result<()> {
             w.write_record([
                 "parameter",
                 "low_value",
+                "mid_value",
                 "high_value",
                 "metric_low",
+                "metric_mid",
                 "metric_high",
                 "swing",
+                "range",
+                "monotone",
             ])?;
             for r in &self.rows {
                 w.write_record([
                     r.param.key().to_string(),
-                    r.low_value.to_string(),
-                    r.high_value.to_string(),
-                    r.metric_low.to_string(),
-                    r.metric_high.to_string(),
-                    r.swing().to_string(),
+                    num(r.low_value),
+                    num(r.mid_value),
+                    num(r.high_value),
+                    num(r.metric_low),
+                    num(r.metric_mid),
+                    num(r.metric_high),
+                    num(r.swing()),
+                    num(r.range()),
+                    r.monotone(resolution).to_string(),
                 ])?;
             }
             w.flush()?;
@@ -52,12 +64,14 @@ impl Analysis {
     }
 
     /// The terminal table: the run's facts and the `top` rows with the
-    /// largest swing.
+    /// largest range, within 100 columns for every key.
     pub fn table(&self, top: usize) -> String {
         let metric = self.metric.describe(self.horizon, &self.currency);
+        let resolution = self.metric.resolution();
+        let pct = self.swing * 100.0;
         let mut o = format!(
-            "Sensitivity of {metric}: {}\n  baseline {}; {} parameters at a low and a high value; \
-             {} trajectories per run, {} runs, seed {}\n\n",
+            "Sensitivity of {metric}: {}\n  baseline {}; {} parameters, each at a low, a middle \
+             and a high value;\n  {} trajectories per run, {} runs, seed {}\n\n",
             self.scenario,
             self.metric.format(self.baseline),
             self.rows.len(),
@@ -65,46 +79,85 @@ impl Analysis {
             self.runs,
             self.seed,
         );
-        let width = self
+        let three = |a: String, b: String, c: String| format!("{a} / {b} / {c}");
+        let cells: Vec<[String; 5]> = self
             .rows
             .iter()
             .take(top)
-            .map(|r| r.param.key().len())
-            .max()
-            .unwrap_or(9)
-            .max(9);
-        o.push_str(&format!(
-            "  {:<width$}  {:>12}  {:>10}  {:>10}  {:>12}  {:>12}  {:>12}\n",
-            "parameter", "moved by", "low", "high", "metric low", "metric high", "swing"
-        ));
-        for r in self.rows.iter().take(top) {
-            o.push_str(&format!(
-                "  {:<width$}  {:>12}  {:>10}  {:>10}  {:>12}  {:>12}  {:>12}\n",
-                r.param.key(),
-                r.spread_label(self.swing),
-                format_value(r.low_value),
-                format_value(r.high_value),
-                self.metric.format(r.metric_low),
-                self.metric.format(r.metric_high),
-                self.metric.format_change(r.swing()),
-            ));
+            .map(|r| {
+                let uncertain = matches!(r.spread, Spread::Percentiles);
+                let mark = if r.monotone(resolution) { "" } else { " *" };
+                [
+                    format!("{}{}", r.param.key(), if uncertain { " ~" } else { "" }),
+                    three(
+                        format_value(r.low_value),
+                        format_value(r.mid_value),
+                        format_value(r.high_value),
+                    ),
+                    three(
+                        self.metric.format(r.metric_low),
+                        self.metric.format(r.metric_mid),
+                        self.metric.format(r.metric_high),
+                    ),
+                    self.metric.format_size(r.range()),
+                    mark.to_string(),
+                ]
+            })
+            .collect();
+        let head = [
+            "parameter",
+            "value: low / mid / high",
+            "metric: low / mid / high",
+            "range",
+        ];
+        let width = |k: usize| {
+            cells
+                .iter()
+                .map(|c| c[k].chars().count())
+                .chain([head[k].len()])
+                .max()
+                .unwrap_or(0)
+        };
+        let (w0, w1, w2, w3) = (width(0), width(1), width(2), width(3));
+        let line = |c: [&str; 5]| {
+            format!(
+                "  {:<w0$}  {:>w1$}  {:>w2$}  {:>w3$}{}",
+                c[0], c[1], c[2], c[3], c[4]
+            )
+            .trim_end()
+            .to_string()
+                + "\n"
+        };
+        o.push_str(&line([head[0], head[1], head[2], head[3], ""]));
+        for c in &cells {
+            o.push_str(&line([&c[0], &c[1], &c[2], &c[3], &c[4]]));
         }
         let rest = self.rows.len().saturating_sub(top);
         if rest > 0 {
             o.push_str(&format!(
-                "  ... and {rest} more with smaller swings (all in sensitivity.csv)\n"
+                "  ... and {rest} more with smaller ranges (all in sensitivity.csv)\n"
             ));
         }
         let zero = self.no_effect();
         if zero > 0 {
             o.push_str(&format!(
-                "  {zero} of the {} parameters have no effect at all on this metric (swing exactly 0)\n",
+                "  {zero} of the {} parameters have no effect at all on this metric (range exactly 0)\n",
                 self.rows.len()
             ));
         }
-        o.push_str(
-            "\n  swing = metric high - metric low: positive when raising the parameter raises the metric.\n",
-        );
+        o.push_str(&format!(
+            "\n  mid: a fixed value as the scenario has it (metric = baseline), moved -/+ {} % for\n  \
+             low and high (a zero by a related step); ~ an uncertain value, at its own p10, p50, p90.\n  \
+             range: how far the metric moves over the three values; rows are ranked by it.\n",
+            format_number(pct, if pct.fract() == 0.0 { 0 } else { 1 })
+        ));
+        let odd: Vec<&str> = self.not_monotone().map(|r| r.param.key()).collect();
+        if !odd.is_empty() {
+            o.push_str(&format!(
+                "  * not monotone: the middle value beats both ends or trails both ({}).\n",
+                odd.join(", ")
+            ));
+        }
         o
     }
 }
