@@ -46,6 +46,9 @@ pub fn parse_with(text: &str) -> Result<Vec<String>, InputError> {
         InputError::new(format!(
             "--with '{text}': {what}; expected KEY=VALUE[; KEY=VALUE...], e.g. --with 'churn.monthly=0.08; pricing.monthly=39'"
         ))
+        .with_source("--with")
+        .with_value(text)
+        .with_allowed("KEY=VALUE[; KEY=VALUE...]")
     };
     let parts: Vec<String> = text
         .split(';')
@@ -206,6 +209,9 @@ pub fn parse_values(text: &str) -> Result<Vec<f64>, InputError> {
                 InputError::new(format!(
                     "--values {text}: `{v}` is not a number; expected comma-separated numbers such as 0.02,0.05,0.08"
                 ))
+                .with_source("--values")
+                .with_value(text)
+                .with_allowed("comma-separated finite numbers")
             })
         })
         .collect::<Result<Vec<f64>, _>>()?;
@@ -221,6 +227,9 @@ pub fn parse_range(text: &str) -> Result<Vec<f64>, InputError> {
         InputError::new(format!(
             "--range {text}: {what}; expected FROM:TO:STEPS such as 0.02:0.2:10 (STEPS evenly spaced values, both ends included, STEPS from 2 to {MAX_VALUES})"
         ))
+        .with_source("--range")
+        .with_value(text)
+        .with_allowed(format!("FROM:TO:STEPS with FROM < TO and STEPS within 2..={MAX_VALUES}"))
     };
     let parts: Vec<&str> = text.split(':').map(str::trim).collect();
     let [from, to, steps] = parts[..] else {
@@ -259,7 +268,10 @@ fn check_count(n: usize, arg: &str) -> Result<(), InputError> {
     if n > MAX_VALUES {
         return Err(InputError::new(format!(
             "{arg}: {n} values; a sweep takes at most {MAX_VALUES}"
-        )));
+        ))
+        .with_source(arg)
+        .with_value(n.to_string())
+        .with_allowed(format!("at most {MAX_VALUES} values")));
     }
     Ok(())
 }
@@ -285,7 +297,10 @@ pub fn sweep_param(key: &str, model: &Model) -> Result<Param, InputError> {
     };
     Err(InputError::new(format!(
         "--param {key}: {why}. Real-valued keys of this scenario: {sweepable}"
-    )))
+    ))
+    .with_source("--param")
+    .with_value(key)
+    .with_allowed(format!("one of {sweepable}")))
 }
 
 /// One model per value: the scenario with `key` set to that fixed value,
@@ -306,7 +321,11 @@ pub fn variants(
                     "{arg}: {} is not a valid {} (it must be {bound})",
                     value_text(v),
                     p.key()
-                )));
+                ))
+                .with_source(arg)
+                .with_key(p.key())
+                .with_value(value_text(v))
+                .with_allowed(bound.to_string()));
             }
             let mut s = scenario.clone();
             // Debug formatting is the shortest round-trip text and always
@@ -517,7 +536,13 @@ mod tests {
             "0:1:100000",
             "0:inf:3",
         ] {
-            let e = parse_range(bad).unwrap_err().to_string();
+            let err = parse_range(bad).unwrap_err();
+            assert_eq!(
+                [err.source_name(), err.value()],
+                [Some("--range"), Some(bad)]
+            );
+            assert!(err.allowed().unwrap().starts_with("FROM:TO:STEPS"));
+            let e = err.to_string();
             assert!(e.starts_with(&format!("--range {bad}:")), "{e}");
             assert!(e.contains("FROM:TO:STEPS"), "{e}");
         }
@@ -526,9 +551,22 @@ mod tests {
             vec![0.02, 0.05, 0.08]
         );
         for bad in ["", "0.1,,0.2", "0.1;0.2", "nan"] {
-            let e = parse_values(bad).unwrap_err().to_string();
-            assert!(e.contains("is not a number"), "{e}");
+            let err = parse_values(bad).unwrap_err();
+            assert_eq!(
+                [err.source_name(), err.value(), err.allowed()],
+                [
+                    Some("--values"),
+                    Some(bad),
+                    Some("comma-separated finite numbers")
+                ]
+            );
+            assert!(err.to_string().contains("is not a number"), "{err}");
         }
+        let err = parse_with("churn.monthly").unwrap_err();
+        assert_eq!(
+            [err.source_name(), err.allowed()],
+            [Some("--with"), Some("KEY=VALUE[; KEY=VALUE...]")]
+        );
     }
 
     #[test]

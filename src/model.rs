@@ -100,7 +100,10 @@ impl Model {
             return Err(InputError::new(format!(
                 "{} = {value}: must be {bound}, at most {MAX_MAGNITUDE:e} in magnitude",
                 p.key()
-            )));
+            ))
+            .with_key(p.key())
+            .with_value(value.to_string())
+            .with_allowed(format!("{bound}, at most {MAX_MAGNITUDE:e} in magnitude")));
         }
         let mut m = self.clone();
         m.params[p as usize] = Uncertain::fixed(value);

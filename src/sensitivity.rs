@@ -138,7 +138,10 @@ impl Metric {
             return Err(InputError::new(
                 "--metric semi_passive: the scenario has no [semi_passive] section, so it never \
                  becomes semi-passive; add one or choose --metric failure or cumulative_net_p50",
-            ));
+            )
+            .with_source("--metric")
+            .with_value("semi_passive")
+            .with_allowed("failure or cumulative_net_p50 for a scenario without [semi_passive]"));
         }
         Ok(())
     }
@@ -152,7 +155,10 @@ pub fn check_swing(swing: f64) -> Result<(), InputError> {
     } else {
         Err(InputError::new(format!(
             "--swing must be a relative change within (0, 1], e.g. 0.2 for -20 % and +20 %; got {swing}"
-        )))
+        ))
+        .with_source("--swing")
+        .with_value(swing.to_string())
+        .with_allowed("within (0, 1]"))
     }
 }
 
@@ -482,7 +488,11 @@ pub fn analyse(
     cancel: &AtomicBool,
 ) -> anyhow::Result<Analysis> {
     if opts.trajectories == 0 {
-        return Err(InputError::new("-n must be at least 1 trajectory per run").into());
+        return Err(InputError::new("-n must be at least 1 trajectory per run")
+            .with_source("-n")
+            .with_value("0")
+            .with_allowed("at least 1")
+            .into());
     }
     let run_opts = RunOptions {
         trajectories: opts.trajectories,

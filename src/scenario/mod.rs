@@ -16,7 +16,7 @@ use keys::{KeyKind, MAX_MAGNITUDE, NPARAMS, Param, SECTIONS, key_kind, suggest};
 use std::collections::BTreeSet;
 use std::path::Path;
 use toml::{Table, Value};
-use uncertain::Uncertain;
+use uncertain::{SpecError, Uncertain};
 
 /// Longest `name` (and `currency`) a scenario may have, in characters: a
 /// title that charts and tables can still show.
@@ -181,7 +181,7 @@ fn section_list() -> String {
 }
 
 /// What an uncertain parameter may be, as its error messages say.
-const UNCERTAIN_FORMS: &str = "a number, \"a to b\" or a { dist = ... } table";
+const UNCERTAIN_FORMS: &str = uncertain::FORMS;
 
 /// A value as written in TOML (text in quotes, tables inline).
 fn written(v: &Value) -> String {
@@ -358,15 +358,9 @@ impl Builder<'_> {
             return Ok(None);
         };
         let err = |msg: String| self.err(key, msg).with_value(written(v));
-        let u = parse_uncertain(v).map_err(|m| {
-            let e = err(format!("{key}: {m}"));
-            match v {
-                Value::Integer(_) | Value::Float(_) => e.with_allowed("a finite number"),
-                Value::String(_) | Value::Table(_) => e,
-                _ => e.with_allowed(UNCERTAIN_FORMS),
-            }
-        })?;
-        u.check().map_err(|m| err(format!("{key}: {m}")))?;
+        let spec_err = |e: SpecError| err(format!("{key}: {e}")).with_allowed(e.allowed);
+        let u = parse_uncertain(v).map_err(spec_err)?;
+        u.check().map_err(spec_err)?;
         if let Uncertain::Fixed { value } = u {
             let bound = p.spec().bound;
             if !bound.contains(value) {
@@ -574,20 +568,26 @@ fn number(v: &Value) -> Option<f64> {
 }
 
 /// Reads a number, an `"a to b"` interval or a `{ dist = ... }` table.
-pub fn parse_uncertain(v: &Value) -> Result<Uncertain, String> {
+pub fn parse_uncertain(v: &Value) -> Result<Uncertain, SpecError> {
     match v {
         Value::Integer(_) | Value::Float(_) => {
             let x = number(v).expect("numeric");
             if !x.is_finite() {
-                return Err(format!("must be a finite number, got {x}"));
+                return Err(SpecError::new(
+                    format!("must be a finite number, got {x}"),
+                    "a finite number",
+                ));
             }
             Ok(Uncertain::fixed(x))
         }
         Value::String(s) => Uncertain::parse_interval(s),
         Value::Table(t) => parse_dist_table(t),
-        other => Err(format!(
-            "must be a number, \"a to b\" or a {{ dist = ... }} table, got {}",
-            a_type(other)
+        other => Err(SpecError::new(
+            format!(
+                "must be a number, \"a to b\" or a {{ dist = ... }} table, got {}",
+                a_type(other)
+            ),
+            UNCERTAIN_FORMS,
         )),
     }
 }
@@ -602,21 +602,34 @@ const DISTS: [(&str, &[&str]); 7] = [
     ("fixed", &["value"]),
 ];
 
-fn parse_dist_table(t: &Table) -> Result<Uncertain, String> {
+fn parse_dist_table(t: &Table) -> Result<Uncertain, SpecError> {
     let names = DISTS.map(|(d, _)| format!("\"{d}\"")).join(", ");
+    let one_of = format!("dist one of {names}");
     let dist = match t.get("dist") {
         Some(Value::String(s)) => s.as_str(),
         Some(other) => {
-            return Err(format!(
-                "`dist` must be one of {names}, got {}",
-                display_value(other)
+            return Err(SpecError::new(
+                format!(
+                    "`dist` must be one of {names}, got {}",
+                    display_value(other)
+                ),
+                one_of,
             ));
         }
-        None => return Err(format!("a distribution table needs `dist`, one of {names}")),
+        None => {
+            return Err(SpecError::new(
+                format!("a distribution table needs `dist`, one of {names}"),
+                one_of,
+            ));
+        }
     };
     let Some((_, fields)) = DISTS.iter().find(|(d, _)| *d == dist) else {
-        return Err(format!("unknown dist \"{dist}\"; use one of {names}"));
+        return Err(SpecError::new(
+            format!("unknown dist \"{dist}\"; use one of {names}"),
+            one_of,
+        ));
     };
+    let takes = format!("dist \"{dist}\" with {}", fields.join(", "));
     for k in t.keys().filter(|k| k.as_str() != "dist") {
         if !fields.contains(&k.as_str()) {
             let hint = fields
@@ -624,20 +637,31 @@ fn parse_dist_table(t: &Table) -> Result<Uncertain, String> {
                 .max_by(|a, b| strsim::jaro_winkler(k, a).total_cmp(&strsim::jaro_winkler(k, b)))
                 .map(|f| format!("; did you mean `{f}`?"))
                 .unwrap_or_default();
-            return Err(format!(
-                "unknown field `{k}` for dist \"{dist}\" (it takes {}){hint}",
-                fields.join(", ")
+            return Err(SpecError::new(
+                format!(
+                    "unknown field `{k}` for dist \"{dist}\" (it takes {}){hint}",
+                    fields.join(", ")
+                ),
+                takes,
             ));
         }
     }
-    let field = |name: &str| -> Result<f64, String> {
+    let field = |name: &str| -> Result<f64, SpecError> {
         let v = t.get(name).ok_or_else(|| {
-            format!(
-                "dist \"{dist}\" needs `{name}` (it takes {})",
-                fields.join(", ")
+            SpecError::new(
+                format!(
+                    "dist \"{dist}\" needs `{name}` (it takes {})",
+                    fields.join(", ")
+                ),
+                takes.clone(),
             )
         })?;
-        number(v).ok_or_else(|| format!("`{name}` must be a number, got {}", display_value(v)))
+        number(v).ok_or_else(|| {
+            SpecError::new(
+                format!("`{name}` must be a number, got {}", display_value(v)),
+                format!("`{name}` a number"),
+            )
+        })
     };
     Ok(match dist {
         "uniform" => Uncertain::Uniform {
@@ -775,6 +799,50 @@ mod tests {
             error("name = \"x\"\n[acquisition]\nrate = { dist = \"normal\", mean = 5, sd = 0 }");
         assert_eq!(e.key(), Some("acquisition.rate"));
         assert_eq!(e.value(), Some("{ dist = \"normal\", mean = 5, sd = 0 }"));
+        assert_eq!(e.allowed(), Some("sd > 0"));
+        // Every form of uncertain value says what its broken rule allows.
+        for (value, allowed) in [
+            ("\"40 to 20\"", "a < b"),
+            ("\"lots\"", uncertain::FORMS),
+            ("[1, 2]", uncertain::FORMS),
+            (
+                "{ dist = \"gamma\", shape = 2 }",
+                "dist one of \"uniform\", \"triangular\", \"pert\", \"normal\", \"lognormal\", \"beta\", \"fixed\"",
+            ),
+            (
+                "{ dist = \"uniform\", min = 1, mxa = 2 }",
+                "dist \"uniform\" with min, max",
+            ),
+            (
+                "{ dist = \"uniform\", min = 1 }",
+                "dist \"uniform\" with min, max",
+            ),
+            (
+                "{ dist = \"triangular\", min = 1, mode = 9, max = 5 }",
+                "min <= mode <= max (1..=5)",
+            ),
+            (
+                "{ dist = \"lognormal\", median = 10, p95 = 5 }",
+                "p95 > median > 0",
+            ),
+            (
+                "{ dist = \"beta\", alpha = 0, beta = 3 }",
+                "alpha > 0 and beta > 0",
+            ),
+            (
+                "{ dist = \"uniform\", min = \"a\", max = 2 }",
+                "`min` a number",
+            ),
+        ] {
+            let e = error(&format!("name = \"x\"\n[acquisition]\nrate = {value}"));
+            assert_eq!(
+                [e.key(), e.allowed()],
+                [Some("acquisition.rate"), Some(allowed)],
+                "{}",
+                e.message()
+            );
+            assert!(e.value().is_some());
+        }
         let e = error("name = \"x\"\n[acquisition]\nrate = 1e300");
         assert_eq!(e.allowed(), Some("magnitudes up to 1e9"));
         let e = error("name = \"x\"\n[setup]\nmonths = 24");

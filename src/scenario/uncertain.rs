@@ -89,8 +89,33 @@ pub enum Uncertain {
 }
 
 /// What is wrong with an uncertain value, for the scenario error that names
-/// its key.
-pub type SpecError = String;
+/// its key: the message and what the rule broken allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecError {
+    /// What is wrong, with the value as written.
+    pub message: String,
+    /// What is allowed, e.g. `"sd > 0"`.
+    pub allowed: String,
+}
+
+impl SpecError {
+    /// A message and what is allowed.
+    pub fn new(message: impl Into<String>, allowed: impl Into<String>) -> Self {
+        SpecError {
+            message: message.into(),
+            allowed: allowed.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for SpecError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// The forms an uncertain value may take.
+pub const FORMS: &str = "a number, \"a to b\" (a 90 % interval) or a { dist = ... } table";
 
 impl Uncertain {
     /// A fixed value.
@@ -107,21 +132,28 @@ impl Uncertain {
     pub fn parse_interval(text: &str) -> Result<Self, SpecError> {
         let lower = text.to_ascii_lowercase();
         let Some((a, b)) = lower.split_once(" to ") else {
-            return Err(format!(
-                "\"{text}\" is not a number, \"a to b\" (a 90 % interval) or a {{ dist = ... }} table"
-            ));
+            return Err(SpecError::new(format!("\"{text}\" is not {FORMS}"), FORMS));
         };
         let parse = |s: &str| -> Result<f64, SpecError> {
             let s = s.trim().replace('_', "");
             s.parse::<f64>()
                 .ok()
                 .filter(|x| x.is_finite())
-                .ok_or_else(|| format!("\"{text}\": `{}` is not a finite number", s))
+                .ok_or_else(|| {
+                    SpecError::new(
+                        format!("\"{text}\": `{s}` is not a finite number"),
+                        "\"a to b\" with finite numbers a < b",
+                    )
+                })
         };
         let (lo, hi) = (parse(a)?, parse(b)?);
         if lo >= hi {
-            return Err(format!(
-                "\"{text}\" must run from low to high (a < b); write a single number for a fixed value"
+            return Err(SpecError::new(
+                format!(
+                    "\"{text}\" must run from low to high (a < b); write a single number for a \
+                     fixed value"
+                ),
+                "a < b",
             ));
         }
         Ok(if lo > 0.0 && hi > 0.0 {
@@ -155,7 +187,10 @@ impl Uncertain {
             if x.is_finite() {
                 Ok(())
             } else {
-                Err(format!("{name} must be a finite number, got {x}"))
+                Err(SpecError::new(
+                    format!("{name} must be a finite number, got {x}"),
+                    "a finite number",
+                ))
             }
         };
         match *self {
@@ -164,8 +199,9 @@ impl Uncertain {
                 finite("a", p5)?;
                 finite("b", p95)?;
                 if p5 >= p95 {
-                    return Err(format!(
-                        "\"{p5} to {p95}\" must run from low to high (a < b)"
+                    return Err(SpecError::new(
+                        format!("\"{p5} to {p95}\" must run from low to high (a < b)"),
+                        "a < b",
                     ));
                 }
                 Ok(())
@@ -174,8 +210,9 @@ impl Uncertain {
                 finite("min", min)?;
                 finite("max", max)?;
                 if min >= max {
-                    return Err(format!(
-                        "uniform needs min < max, got min = {min}, max = {max}"
+                    return Err(SpecError::new(
+                        format!("uniform needs min < max, got min = {min}, max = {max}"),
+                        "min < max",
                     ));
                 }
                 Ok(())
@@ -185,11 +222,15 @@ impl Uncertain {
                 finite("mode", mode)?;
                 finite("max", max)?;
                 if min >= max {
-                    return Err(format!("needs min < max, got min = {min}, max = {max}"));
+                    return Err(SpecError::new(
+                        format!("needs min < max, got min = {min}, max = {max}"),
+                        "min < max",
+                    ));
                 }
                 if !(min..=max).contains(&mode) {
-                    return Err(format!(
-                        "mode must lie within min..=max ({min}..={max}), got {mode}"
+                    return Err(SpecError::new(
+                        format!("mode must lie within min..=max ({min}..={max}), got {mode}"),
+                        format!("min <= mode <= max ({min}..={max})"),
                     ));
                 }
                 Ok(())
@@ -198,7 +239,10 @@ impl Uncertain {
                 finite("mean", mean)?;
                 finite("sd", sd)?;
                 if sd <= 0.0 {
-                    return Err(format!("normal needs sd > 0, got {sd}"));
+                    return Err(SpecError::new(
+                        format!("normal needs sd > 0, got {sd}"),
+                        "sd > 0",
+                    ));
                 }
                 Ok(())
             }
@@ -206,11 +250,15 @@ impl Uncertain {
                 finite("median", median)?;
                 finite("p95", p95)?;
                 if median <= 0.0 {
-                    return Err(format!("lognormal needs median > 0, got {median}"));
+                    return Err(SpecError::new(
+                        format!("lognormal needs median > 0, got {median}"),
+                        "median > 0",
+                    ));
                 }
                 if p95 <= median {
-                    return Err(format!(
-                        "lognormal needs p95 > median, got median = {median}, p95 = {p95}"
+                    return Err(SpecError::new(
+                        format!("lognormal needs p95 > median, got median = {median}, p95 = {p95}"),
+                        "p95 > median > 0",
                     ));
                 }
                 Ok(())
@@ -219,8 +267,11 @@ impl Uncertain {
                 finite("alpha", alpha)?;
                 finite("beta", beta)?;
                 if alpha <= 0.0 || beta <= 0.0 {
-                    return Err(format!(
-                        "beta needs alpha > 0 and beta > 0, got alpha = {alpha}, beta = {beta}"
+                    return Err(SpecError::new(
+                        format!(
+                            "beta needs alpha > 0 and beta > 0, got alpha = {alpha}, beta = {beta}"
+                        ),
+                        "alpha > 0 and beta > 0",
                     ));
                 }
                 Ok(())

@@ -86,13 +86,19 @@ impl RunOptions {
             return Err(crate::error::InputError::new(format!(
                 "trajectories must be within 1..={MAX_TRAJECTORIES}, got {}",
                 self.trajectories
-            )));
+            ))
+            .with_source("-n")
+            .with_value(self.trajectories.to_string())
+            .with_allowed(format!("1..={MAX_TRAJECTORIES}")));
         }
         let max = Self::max_threads();
         match self.threads {
             Some(t) if t == 0 || t > max => Err(crate::error::InputError::new(format!(
                 "threads must be within 1..={max} on this machine ({THREADS_PER_CORE} per core), got {t}"
-            ))),
+            ))
+            .with_source("--threads")
+            .with_value(t.to_string())
+            .with_allowed(format!("1..={max}"))),
             _ => Ok(()),
         }
     }
@@ -618,6 +624,28 @@ fn percentiles(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bad_options_name_the_argument_the_value_and_what_is_allowed() {
+        let e = RunOptions {
+            trajectories: 0,
+            ..RunOptions::default()
+        }
+        .check()
+        .unwrap_err();
+        assert_eq!(
+            [e.source_name(), e.value(), e.allowed()],
+            [Some("-n"), Some("0"), Some("1..=1000000000")]
+        );
+        let e = RunOptions {
+            threads: Some(0),
+            ..RunOptions::default()
+        }
+        .check()
+        .unwrap_err();
+        assert_eq!([e.source_name(), e.value()], [Some("--threads"), Some("0")]);
+        assert!(e.allowed().unwrap().starts_with("1..="));
+    }
 
     #[test]
     fn work_items_cover_every_chunk_once_with_single_chunks_at_the_end() {
