@@ -29,12 +29,10 @@ pub enum Command {
         #[command(flatten)]
         overrides: Overrides,
     },
-    /// List the scenarios in a folder with their names and descriptions, or
-    /// run them all and print a table of results (`--run`).
+    /// List the built-in library's scenarios (or a folder's) with their names and descriptions, or run them all and print a table of results (`--run`).
     List {
-        /// Folder to list.
-        #[arg(default_value = "scenarios")]
-        dir: PathBuf,
+        /// Folder of scenario files to list instead of the built-in library.
+        dir: Option<PathBuf>,
         /// Run every scenario in the folder (same trajectories and seed for
         /// each) and print one row of results per scenario; writes no files.
         #[arg(long)]
@@ -47,10 +45,13 @@ pub enum Command {
         #[arg(long, default_value_t = DEFAULT_SEED, requires = "run")]
         seed: u64,
     },
-    /// Write a fully commented template scenario (never overwrites a file).
+    /// Write a fully commented template scenario, or a copy of a library scenario to edit (never overwrites a file).
     New {
         /// The file to create.
         file: PathBuf,
+        /// Copy this library scenario instead of the template (`hustle-sim list` shows them).
+        #[arg(long, value_name = "NAME")]
+        from: Option<String>,
     },
     /// Fit churn (sbg and constant) to your own retention data; optionally write it into a scenario.
     FitChurn(FitChurnArgs),

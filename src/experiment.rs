@@ -99,7 +99,7 @@ pub fn variant(first: &Scenario, with: &str) -> Result<Entrant, InputError> {
 pub fn entrants(files: &[PathBuf], with: &[String]) -> Result<Vec<Entrant>, InputError> {
     let scenarios = files
         .iter()
-        .map(|p| Scenario::from_file(p))
+        .map(|p| Scenario::locate(p))
         .collect::<Result<Vec<_>, _>>()?;
     let mut out = scenarios
         .iter()
@@ -403,6 +403,19 @@ impl Sweep {
                 .collect(),
         })
     }
+}
+
+/// The scenarios of the built-in library ([`crate::scenario::library`]),
+/// each under its name, with its model.
+pub fn library_scenarios() -> Vec<ScenarioFile> {
+    crate::scenario::library::LIBRARY
+        .iter()
+        .map(|(name, _)| {
+            let path = PathBuf::from(name);
+            let model = Scenario::locate(&path).and_then(|s| s.model());
+            (path, model)
+        })
+        .collect()
 }
 
 /// A scenario file of a folder, with its model or why it is invalid.

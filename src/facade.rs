@@ -9,14 +9,17 @@ use crate::sim::{self, RunOptions};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-/// Reads a scenario file and validates it into a [`Model`].
+/// Reads a scenario file and validates it into a [`Model`]. A path that
+/// names no file but a scenario of the built-in library
+/// ([`crate::scenario::library`], e.g. `"gpt-store-assistant"`) loads that
+/// one.
 ///
 /// A file that cannot be read, is not valid TOML or holds a bad key or
 /// value is [`Error::Input`], with the same message `hustle-sim check`
 /// prints; its [`InputError`](crate::InputError) names the key, the value
 /// as written and what is allowed.
 pub fn load(path: impl AsRef<Path>) -> Result<Model, Error> {
-    Ok(Scenario::from_file(path.as_ref())?.model()?)
+    Ok(Scenario::locate(path.as_ref())?.model()?)
 }
 
 /// Runs `opts.trajectories` trajectories of `model` and summarises them,

@@ -21,6 +21,12 @@ fn run_without_a_scenario_uses_the_builtin_default() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Niche industry SaaS tool"))
+        .stdout(predicate::str::contains(
+            "running the built-in default, niche-saas-tool",
+        ))
+        .stdout(predicate::str::contains(
+            "To edit a copy: hustle-sim new --from niche-saas-tool",
+        ))
         .stdout(predicate::str::contains("Semi-passive by month 24"))
         .stdout(predicate::str::contains("Failure by month 24"));
     let out = tmp.path().join("output/niche-saas-tool");
@@ -278,6 +284,121 @@ fn new_writes_a_valid_template_and_never_overwrites() {
         .code(2)
         .stderr(predicate::str::contains("already exists"));
     assert_eq!(std::fs::read(&file).unwrap(), first);
+}
+
+#[test]
+fn the_library_is_at_hand_from_an_empty_folder() {
+    // An installed binary run anywhere: no scenarios/ folder beside it.
+    let tmp = tempfile::tempdir().unwrap();
+    let names: Vec<String> = std::fs::read_dir(repo("scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let listed = bin().current_dir(tmp.path()).arg("list").assert().success();
+    let stdout = String::from_utf8(listed.get_output().stdout.clone()).unwrap();
+    for n in &names {
+        assert!(stdout.contains(n.as_str()), "list lacks {n}:\n{stdout}");
+    }
+    // A library scenario runs by name, into output/NAME/, and says where it
+    // came from.
+    bin()
+        .current_dir(tmp.path())
+        .args(["run", "gpt-store-assistant", "-n", "200", "--no-charts"])
+        .assert()
+        .success();
+    let s = summary(&tmp.path().join("output/gpt-store-assistant"));
+    assert_eq!(s["source"], "gpt-store-assistant (built-in library)");
+    // check, list --run and --from work by name too.
+    bin()
+        .current_dir(tmp.path())
+        .args(["check", "ai-stock-images"])
+        .assert()
+        .success();
+    bin()
+        .current_dir(tmp.path())
+        .args(["list", "--run", "-n", "50"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Scenarios in the built-in library",
+        ));
+    let copy = tmp.path().join("mine.toml");
+    bin()
+        .current_dir(tmp.path())
+        .args(["new", "--from", "ai-stock-images", "mine.toml"])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        std::fs::read(repo("scenarios/ai-stock-images.toml")).unwrap()
+    );
+    // A file of that name wins over the library.
+    std::fs::write(
+        tmp.path().join("niche-saas-tool"),
+        "name = \"my own\"\n[acquisition]\nrate = 1\n[pricing]\nmonthly = 5",
+    )
+    .unwrap();
+    bin()
+        .current_dir(tmp.path())
+        .args([
+            "run",
+            "niche-saas-tool",
+            "-n",
+            "50",
+            "--no-charts",
+            "-o",
+            "own",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("my own"));
+    // An unknown name says where to look.
+    bin()
+        .current_dir(tmp.path())
+        .args(["run", "no-such-hustle"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nor is it a library scenario"));
+    bin()
+        .current_dir(tmp.path())
+        .args(["new", "--from", "no-such-hustle", "x.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no library scenario of that name"));
+    assert!(!tmp.path().join("x.toml").exists());
+}
+
+#[test]
+fn the_template_uses_the_library_owner_and_bar() {
+    let template = hustle_sim::Scenario::parse(
+        hustle_sim::scenario::template::TEMPLATE,
+        "template",
+        "template",
+    )
+    .unwrap()
+    .model()
+    .unwrap();
+    let library = hustle_sim::load(repo("scenarios/niche-saas-tool.toml")).unwrap();
+    for key in [
+        "owner.quit_below_net",
+        "owner.hourly_value",
+        "owner.burnout_hours_monthly",
+        "semi_passive.min_net_monthly",
+        "semi_passive.max_hours_monthly",
+    ] {
+        let p = hustle_sim::scenario::keys::Param::from_key(key).unwrap();
+        assert_eq!(
+            template.param(p).to_string(),
+            library.param(p).to_string(),
+            "{key}"
+        );
+    }
+    assert_eq!(
+        (template.burnout_after_months, template.quit_after_months),
+        (library.burnout_after_months, library.quit_after_months)
+    );
 }
 
 fn bad_input(args: &[&str], message: &str) {

@@ -3,7 +3,9 @@
 
 use super::interrupt_flag;
 use hustle_sim::error::InputError;
-use hustle_sim::experiment::{ScenarioRun, run_each, scenarios_in};
+use hustle_sim::experiment::{
+    ScenarioFile, ScenarioRun, library_scenarios, run_each, scenarios_in,
+};
 use hustle_sim::report::format::{format_money, format_number, format_percent};
 use hustle_sim::sim::{FailureCause, RunOptions};
 use std::path::Path;
@@ -15,19 +17,33 @@ fn stem(p: &Path) -> String {
 }
 
 /// The error that makes the exit code 2 after invalid scenarios were skipped.
-fn invalid(count: usize, total: usize, dir: &Path) -> anyhow::Error {
+fn invalid(count: usize, total: usize, place: &str) -> anyhow::Error {
     InputError::new(format!(
-        "{count} of {total} scenarios in {} are invalid",
-        dir.display()
+        "{count} of {total} scenarios in {place} are invalid"
     ))
     .into()
 }
 
-pub(super) fn list(dir: &Path) -> anyhow::Result<()> {
-    let files = scenarios_in(dir)?;
+/// The scenarios of `dir`, or of the built-in library without one, and
+/// how to name where they are.
+fn scenarios(dir: Option<&Path>) -> anyhow::Result<(Vec<ScenarioFile>, String)> {
+    Ok(match dir {
+        Some(d) => (scenarios_in(d)?, d.display().to_string()),
+        None => (library_scenarios(), "the built-in library".to_string()),
+    })
+}
+
+pub(super) fn list(dir: Option<&Path>) -> anyhow::Result<()> {
+    let (files, place) = scenarios(dir)?;
     if files.is_empty() {
-        println!("No scenarios (*.toml) in {}", dir.display());
+        println!("No scenarios (*.toml) in {place}");
         return Ok(());
+    }
+    if dir.is_none() {
+        println!(
+            "The built-in library. Run one by name: hustle-sim run NAME\n\
+             Copy one to edit:  hustle-sim new --from NAME FILE\n"
+        );
     }
     let stem_width = files.iter().map(|(p, _)| stem(p).len()).max().unwrap_or(0);
     let mut failed = 0;
@@ -47,18 +63,19 @@ pub(super) fn list(dir: &Path) -> anyhow::Result<()> {
         }
     }
     if failed > 0 {
-        return Err(invalid(failed, files.len(), dir));
+        return Err(invalid(failed, files.len(), &place));
     }
     Ok(())
 }
 
-/// `list --run`: runs every valid scenario in `dir` with the same number of
-/// trajectories and seed, prints one row each, and writes no files. Invalid
-/// scenarios are reported on stderr and skipped; any makes the exit code 2.
-pub(super) fn run_all(dir: &Path, trajectories: u64, seed: u64) -> anyhow::Result<()> {
-    let files = scenarios_in(dir)?;
+/// `list --run`: runs every valid scenario in `dir` (or the built-in
+/// library) with the same number of trajectories and seed, prints one row
+/// each, and writes no files. Invalid scenarios are reported on stderr and
+/// skipped; any makes the exit code 2.
+pub(super) fn run_all(dir: Option<&Path>, trajectories: u64, seed: u64) -> anyhow::Result<()> {
+    let (files, place) = scenarios(dir)?;
     if files.is_empty() {
-        println!("No scenarios (*.toml) in {}", dir.display());
+        println!("No scenarios (*.toml) in {place}");
         return Ok(());
     }
     let opts = RunOptions {
@@ -72,15 +89,14 @@ pub(super) fn run_all(dir: &Path, trajectories: u64, seed: u64) -> anyhow::Resul
     }
     let rows: Vec<Row> = runs.iter().map(Row::from_run).collect();
     println!(
-        "Scenarios in {}: {} trajectories each, seed {}\n",
-        dir.display(),
+        "Scenarios in {place}: {} trajectories each, seed {}\n",
         format_number(trajectories as f64, 0),
         seed
     );
     print!("{}", render(&rows));
     println!("\n{LEGEND}");
     if !invalid.is_empty() {
-        return Err(self::invalid(invalid.len(), files.len(), dir));
+        return Err(self::invalid(invalid.len(), files.len(), &place));
     }
     Ok(())
 }

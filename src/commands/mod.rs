@@ -33,12 +33,12 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
             seed,
         } => {
             if run {
-                list::run_all(&dir, trajectories, seed)
+                list::run_all(dir.as_deref(), trajectories, seed)
             } else {
-                list::list(&dir)
+                list::list(dir.as_deref())
             }
         }
-        Command::New { file } => new::new(&file),
+        Command::New { file, from } => new::new(&file, from.as_deref()),
         Command::FitChurn(args) => fit_churn::fit_churn(&args),
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Compare(args) => compare::compare(&args),
@@ -49,7 +49,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
 /// Loads a scenario file (or the built-in default) and applies overrides.
 pub fn load_scenario(path: Option<&Path>, overrides: &[String]) -> Result<Scenario, InputError> {
     let mut s = match path {
-        Some(p) => Scenario::from_file(p)?,
+        Some(p) => Scenario::locate(p)?,
         None => Scenario::builtin_default(),
     };
     for o in overrides {

@@ -59,6 +59,14 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(sanitize_stem(&scenario.stem)));
     prepare_dir(&out)?;
+    if args.scenario.is_none() && !args.display.quiet {
+        println!(
+            "No scenario file given: running the built-in default, {stem} (\"{}\").\n  \
+             To edit a copy: hustle-sim new --from {stem} my-hustle.toml\n",
+            model.name,
+            stem = scenario.stem
+        );
+    }
     let opts = args.sim.options();
     let result = run_scenario(&model, &opts, args.display.quiet, interrupt_flag())?;
     let summary = Summary::from_run(&result, &scenario.source);

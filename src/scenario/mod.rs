@@ -7,6 +7,7 @@
 //! unknown key gets the nearest valid one suggested.
 
 pub mod keys;
+pub mod library;
 pub mod template;
 pub mod uncertain;
 
@@ -73,6 +74,34 @@ impl Scenario {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "scenario".into());
         Self::parse(&text, &source, &stem)
+    }
+
+    /// The scenario an argument names: the file at `arg` when there is
+    /// one, else the library scenario of that name ([`library`]), else the
+    /// error of reading the file, with a pointer to the library.
+    pub fn locate(arg: &Path) -> Result<Self, InputError> {
+        let e = match Self::from_file(arg) {
+            Ok(s) => return Ok(s),
+            Err(e) if arg.exists() => return Err(e),
+            Err(e) => e,
+        };
+        let name = arg.to_string_lossy();
+        if let Some(text) = library::find(&name) {
+            let stem = name.strip_suffix(".toml").unwrap_or(&name).to_string();
+            return Self::parse(text, &format!("{stem} (built-in library)"), &stem);
+        }
+        let mut hint = InputError::new(format!(
+            "{}; nor is it a library scenario (`hustle-sim list` shows them)",
+            e.message()
+        ))
+        .with_allowed(format!(
+            "a scenario file, or a library scenario: {}",
+            library::names()
+        ));
+        if let Some(source) = e.source_name() {
+            hint = hint.with_source(source);
+        }
+        Err(hint)
     }
 
     /// The built-in default scenario.
