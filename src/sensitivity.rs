@@ -25,7 +25,7 @@
 use crate::error::InputError;
 use crate::model::{AcquisitionModel, Model, Origin};
 use crate::report::Summary;
-use crate::report::format::{format_number, format_percent, round_12_digits};
+use crate::report::format::{format_number, format_percent, round_12_digits, terminal_text};
 use crate::scenario::keys::{Matters, Param};
 use crate::scenario::uncertain::Uncertain;
 use crate::sim::{self, RunOptions};
@@ -598,11 +598,13 @@ impl Analysis {
     /// The terminal table: the run's facts and the `top` rows with the
     /// largest swing.
     pub fn table(&self, top: usize) -> String {
-        let metric = self.metric.describe(self.horizon, &self.currency);
+        let metric = self
+            .metric
+            .describe(self.horizon, &terminal_text(&self.currency));
         let mut o = format!(
             "Sensitivity of {metric}: {}\n  baseline {}; {} parameters at a low and a high value; \
              {} trajectories per run, {} runs, seed {}\n\n",
-            self.scenario,
+            terminal_text(&self.scenario),
             self.metric.format(self.baseline),
             self.rows.len(),
             format_number(self.trajectories as f64, 0),

@@ -494,3 +494,132 @@ fn names_beyond_their_documented_length_are_refused() {
         .assert()
         .success();
 }
+
+#[cfg(unix)]
+#[test]
+fn terminal_escapes_in_user_text_are_printed_escaped_by_every_command() {
+    // Regression: `run` printed a scenario named "\u001b[31mred\u0007" raw
+    // (the terminal turned red and rang), while `check` escaped it. Every
+    // command escapes a name, description, currency, file name or label the
+    // same way, as `\u{1b}`.
+    use common::assert_terminal_safe;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let scenario = r#"name = "\u001b[31mred\u0007"
+description = "wipe\u001b[2J\u009b2J\u202eevil"
+currency = "U\u0008SD"
+[semi_passive]
+min_net_monthly = 100
+max_hours_monthly = 40
+"#;
+    let file = dir.join("esc.toml");
+    std::fs::write(&file, scenario).unwrap();
+    // A file whose own name holds an escape sequence.
+    let odd = dir.join("odd\u{1b}[1m.toml");
+    std::fs::write(&odd, scenario).unwrap();
+    let data = dir.join("data\u{1b}[1m.csv");
+    std::fs::copy(repo("tests/data/fader_hardie_2007_regular.csv"), &data).unwrap();
+    let path = |p: &Path| p.to_str().unwrap().to_string();
+    let out = |name: &str| path(&dir.join(name));
+    let name = r"\u{1b}[31mred\u{7}";
+    let odd_stem = r"odd\u{1b}[1m";
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (vec!["check".into(), path(&file)], name),
+        (
+            vec![
+                "run".into(),
+                path(&file),
+                "-n".into(),
+                "200".into(),
+                "--no-charts".into(),
+                "-o".into(),
+                out("run"),
+            ],
+            name,
+        ),
+        (
+            vec![
+                "compare".into(),
+                path(&file),
+                path(&odd),
+                "-n".into(),
+                "200".into(),
+                "--no-charts".into(),
+                "-o".into(),
+                out("compare"),
+            ],
+            odd_stem,
+        ),
+        (
+            vec![
+                "sweep".into(),
+                path(&file),
+                "--param".into(),
+                "pricing.monthly".into(),
+                "--values".into(),
+                "10,20".into(),
+                "-n".into(),
+                "200".into(),
+                "--no-charts".into(),
+                "-o".into(),
+                out("sweep"),
+            ],
+            name,
+        ),
+        (
+            vec![
+                "sensitivity".into(),
+                path(&file),
+                "-n".into(),
+                "100".into(),
+                "-o".into(),
+                out("sensitivity"),
+            ],
+            name,
+        ),
+        (vec!["list".into(), path(dir)], odd_stem),
+        (
+            vec![
+                "list".into(),
+                path(dir),
+                "--run".into(),
+                "-n".into(),
+                "100".into(),
+            ],
+            odd_stem,
+        ),
+        (
+            vec!["fit-churn".into(), path(&data), "-o".into(), out("fit")],
+            r"data\u{1b}[1m.csv",
+        ),
+        // An error quoting a file name.
+        (
+            vec!["run".into(), out("gone\u{1b}[31m.toml")],
+            r"gone\u{1b}[31m.toml",
+        ),
+    ];
+    for (args, shown) in cases {
+        let o = bin().args(&args).output().unwrap();
+        let what = args[..2].join(" ");
+        assert_terminal_safe(&o.stdout, &format!("{what} (stdout)"));
+        assert_terminal_safe(&o.stderr, &format!("{what} (stderr)"));
+        let all =
+            String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+        assert!(all.contains(shown), "{what}: {shown} not shown in:\n{all}");
+    }
+    // `check` and `list` show the description's escapes too.
+    let o = bin().args(["list", &path(dir)]).output().unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains(r"wipe\u{1b}[2J\u{9b}2J\u{202e}evil"),
+        "{text}"
+    );
+    // JSON on stdout stays JSON and escapes them its own way.
+    let o = bin()
+        .args(["fit-churn", &path(&data), "--json", "-o", &out("fit")])
+        .output()
+        .unwrap();
+    assert_terminal_safe(&o.stdout, "fit-churn --json");
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(json.to_string().contains(r"data\u001b[1m.csv"), "{json}");
+}

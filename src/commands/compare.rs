@@ -51,8 +51,8 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
     }
     let written = outputs.write()?;
     if !args.quiet {
-        print!("{}", c.report.table());
-        println!("\n  Wrote {}", list_paths(&written));
+        say!("{}", c.report.table());
+        sayln!("\n  Wrote {}", list_paths(&written));
     }
     Ok(())
 }

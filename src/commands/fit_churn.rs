@@ -10,7 +10,6 @@ use hustle_sim::error::InputError;
 use hustle_sim::fit::data::{self, Date, Format};
 use hustle_sim::fit::{self, ChurnFit, chart, report, rewrite};
 use hustle_sim::output::{Output, OutputSet, prepare_dir, sanitize_stem};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// A scenario rewrite, computed but not yet written.
@@ -161,15 +160,15 @@ pub(super) fn fit_churn(args: &FitChurnArgs) -> anyhow::Result<()> {
         }
     }
     if args.json {
-        std::io::stdout().write_all(&fit.to_json())?;
+        crate::terminal::out_json(&fit.to_json());
         for n in notes {
-            eprintln!("{n}");
+            esayln!("{n}");
         }
     } else {
-        print!("{}", report::render(&fit));
-        println!();
+        say!("{}", report::render(&fit));
+        sayln!();
         for n in notes {
-            println!("  {n}");
+            sayln!("  {n}");
         }
     }
     Ok(())

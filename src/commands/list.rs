@@ -6,14 +6,16 @@ use hustle_sim::error::InputError;
 use hustle_sim::experiment::scenarios_in;
 use hustle_sim::internals::median_month_among_reached;
 use hustle_sim::report::Summary;
-use hustle_sim::report::format::{format_money, format_number, format_percent};
+use hustle_sim::report::format::{format_money, format_number, format_percent, terminal_text};
 use hustle_sim::sim::{FailureCause, RunOptions};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
+/// A file's stem as shown in a column: escaped for the terminal first, so
+/// that the column's width is what is shown.
 fn stem(p: &Path) -> String {
     p.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
+        .map(|s| terminal_text(&s.to_string_lossy()).into_owned())
         .unwrap_or_default()
 }
 
@@ -29,22 +31,26 @@ fn invalid(count: usize, total: usize, dir: &Path) -> anyhow::Error {
 pub(super) fn list(dir: &Path) -> anyhow::Result<()> {
     let files = scenarios_in(dir)?;
     if files.is_empty() {
-        println!("No scenarios (*.toml) in {}", dir.display());
+        sayln!("No scenarios (*.toml) in {}", dir.display());
         return Ok(());
     }
-    let stem_width = files.iter().map(|(p, _)| stem(p).len()).max().unwrap_or(0);
+    let stem_width = files
+        .iter()
+        .map(|(p, _)| stem(p).chars().count())
+        .max()
+        .unwrap_or(0);
     let mut failed = 0;
     for (p, model) in &files {
         let stem = stem(p);
         match model {
             Ok(m) => {
-                println!("{stem:<stem_width$}  {}", m.name);
+                sayln!("{stem:<stem_width$}  {}", m.name);
                 if !m.description.is_empty() {
-                    println!("{:<stem_width$}  {}", "", m.description);
+                    sayln!("{:<stem_width$}  {}", "", m.description);
                 }
             }
             Err(e) => {
-                println!("{stem:<stem_width$}  INVALID: {e}");
+                sayln!("{stem:<stem_width$}  INVALID: {e}");
                 failed += 1;
             }
         }
@@ -61,7 +67,7 @@ pub(super) fn list(dir: &Path) -> anyhow::Result<()> {
 pub(super) fn run_all(dir: &Path, trajectories: u64, seed: u64) -> anyhow::Result<()> {
     let files = scenarios_in(dir)?;
     if files.is_empty() {
-        println!("No scenarios (*.toml) in {}", dir.display());
+        sayln!("No scenarios (*.toml) in {}", dir.display());
         return Ok(());
     }
     let opts = RunOptions {
@@ -76,7 +82,7 @@ pub(super) fn run_all(dir: &Path, trajectories: u64, seed: u64) -> anyhow::Resul
         let model = match model {
             Ok(m) => m,
             Err(e) => {
-                eprintln!("error: {e} (skipped)");
+                esayln!("error: {e} (skipped)");
                 failed += 1;
                 continue;
             }
@@ -89,14 +95,14 @@ pub(super) fn run_all(dir: &Path, trajectories: u64, seed: u64) -> anyhow::Resul
             &result.tally.counts.semi_passive_reached,
         ));
     }
-    println!(
+    sayln!(
         "Scenarios in {}: {} trajectories each, seed {}\n",
         dir.display(),
         format_number(trajectories as f64, 0),
         seed
     );
-    print!("{}", render(&rows));
-    println!("\n{LEGEND}");
+    say!("{}", render(&rows));
+    sayln!("\n{LEGEND}");
     if failed > 0 {
         return Err(invalid(failed, files.len(), dir));
     }
@@ -147,7 +153,7 @@ impl Row {
             );
         Row {
             stem: stem.to_string(),
-            currency: s.currency.clone(),
+            currency: terminal_text(&s.currency).into_owned(),
             horizon: s.horizon_months,
             semi_passive: s.semi_passive.defined.then_some(s.semi_passive.probability),
             semi_passive_month: median_month_among_reached(semi_passive_reached),

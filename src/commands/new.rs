@@ -26,7 +26,7 @@ pub(super) fn new(file: &Path) -> anyhow::Result<()> {
         .unwrap_or_default();
     let dir = file.parent().unwrap_or(Path::new(""));
     create_new(dir, &ScenarioTemplate { name: &name })?;
-    println!(
+    sayln!(
         "Wrote {}; edit it, then `hustle-sim check {0}` and `hustle-sim run {0}`",
         file.display()
     );

@@ -72,8 +72,8 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
     }
     let written = outputs.write()?;
     if !args.quiet {
-        print!("{}", table::render(&summary));
-        println!("\n  Wrote {}", list_paths(&written));
+        say!("{}", table::render(&summary));
+        sayln!("\n  Wrote {}", list_paths(&written));
     }
     Ok(())
 }

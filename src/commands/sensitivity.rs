@@ -70,8 +70,8 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
         info,
     });
     let written = outputs.write()?;
-    print!("{}", analysis.table(TABLE_ROWS));
-    println!(
+    say!("{}", analysis.table(TABLE_ROWS));
+    sayln!(
         "\n  {} runs in {:.1} s. Wrote {}",
         analysis.runs,
         analysis.elapsed.as_secs_f64(),

@@ -40,8 +40,8 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
     }
     let written = outputs.write()?;
     if !args.quiet {
-        print!("{}", report.table());
-        println!(
+        say!("{}", report.table());
+        sayln!(
             "\n  Wrote {} ({:.2} s of simulation)",
             list_paths(&written),
             report.elapsed_seconds

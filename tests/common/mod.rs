@@ -76,3 +76,22 @@ pub fn png_size(path: &std::path::Path) -> (u32, u32) {
     let info = reader.info();
     (info.width, info.height)
 }
+
+/// The characters a terminal may act on rather than show: C0 controls
+/// other than the line break, DEL, C1 controls and the bidirectional
+/// overrides and isolates. `what` names the output in the failure.
+pub fn assert_terminal_safe(output: &[u8], what: &str) {
+    let text = String::from_utf8_lossy(output);
+    let bad: Vec<String> = text
+        .chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n')
+                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        })
+        .map(|c| format!("U+{:04X}", c as u32))
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "{what} printed raw control characters {bad:?}:\n{text}"
+    );
+}
