@@ -623,3 +623,79 @@ max_hours_monthly = 40
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(json.to_string().contains(r"data\u001b[1m.csv"), "{json}");
 }
+
+#[test]
+fn huge_or_endless_input_files_are_refused_at_their_size_limit() {
+    // Regression: `check /dev/zero` read until memory ran out. Scenario
+    // files may be 1 MiB and fit-churn's data files 64 MiB; no more than
+    // the limit and one byte is ever read.
+    let tmp = tempfile::tempdir().unwrap();
+    let mib = 1u64 << 20;
+    // A valid scenario of exactly 1 MiB (padded with a comment) is read.
+    let exact = tmp.path().join("exact.toml");
+    let head = "name = \"padded\"\n#";
+    let text = format!("{head}{}\n", "x".repeat(mib as usize - head.len() - 1));
+    assert_eq!(text.len() as u64, mib);
+    std::fs::write(&exact, &text).unwrap();
+    bin()
+        .args(["check", exact.to_str().unwrap()])
+        .assert()
+        .success();
+    // One byte more is refused, naming the file, its size and the limit;
+    // a sparse file of 5 GiB too, without reading it.
+    let over = tmp.path().join("over.toml");
+    std::fs::write(&over, format!("{text} ")).unwrap();
+    let huge = tmp.path().join("huge.toml");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(5 << 30)
+        .unwrap();
+    for (file, size) in [
+        (&over, "1 MiB (1,048,577 bytes)"),
+        (&huge, "5 GiB (5,368,709,120 bytes)"),
+    ] {
+        for command in ["check", "run"] {
+            bin()
+                .args([command, file.to_str().unwrap()])
+                .timeout(std::time::Duration::from_secs(60))
+                .assert()
+                .code(2)
+                .stderr(predicate::str::contains(format!(
+                    "{}: is {size}; scenario files may be at most 1 MiB (1,048,576 bytes)",
+                    file.display()
+                )));
+        }
+    }
+    let big_csv = tmp.path().join("big.csv");
+    std::fs::File::create(&big_csv)
+        .unwrap()
+        .set_len((64 << 20) + 1)
+        .unwrap();
+    bin()
+        .args(["fit-churn", big_csv.to_str().unwrap(), "-o"])
+        .arg(tmp.path().join("fit"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "{}: is 64 MiB (67,108,865 bytes); data files may be at most 64 MiB (67,108,864 bytes)",
+            big_csv.display()
+        )));
+    assert!(!tmp.path().join("fit").exists());
+    #[cfg(unix)]
+    for (args, limit) in [
+        (&["check", "/dev/zero"][..], "1 MiB"),
+        (&["run", "/dev/zero", "-o", "never"][..], "1 MiB"),
+        (&["fit-churn", "/dev/zero", "-o", "never"][..], "64 MiB"),
+    ] {
+        bin()
+            .current_dir(tmp.path())
+            .args(args)
+            .timeout(std::time::Duration::from_secs(60))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "/dev/zero: is larger than {limit} (reading stopped after"
+            )));
+        assert!(!tmp.path().join("never").exists());
+    }
+}

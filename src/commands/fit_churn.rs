@@ -9,6 +9,7 @@ use crate::cli::{DataFormat, FitChurnArgs};
 use hustle_sim::error::InputError;
 use hustle_sim::fit::data::{self, Date, Format};
 use hustle_sim::fit::{self, ChurnFit, chart, report, rewrite};
+use hustle_sim::input::{SCENARIO_FILE, read_limited};
 use hustle_sim::output::{Output, OutputSet, prepare_dir, sanitize_stem};
 use std::path::{Path, PathBuf};
 
@@ -21,8 +22,16 @@ struct ScenarioRewrite {
 
 fn plan_into(path: &Path, fit: &ChurnFit, data_name: &str) -> Result<ScenarioRewrite, InputError> {
     let source = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| InputError::new(format!("--into {source}: cannot read the scenario: {e}")))?;
+    let cannot_read = |e: std::io::Error| {
+        InputError::new(format!("--into {source}: cannot read the scenario: {e}"))
+    };
+    let bytes = read_limited(path, SCENARIO_FILE, cannot_read)?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        cannot_read(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        ))
+    })?;
     let base = format!("fit-churn {data_name}, periods 1-{}", fit.periods_fitted);
     let note = |key: &str| {
         let se = match key {
