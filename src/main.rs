@@ -11,6 +11,8 @@ use cli::Cli;
 use hustle_sim::error::exit_code;
 
 fn main() {
+    // First, so that Ctrl-C from here on stops a command cleanly.
+    commands::interrupt::install();
     let cli = Cli::parse(); // usage errors exit with code 2
     if let Err(err) = commands::dispatch(cli) {
         esayln!("error: {err:#}");

@@ -91,6 +91,7 @@ pub fn describe_model(m: &Model) -> String {
 pub(super) fn check(files: &[PathBuf], overrides: &[String]) -> anyhow::Result<()> {
     let mut failed = 0;
     for f in files {
+        super::check_interrupt()?;
         match load_scenario(Some(f), overrides).and_then(|s| s.model()) {
             Ok(m) => {
                 sayln!("{}: valid", f.display());

@@ -25,7 +25,7 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(sanitize_stem(&format!("{stem}-compare"))));
-    prepare_dir(&out)?;
+    let out_dir = prepare_dir(&out)?;
     let opts = args.sim.options();
     let c = with_progress(args.sim.trajectories, args.quiet, |progress| {
         experiment::compare(
@@ -37,6 +37,7 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         )
     })?;
     let mut outputs = OutputSet::new(&out, &FILE_NAMES);
+    outputs.cancel_on(interrupt_flag());
     outputs.add(CompareJson(&c.report));
     if !args.no_charts {
         let info = chart::compare::CompareInfo::new(&c.report, entrants[0].model.setup_months);
@@ -50,6 +51,7 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         });
     }
     let written = outputs.write()?;
+    out_dir.keep();
     if !args.quiet {
         say!("{}", c.report.table());
         sayln!("\n  Wrote {}", list_paths(&written));

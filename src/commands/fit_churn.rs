@@ -141,13 +141,17 @@ pub(super) fn fit_churn(args: &FitChurnArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(format!("fit-{}", sanitize_stem(&stem))));
-    prepare_dir(&out)?;
+    let out_dir = prepare_dir(&out)?;
     let mut outputs = OutputSet::new(&out, &["fit.png"]);
+    // Ctrl-C stops the command until the chart is swapped in; the rewrite
+    // of --into that follows is then completed too.
+    outputs.cancel_on(super::interrupt_flag());
     outputs.add(FitChart {
         fit: &fit,
         data_name: &data_name,
     });
     let chart_path = outputs.write()?.remove(0);
+    out_dir.keep();
     if let Some(into) = &into
         && !into.changes.is_empty()
     {

@@ -9,7 +9,6 @@ use hustle_sim::report::Summary;
 use hustle_sim::report::format::{format_money, format_number, format_percent, terminal_text};
 use hustle_sim::sim::{FailureCause, RunOptions};
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
 
 /// A file's stem as shown in a column: escaped for the terminal first, so
 /// that the column's width is what is shown.
@@ -75,7 +74,6 @@ pub(super) fn run_all(dir: &Path, trajectories: u64, seed: u64) -> anyhow::Resul
         seed,
         threads: None,
     };
-    let cancel = AtomicBool::new(false);
     let mut rows = Vec::new();
     let mut failed = 0;
     for (p, model) in &files {
@@ -87,7 +85,7 @@ pub(super) fn run_all(dir: &Path, trajectories: u64, seed: u64) -> anyhow::Resul
                 continue;
             }
         };
-        let result = run_scenario(model, &opts, true, &cancel)?;
+        let result = run_scenario(model, &opts, true, super::interrupt_flag())?;
         let summary = Summary::from_run(&result, &p.display().to_string());
         rows.push(Row::from_summary(
             &stem(p),

@@ -25,6 +25,7 @@ pub(super) fn new(file: &Path) -> anyhow::Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let dir = file.parent().unwrap_or(Path::new(""));
+    super::check_interrupt()?;
     create_new(dir, &ScenarioTemplate { name: &name })?;
     sayln!(
         "Wrote {}; edit it, then `hustle-sim check {0}` and `hustle-sim run {0}`",

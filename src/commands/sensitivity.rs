@@ -38,7 +38,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
     let out = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("output").join(format!("{}-sensitivity", sanitize_stem(&scenario.stem)))
     });
-    prepare_dir(&out)?;
+    let out_dir = prepare_dir(&out)?;
     let opts = Options {
         metric,
         swing: args.swing,
@@ -64,12 +64,14 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
         setup_months: model.setup_months,
     };
     let mut outputs = OutputSet::new(&out, &FILE_NAMES);
+    outputs.cancel_on(interrupt_flag());
     outputs.add(SensitivityCsv(&analysis));
     outputs.add(tornado::TornadoChart {
         data: tornado::tornado_data(&analysis, tornado::MAX_ROWS),
         info,
     });
     let written = outputs.write()?;
+    out_dir.keep();
     say!("{}", analysis.table(TABLE_ROWS));
     sayln!(
         "\n  {} runs in {:.1} s. Wrote {}",
