@@ -17,6 +17,9 @@ pub const FILE_NAMES: [&str; 3] = ["compare.json", "compare.png", "diff_fan.png"
 pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
     // Entrants are checked (values, one horizon) before the folder is made.
     let entrants = entrants(&args.scenarios, &args.with)?;
+    if !args.no_charts {
+        chart::compare::check_scenario_count(entrants.len())?;
+    }
     let stem = args.scenarios[0]
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
