@@ -435,3 +435,57 @@ fn ctrl_c_at_any_moment_leaves_a_whole_new_set_or_nothing_new() {
         "no run stopped while drawing charts"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_sweep_compare_and_sensitivity_leaving_no_folder() {
+    // Every command that writes an output set removes the folder it
+    // created when Ctrl-C stops it (here always before its outputs: with a
+    // billion trajectories only the signal ends it).
+    let tmp = tempfile::tempdir().unwrap();
+    let commands: [&[&str]; 3] = [
+        &[
+            "sweep",
+            "tests/data/bench.toml",
+            "--param",
+            "platform.fee",
+            "--values",
+            "0.1,0.2",
+            "-n",
+            "1000000000",
+        ],
+        &[
+            "compare",
+            "tests/data/bench.toml",
+            "--with",
+            "platform.fee=0.2",
+            "-n",
+            "1000000000",
+        ],
+        &["sensitivity", "tests/data/bench.toml", "-n", "1000000000"],
+    ];
+    for (i, args) in commands.iter().enumerate() {
+        for delay in [0, 20, 200] {
+            let root = tmp.path().join(format!("c{i}-{delay}"));
+            let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("hustle-sim"))
+                .args(*args)
+                .arg("-o")
+                .arg(root.join("out"))
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            std::thread::sleep(Duration::from_millis(delay));
+            common::send_sigint(child.id());
+            let (ending, stderr) = common::finish(child, Duration::from_secs(120));
+            let context = format!("{} after {delay} ms: {ending:?}\n{stderr}", args[0]);
+            assert!(
+                matches!(
+                    ending,
+                    common::Ending::Code(130) | common::Ending::Signal(2)
+                ),
+                "{context}"
+            );
+            assert!(!root.exists(), "{context}: a folder was left behind");
+        }
+    }
+}
