@@ -88,6 +88,8 @@
 //!   most): each parameter's low and high variant, run on the same paired
 //!   driver as `compare` and `sweep`, for `sensitivity` and its tornado
 //!   chart.
+//! - [`input`]: input files read with a size limit (scenarios 1 MiB,
+//!   data files 64 MiB), so that no file can take all the memory.
 //! - [`output`]: what every output file is (an
 //!   [`output::Output`]: a name and its bytes) and the one writer that puts
 //!   a command's outputs into its folder as one set, every file complete
@@ -106,6 +108,7 @@ pub mod error;
 pub mod experiment;
 mod facade;
 pub mod fit;
+pub mod input;
 pub mod model;
 pub mod output;
 pub mod report;

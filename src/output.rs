@@ -12,15 +12,21 @@
 //!    over its file. A rename replaces the folder entry, so a symbolic
 //!    link planted at an output's name is replaced, never written through.
 //!
-//! If any output fails (its bytes, or a full disk), the temporaries are
-//! removed and the previous set is left whole. Only the names a command
+//! If any output fails (its bytes, or a full disk), or the set's cancel
+//! flag ([`OutputSet::cancel_on`], set by Ctrl-C) is found set before the
+//! swap, the temporaries are removed and the previous set is left whole.
+//! The flag is looked at before each output is computed (charts take a
+//! while to draw) and once more just before the swap; once the swap has
+//! begun, the set is completed. Only the names a command
 //! declares as its own are ever replaced or removed; anything else a user
 //! keeps in the folder is left alone.
 
 use crate::error::InputError;
+use crate::sim::Cancelled;
 use anyhow::Context;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use tempfile::NamedTempFile;
 
 /// One file a command writes: its name in the output folder and its bytes.
@@ -37,6 +43,7 @@ pub struct OutputSet<'a> {
     dir: PathBuf,
     names: Vec<String>,
     outputs: Vec<Box<dyn Output + 'a>>,
+    cancel: Option<&'a AtomicBool>,
 }
 
 impl<'a> OutputSet<'a> {
@@ -51,6 +58,24 @@ impl<'a> OutputSet<'a> {
             dir: dir.to_path_buf(),
             names: names.iter().map(|n| n.to_string()).collect(),
             outputs: Vec::new(),
+            cancel: None,
+        }
+    }
+
+    /// Makes the set stop, writing nothing, when `flag` is set before the
+    /// swap: it is looked at before each output is computed and once more
+    /// when every temporary is complete. [`OutputSet::write`] then fails
+    /// with [`Cancelled`], the previous set left whole.
+    pub fn cancel_on(&mut self, flag: &'a AtomicBool) -> &mut Self {
+        self.cancel = Some(flag);
+        self
+    }
+
+    /// [`Cancelled`] if the cancel flag is set.
+    fn check_cancel(&self) -> Result<(), Cancelled> {
+        match self.cancel {
+            Some(flag) if flag.load(Ordering::Relaxed) => Err(Cancelled),
+            _ => Ok(()),
         }
     }
 
@@ -83,9 +108,12 @@ impl<'a> OutputSet<'a> {
     /// Writes the set: every output to a temporary, then (all complete)
     /// older files of the command's that this set lacks removed and every
     /// temporary renamed into place. Returns the paths written, in order.
+    /// Fails with [`Cancelled`] when the cancel flag is found set before
+    /// the swap.
     pub fn write(self) -> anyhow::Result<Vec<PathBuf>> {
         let mut staged: Vec<(NamedTempFile, PathBuf)> = Vec::with_capacity(self.outputs.len());
         for o in &self.outputs {
+            self.check_cancel()?;
             let target = self.dir.join(o.file_name());
             let bytes = o
                 .bytes()
@@ -100,8 +128,10 @@ impl<'a> OutputSet<'a> {
             }
             staged.push((tmp, target));
         }
-        // Every temporary is complete: swap the sets. (On an error above,
-        // dropping `staged` removes the temporaries.)
+        // Every temporary is complete: swap the sets, unless stopped now.
+        // (On an error, dropping `staged` removes the temporaries.) From
+        // here on the set is completed whatever happens to the flag.
+        self.check_cancel()?;
         for name in &self.names {
             if self.outputs.iter().all(|o| o.file_name() != name) {
                 remove_stale(&self.dir.join(name))?;
@@ -186,12 +216,59 @@ fn sync_folder(dir: &Path) {
     let _ = dir;
 }
 
+/// An output folder made ready by [`prepare_dir`]. The folders it had to
+/// create are removed again when it is dropped, if they are still empty,
+/// unless [`OutputDir::keep`] was called: a run that fails or is stopped
+/// before its outputs are written leaves no new empty folder behind. A
+/// folder that already existed, or holds anything, is never removed.
+#[derive(Debug)]
+#[must_use = "dropping the OutputDir removes the folders it created"]
+pub struct OutputDir {
+    path: PathBuf,
+    /// Folders created, innermost first.
+    created: Vec<PathBuf>,
+}
+
+impl OutputDir {
+    /// The output folder.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Keeps the folders created (the outputs are in them).
+    pub fn keep(mut self) {
+        self.created.clear();
+    }
+}
+
+impl Drop for OutputDir {
+    fn drop(&mut self) {
+        // remove_dir removes only an empty folder; stop at the first that
+        // is not (its parents then are not empty either).
+        for dir in &self.created {
+            if std::fs::remove_dir(dir).is_err() {
+                break;
+            }
+        }
+    }
+}
+
+/// The folders `create_dir_all(dir)` would create, innermost first.
+fn missing_folders(dir: &Path) -> Vec<PathBuf> {
+    dir.ancestors()
+        .filter(|a| !a.as_os_str().is_empty())
+        .take_while(|a| std::fs::symlink_metadata(a).is_err())
+        .map(Path::to_path_buf)
+        .collect()
+}
+
 /// Creates the output folder if needed and checks that files can be
 /// created in it, so that a long run does not fail at its end. A path that
 /// exists but is not a folder, a symbolic link to nothing, and a folder
 /// that cannot be created or written into are input errors naming the
-/// path; an existing file is left untouched.
-pub fn prepare_dir(dir: &Path) -> anyhow::Result<()> {
+/// path; an existing file is left untouched. The folders created are
+/// removed again unless the [`OutputDir`] returned is kept.
+pub fn prepare_dir(dir: &Path) -> anyhow::Result<OutputDir> {
     let shown = dir.display();
     if let Ok(m) = std::fs::symlink_metadata(dir)
         && m.file_type().is_symlink()
@@ -211,6 +288,10 @@ pub fn prepare_dir(dir: &Path) -> anyhow::Result<()> {
         ))
         .into());
     }
+    let prepared = OutputDir {
+        path: dir.to_path_buf(),
+        created: missing_folders(dir),
+    };
     std::fs::create_dir_all(dir).map_err(|e| {
         InputError::new(format!(
             "--out {shown}: cannot create the output folder: {e}"
@@ -221,7 +302,7 @@ pub fn prepare_dir(dir: &Path) -> anyhow::Result<()> {
             "--out {shown}: cannot write into the output folder: {e}"
         ))
     })?;
-    Ok(())
+    Ok(prepared)
 }
 
 /// Writes `output` as a new file in `dir`, never replacing an existing
@@ -485,7 +566,85 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep");
         // A good folder is created and left empty.
         let out = tmp.path().join("a/b");
-        prepare_dir(&out).unwrap();
+        let prepared = prepare_dir(&out).unwrap();
+        assert_eq!(prepared.path(), out);
         assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+        prepared.keep();
+        assert!(out.is_dir());
+    }
+
+    #[test]
+    fn folders_prepared_for_outputs_never_written_are_removed_if_still_empty() {
+        let tmp = tempfile::tempdir().unwrap();
+        // Dropped without keep: every folder it created goes, innermost
+        // first, and nothing that was there before.
+        let out = tmp.path().join("new/deeper/out");
+        drop(prepare_dir(&out).unwrap());
+        assert_eq!(listing(tmp.path()), pairs(&[]));
+        // A folder that existed is kept, and so is one that holds a file.
+        std::fs::create_dir(tmp.path().join("mine")).unwrap();
+        drop(prepare_dir(&tmp.path().join("mine")).unwrap());
+        assert!(tmp.path().join("mine").is_dir());
+        let out = tmp.path().join("made/out");
+        let prepared = prepare_dir(&out).unwrap();
+        std::fs::write(tmp.path().join("made/notes.txt"), "mine").unwrap();
+        drop(prepared);
+        assert!(!out.exists());
+        assert!(tmp.path().join("made/notes.txt").is_file());
+    }
+
+    #[test]
+    fn a_set_whose_cancel_flag_is_set_writes_nothing_and_leaves_the_previous_set() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut set = OutputSet::new(tmp.path(), &NAMES);
+        set.add(Fixed("a.json", Some("old a")));
+        set.write().unwrap();
+        let before = listing(tmp.path());
+        let flag = AtomicBool::new(true);
+        let mut set = OutputSet::new(tmp.path(), &NAMES);
+        set.cancel_on(&flag)
+            .add(Fixed("a.json", Some("new a")))
+            .add(Fixed("b.csv", Some("new b")));
+        let e = set.write().unwrap_err();
+        assert_eq!(crate::error::exit_code(&e), 130);
+        assert_eq!(listing(tmp.path()), before);
+    }
+
+    /// An output that sets a flag while its bytes are computed, as Ctrl-C
+    /// during a chart's drawing does.
+    struct SetsFlag<'f>(&'static str, &'f AtomicBool);
+
+    impl Output for SetsFlag<'_> {
+        fn file_name(&self) -> &str {
+            self.0
+        }
+        fn bytes(&self) -> anyhow::Result<Vec<u8>> {
+            self.1.store(true, Ordering::Relaxed);
+            Ok(b"drawn".to_vec())
+        }
+    }
+
+    #[test]
+    fn a_cancel_during_the_last_output_stops_the_set_before_the_swap() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut set = OutputSet::new(tmp.path(), &NAMES);
+        set.add(Fixed("a.json", Some("old a")))
+            .add(Fixed("c.png", Some("old c")));
+        set.write().unwrap();
+        let before = listing(tmp.path());
+        for last in [true, false] {
+            let flag = AtomicBool::new(false);
+            let mut set = OutputSet::new(tmp.path(), &NAMES);
+            set.cancel_on(&flag).add(Fixed("a.json", Some("new a")));
+            if last {
+                set.add(SetsFlag("c.png", &flag));
+            } else {
+                set.add(SetsFlag("b.csv", &flag))
+                    .add(Fixed("c.png", Some("new c")));
+            }
+            let e = set.write().unwrap_err();
+            assert!(e.is::<Cancelled>(), "{e:#}");
+            assert_eq!(listing(tmp.path()), before, "last: {last}");
+        }
     }
 }

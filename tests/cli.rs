@@ -515,8 +515,8 @@ fn ctrl_c_stops_a_long_run_and_writes_nothing() {
         stderr.contains("interrupted; no results were written"),
         "{stderr}"
     );
-    let left: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
-    assert!(left.is_empty(), "files left behind: {left:?}");
+    // Not even the output folder it created is left behind.
+    assert!(!out.exists(), "{} left behind", out.display());
 }
 
 #[test]
@@ -614,4 +614,209 @@ fn names_beyond_their_documented_length_are_refused() {
         .args(["check", file.to_str().unwrap()])
         .assert()
         .success();
+}
+
+#[cfg(unix)]
+#[test]
+fn terminal_escapes_in_user_text_are_printed_escaped_by_every_command() {
+    // Regression: `run` printed a scenario named "\u001b[31mred\u0007" raw
+    // (the terminal turned red and rang), while `check` escaped it. Every
+    // command escapes a name, description, currency, file name or label the
+    // same way, as `\u{1b}`.
+    use common::assert_terminal_safe;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let scenario = r#"name = "\u001b[31mred\u0007"
+description = "wipe\u001b[2J\u009b2J\u202eevil"
+currency = "U\u0008SD"
+[semi_passive]
+min_net_monthly = 100
+max_hours_monthly = 40
+"#;
+    let file = dir.join("esc.toml");
+    std::fs::write(&file, scenario).unwrap();
+    // A file whose own name holds an escape sequence.
+    let odd = dir.join("odd\u{1b}[1m.toml");
+    std::fs::write(&odd, scenario).unwrap();
+    let data = dir.join("data\u{1b}[1m.csv");
+    std::fs::copy(repo("tests/data/fader_hardie_2007_regular.csv"), &data).unwrap();
+    let path = |p: &Path| p.to_str().unwrap().to_string();
+    let out = |name: &str| path(&dir.join(name));
+    let name = r"\u{1b}[31mred\u{7}";
+    let odd_stem = r"odd\u{1b}[1m";
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (vec!["check".into(), path(&file)], name),
+        (
+            vec![
+                "run".into(),
+                path(&file),
+                "-n".into(),
+                "200".into(),
+                "--no-charts".into(),
+                "-o".into(),
+                out("run"),
+            ],
+            name,
+        ),
+        (
+            vec![
+                "compare".into(),
+                path(&file),
+                path(&odd),
+                "-n".into(),
+                "200".into(),
+                "--no-charts".into(),
+                "-o".into(),
+                out("compare"),
+            ],
+            odd_stem,
+        ),
+        (
+            vec![
+                "sweep".into(),
+                path(&file),
+                "--param".into(),
+                "pricing.monthly".into(),
+                "--values".into(),
+                "10,20".into(),
+                "-n".into(),
+                "200".into(),
+                "--no-charts".into(),
+                "-o".into(),
+                out("sweep"),
+            ],
+            name,
+        ),
+        (
+            vec![
+                "sensitivity".into(),
+                path(&file),
+                "-n".into(),
+                "100".into(),
+                "-o".into(),
+                out("sensitivity"),
+            ],
+            name,
+        ),
+        (vec!["list".into(), path(dir)], odd_stem),
+        (
+            vec![
+                "list".into(),
+                path(dir),
+                "--run".into(),
+                "-n".into(),
+                "100".into(),
+            ],
+            odd_stem,
+        ),
+        (
+            vec!["fit-churn".into(), path(&data), "-o".into(), out("fit")],
+            r"data\u{1b}[1m.csv",
+        ),
+        // An error quoting a file name.
+        (
+            vec!["run".into(), out("gone\u{1b}[31m.toml")],
+            r"gone\u{1b}[31m.toml",
+        ),
+    ];
+    for (args, shown) in cases {
+        let o = bin().args(&args).output().unwrap();
+        let what = args[..2].join(" ");
+        assert_terminal_safe(&o.stdout, &format!("{what} (stdout)"));
+        assert_terminal_safe(&o.stderr, &format!("{what} (stderr)"));
+        let all =
+            String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+        assert!(all.contains(shown), "{what}: {shown} not shown in:\n{all}");
+    }
+    // `check` and `list` show the description's escapes too.
+    let o = bin().args(["list", &path(dir)]).output().unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains(r"wipe\u{1b}[2J\u{9b}2J\u{202e}evil"),
+        "{text}"
+    );
+    // JSON on stdout stays JSON and escapes them its own way.
+    let o = bin()
+        .args(["fit-churn", &path(&data), "--json", "-o", &out("fit")])
+        .output()
+        .unwrap();
+    assert_terminal_safe(&o.stdout, "fit-churn --json");
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(json.to_string().contains(r"data\u001b[1m.csv"), "{json}");
+}
+
+#[test]
+fn huge_or_endless_input_files_are_refused_at_their_size_limit() {
+    // Regression: `check /dev/zero` read until memory ran out. Scenario
+    // files may be 1 MiB and fit-churn's data files 64 MiB; no more than
+    // the limit and one byte is ever read.
+    let tmp = tempfile::tempdir().unwrap();
+    let mib = 1u64 << 20;
+    // A valid scenario of exactly 1 MiB (padded with a comment) is read.
+    let exact = tmp.path().join("exact.toml");
+    let head = "name = \"padded\"\n#";
+    let text = format!("{head}{}\n", "x".repeat(mib as usize - head.len() - 1));
+    assert_eq!(text.len() as u64, mib);
+    std::fs::write(&exact, &text).unwrap();
+    bin()
+        .args(["check", exact.to_str().unwrap()])
+        .assert()
+        .success();
+    // One byte more is refused, naming the file, its size and the limit;
+    // a sparse file of 5 GiB too, without reading it.
+    let over = tmp.path().join("over.toml");
+    std::fs::write(&over, format!("{text} ")).unwrap();
+    let huge = tmp.path().join("huge.toml");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(5 << 30)
+        .unwrap();
+    for (file, size) in [
+        (&over, "1 MiB (1,048,577 bytes)"),
+        (&huge, "5 GiB (5,368,709,120 bytes)"),
+    ] {
+        for command in ["check", "run"] {
+            bin()
+                .args([command, file.to_str().unwrap()])
+                .timeout(std::time::Duration::from_secs(60))
+                .assert()
+                .code(2)
+                .stderr(predicate::str::contains(format!(
+                    "{}: is {size}; scenario files may be at most 1 MiB (1,048,576 bytes)",
+                    file.display()
+                )));
+        }
+    }
+    let big_csv = tmp.path().join("big.csv");
+    std::fs::File::create(&big_csv)
+        .unwrap()
+        .set_len((64 << 20) + 1)
+        .unwrap();
+    bin()
+        .args(["fit-churn", big_csv.to_str().unwrap(), "-o"])
+        .arg(tmp.path().join("fit"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "{}: is 64 MiB (67,108,865 bytes); data files may be at most 64 MiB (67,108,864 bytes)",
+            big_csv.display()
+        )));
+    assert!(!tmp.path().join("fit").exists());
+    #[cfg(unix)]
+    for (args, limit) in [
+        (&["check", "/dev/zero"][..], "1 MiB"),
+        (&["run", "/dev/zero", "-o", "never"][..], "1 MiB"),
+        (&["fit-churn", "/dev/zero", "-o", "never"][..], "64 MiB"),
+    ] {
+        bin()
+            .current_dir(tmp.path())
+            .args(args)
+            .timeout(std::time::Duration::from_secs(60))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "/dev/zero: is larger than {limit} (reading stopped after"
+            )));
+        assert!(!tmp.path().join("never").exists());
+    }
 }

@@ -262,3 +262,63 @@ fn compare_input_errors_exit_2_and_name_the_argument() {
         .stderr(predicate::str::contains("compare needs one horizon"));
     assert!(!tmp.path().join("output").exists());
 }
+
+#[test]
+fn compare_charts_of_many_variants_name_every_one_or_refuse_beyond_their_limit() {
+    // Regression: `compare` with 51 variants drew 51 lines of 21 looks and
+    // a legend that showed 13 of them, the rest cut off below the canvas.
+    // Up to 21 scenarios (7 colours x 3 dashes, each look its own) every
+    // one is named: entries that do not fit beside the plot move to a key
+    // below it on a taller canvas. More are refused before anything runs,
+    // unless --no-charts, which compares them all.
+    let tmp = tempfile::tempdir().unwrap();
+    let variants = |n: usize| -> Vec<String> {
+        (1..n)
+            .flat_map(|i| {
+                [
+                    "--with".to_string(),
+                    format!("pricing.monthly={}", 10 + 5 * i),
+                ]
+            })
+            .collect()
+    };
+    let compare = |n: usize, out: &str| {
+        let mut cmd = bin();
+        cmd.current_dir(tmp.path())
+            .args(["compare", &repo(SAAS), "-n", "300", "-q", "-o", out])
+            .args(variants(n));
+        cmd
+    };
+    // Two scenarios keep the usual canvas; 13 and 21 grow it for the key.
+    compare(2, "two").assert().success();
+    for chart in ["compare.png", "diff_fan.png"] {
+        assert_eq!(png_size(&tmp.path().join("two").join(chart)), (1280, 720));
+    }
+    let mut heights = Vec::new();
+    for n in [13, 21] {
+        let out = format!("many{n}");
+        compare(n, &out).assert().success();
+        for chart in ["compare.png", "diff_fan.png"] {
+            let (w, h) = png_size(&tmp.path().join(&out).join(chart));
+            assert_eq!(w, 1280);
+            assert!(h > 720, "{n} scenarios, {chart}: {h} pixels high");
+            heights.push((n, chart, h));
+        }
+    }
+    // More entries, no shorter a key.
+    assert!(heights[2].2 >= heights[0].2 && heights[3].2 >= heights[1].2);
+    compare(22, "refused")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "compare: 22 scenarios; its charts tell at most 21 apart (7 colours, 3 dash patterns)",
+        ))
+        .stderr(predicate::str::contains("--no-charts"));
+    assert!(!tmp.path().join("refused").exists());
+    compare(51, "all51").arg("--no-charts").assert().success();
+    let j: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("all51/compare.json")).unwrap())
+            .unwrap();
+    assert_eq!(j["scenarios"].as_array().unwrap().len(), 51);
+    assert!(!tmp.path().join("all51/compare.png").exists());
+}

@@ -63,7 +63,14 @@ fn every_documented_bad_input_gives_its_message_and_exit_code_2() {
             let args = args
                 .replace("{file}", file.to_str().unwrap())
                 .replace("{dir}", dir.to_str().unwrap())
-                .replace("{dangling}", dangling.to_str().unwrap());
+                .replace("{dangling}", dangling.to_str().unwrap())
+                .replace(
+                    "{scenario}",
+                    concat!(
+                        env!("CARGO_MANIFEST_DIR"),
+                        "/scenarios/niche-saas-tool.toml"
+                    ),
+                );
             cmd.args(args.split_whitespace());
         } else {
             let (raw, snippet) = match row.input.strip_prefix("file-raw: ") {

@@ -5,6 +5,8 @@
 //! part of the new one, and a folder that cannot be written is refused
 //! before the simulation starts.
 
+mod common;
+
 use assert_cmd::Command;
 use hustle_sim::output::{Output, OutputSet};
 use std::path::Path;
@@ -282,5 +284,208 @@ fn new_names_the_file_it_cannot_create_and_leaves_no_temporary() {
             .code(2)
             .stderr(predicates::str::contains("already exists; not overwritten"));
         assert!(!tmp.path().join("target.toml").exists());
+    }
+}
+
+/// Every file `run` writes (with charts).
+const RUN_FILES: [&str; 8] = [
+    "fan_cumulative_net.png",
+    "fan_customers.png",
+    "fan_hours.png",
+    "fan_net_income.png",
+    "final.png",
+    "outcomes.png",
+    "percentiles.csv",
+    "summary.json",
+];
+
+/// When SIGINT is sent to a run.
+#[derive(Debug, Clone, Copy)]
+enum When {
+    /// This long after the process was started.
+    After(Duration),
+    /// As soon as the first chart's temporary appears in the output
+    /// folder: the other charts are still being drawn.
+    DrawingCharts,
+}
+
+/// Runs `run -o out --seed seed` with charts, sends SIGINT `when`, and
+/// returns how it ended.
+#[cfg(unix)]
+fn interrupted_run(out: &Path, seed: u64, when: When) -> (common::Ending, String) {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("hustle-sim"))
+        .args(["run", "tests/data/bench.toml", "-n", "20000", "--quiet"])
+        .args(["--seed", &seed.to_string()])
+        .arg("-o")
+        .arg(out)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    match when {
+        When::After(d) => std::thread::sleep(d),
+        When::DrawingCharts => loop {
+            let drawing = std::fs::read_dir(out).ok().is_some_and(|entries| {
+                entries.filter_map(Result::ok).any(|e| {
+                    let n = e.file_name().to_string_lossy().into_owned();
+                    n.starts_with(".fan_") && n.contains(".tmp-")
+                })
+            });
+            if drawing || child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        },
+    }
+    // A process already reaped is not signalled (its id may be reused).
+    if child.try_wait().unwrap().is_none() {
+        common::send_sigint(child.id());
+    }
+    common::finish(child, Duration::from_secs(120))
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_at_any_moment_leaves_a_whole_new_set_or_nothing_new() {
+    // Regression: Ctrl-C within milliseconds of the start left an empty
+    // output folder behind, and Ctrl-C while the charts were drawn was
+    // ignored. Whenever SIGINT lands, the run either was past the swap and
+    // completed its set (exit 0), or stopped with exit code 130 (or, in the
+    // instant before the handler is installed, was ended by the signal
+    // itself) leaving nothing new: no folder it created, no temporary, the
+    // previous set byte for byte. Timing decides which; the test asserts
+    // that one of the two holds, never which.
+    let tmp = tempfile::tempdir().unwrap();
+    let previous = tmp.path().join("previous");
+    bin()
+        .args(["run", "tests/data/bench.toml", "-n", "200", "--quiet", "-o"])
+        .arg(&previous)
+        .assert()
+        .success();
+    std::fs::write(previous.join("notes.txt"), "mine").unwrap();
+    let moments = [
+        When::After(Duration::ZERO),
+        When::After(Duration::from_millis(5)),
+        When::After(Duration::from_millis(30)),
+        When::After(Duration::from_millis(150)),
+        When::DrawingCharts,
+        When::DrawingCharts,
+        When::DrawingCharts,
+    ];
+    let mut stopped_while_drawing = 0;
+    for (i, when) in moments.into_iter().enumerate() {
+        // Into a folder that does not exist yet (two levels of it), and
+        // over the previous set.
+        let fresh = tmp.path().join(format!("fresh{i}/out"));
+        for (out, before) in [
+            (fresh.clone(), None),
+            (previous.clone(), Some(listing(&previous))),
+        ] {
+            let seed = 1000 + i as u64;
+            let (ending, stderr) = interrupted_run(&out, seed, when);
+            let context = format!("{when:?} into {}: {ending:?}\n{stderr}", out.display());
+            match ending {
+                common::Ending::Code(0) => {
+                    // Completed: the whole new set, nothing half-done.
+                    let mut names = names(&out);
+                    names.retain(|n| n != "notes.txt");
+                    assert_eq!(names, RUN_FILES, "{context}");
+                    let summary: serde_json::Value =
+                        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap())
+                            .unwrap();
+                    assert_eq!(summary["seed"], seed, "{context}");
+                }
+                common::Ending::Code(130) | common::Ending::Signal(2) => {
+                    if ending == common::Ending::Code(130) {
+                        assert!(
+                            stderr.contains("interrupted; no results were written"),
+                            "{context}"
+                        );
+                    }
+                    match &before {
+                        None => assert!(
+                            !tmp.path().join(format!("fresh{i}")).exists(),
+                            "{context}: a folder was left behind"
+                        ),
+                        Some(before) => assert_eq!(&listing(&out), before, "{context}"),
+                    }
+                    if matches!(when, When::DrawingCharts) {
+                        stopped_while_drawing += 1;
+                    }
+                }
+                _ => panic!("{context}"),
+            }
+            assert!(!out.exists() || temporaries(&out).is_empty(), "{context}");
+            if before.is_some() {
+                // The next moment starts from the same previous set.
+                let _ = std::fs::remove_dir_all(&previous);
+                bin()
+                    .args(["run", "tests/data/bench.toml", "-n", "200", "--quiet", "-o"])
+                    .arg(&previous)
+                    .assert()
+                    .success();
+                std::fs::write(previous.join("notes.txt"), "mine").unwrap();
+            }
+        }
+    }
+    // Five charts remain to be drawn when the signal is sent: at least one
+    // of the six runs interrupted then must have stopped (Ctrl-C during the
+    // charts was once ignored).
+    assert!(
+        stopped_while_drawing > 0,
+        "no run stopped while drawing charts"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_sweep_compare_and_sensitivity_leaving_no_folder() {
+    // Every command that writes an output set removes the folder it
+    // created when Ctrl-C stops it (here always before its outputs: with a
+    // billion trajectories only the signal ends it).
+    let tmp = tempfile::tempdir().unwrap();
+    let commands: [&[&str]; 3] = [
+        &[
+            "sweep",
+            "tests/data/bench.toml",
+            "--param",
+            "platform.fee",
+            "--values",
+            "0.1,0.2",
+            "-n",
+            "1000000000",
+        ],
+        &[
+            "compare",
+            "tests/data/bench.toml",
+            "--with",
+            "platform.fee=0.2",
+            "-n",
+            "1000000000",
+        ],
+        &["sensitivity", "tests/data/bench.toml", "-n", "1000000000"],
+    ];
+    for (i, args) in commands.iter().enumerate() {
+        for delay in [0, 20, 200] {
+            let root = tmp.path().join(format!("c{i}-{delay}"));
+            let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("hustle-sim"))
+                .args(*args)
+                .arg("-o")
+                .arg(root.join("out"))
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            std::thread::sleep(Duration::from_millis(delay));
+            common::send_sigint(child.id());
+            let (ending, stderr) = common::finish(child, Duration::from_secs(120));
+            let context = format!("{} after {delay} ms: {ending:?}\n{stderr}", args[0]);
+            assert!(
+                matches!(
+                    ending,
+                    common::Ending::Code(130) | common::Ending::Signal(2)
+                ),
+                "{context}"
+            );
+            assert!(!root.exists(), "{context}: a folder was left behind");
+        }
     }
 }

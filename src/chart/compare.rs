@@ -13,10 +13,13 @@
 use super::axis::{Axis, at_positions, extent, month_positions};
 use super::fan::{band_polygon, shade_setup};
 use super::frame::{
-    self, AxisSpec, Dash, LegendItem, LineLook, RunInfo, Swatch, draw_line, drawing, legend, notes,
-    plot,
+    self, AxisSpec, Dash, LegendItem, LineLook, MARGIN, PANEL, RunInfo, Swatch, draw_line, drawing,
+    notes, plot,
 };
-use super::style::{MUTED, SETUP_SHADE, palette, px, tick_label, tint, width};
+use super::style::{
+    HEIGHT, MUTED, SETUP_SHADE, SUPERSAMPLE, WIDTH, palette, px, tick_label, tint, width,
+};
+use crate::error::InputError;
 use crate::output::Output;
 use crate::report::compare::CompareReport;
 use crate::sim::paired::PairedResult;
@@ -42,6 +45,34 @@ pub fn scenario_look(i: usize) -> LineLook {
         width: width::MAIN,
         dash: [Dash::Solid, Dash::Dashed, Dash::Dotted][i % 3],
     }
+}
+
+/// Most scenarios a comparison's charts draw: each has a look of its own
+/// (one of 7 colours and one of 3 dash patterns), so that no line can be
+/// taken for another. A comparison of more is refused unless it draws no
+/// charts ([`check_scenario_count`]).
+pub const MAX_SCENARIOS: usize = COLORS.len() * 3;
+
+/// Most scenarios whose bands are drawn: beyond, the bands cover one
+/// another and the lines, and only the lines are drawn.
+pub const MAX_BANDED: usize = 4;
+
+/// Refuses a comparison of more scenarios than its charts can tell apart
+/// ([`MAX_SCENARIOS`]): bad input naming the number and the limit, and
+/// how to compare them all without charts.
+pub fn check_scenario_count(n: usize) -> Result<(), InputError> {
+    if n <= MAX_SCENARIOS {
+        return Ok(());
+    }
+    Err(InputError::new(format!(
+        "compare: {n} scenarios; its charts tell at most {MAX_SCENARIOS} apart \
+         ({} colours, 3 dash patterns). Compare at most {MAX_SCENARIOS}, or add --no-charts \
+         to compare all {n} in compare.json and the table",
+        COLORS.len()
+    ))
+    .with_source("compare")
+    .with_value(n.to_string())
+    .with_allowed(format!("at most {MAX_SCENARIOS} scenarios with charts")))
 }
 
 /// The header facts of the comparison charts.
@@ -126,9 +157,18 @@ pub fn compare_data(r: &PairedResult, labels: &[String]) -> CompareChartData {
         .collect();
     let setup = r.variants[0].model.setup_months;
     let same_setup = r.variants.iter().all(|v| v.model.setup_months == setup);
+    // The axis holds what is drawn: the bands, or for many scenarios the
+    // lines alone.
+    let banded = scenarios.len() <= MAX_BANDED;
     let all = scenarios
         .iter()
-        .flat_map(|s| [&s.p25[..], &s.p75[..]])
+        .flat_map(|s| {
+            if banded {
+                vec![&s.p25[..], &s.p75[..]]
+            } else {
+                vec![&s.p50[..]]
+            }
+        })
         .chain([&[0.0][..]]);
     let (lo, hi) = extent(all).unwrap_or((0.0, 1.0));
     CompareChartData {
@@ -193,9 +233,18 @@ pub fn diff_fan_data(r: &PairedResult, labels: &[String]) -> DiffFanData {
             }
         })
         .collect();
+    // The axis holds what is drawn: the fans, or for many scenarios the
+    // medians alone.
+    let banded = fans.len() < MAX_BANDED;
     let all = fans
         .iter()
-        .flat_map(|f| [&f.outer.0[..], &f.outer.1[..], &f.mean[..]])
+        .flat_map(|f| {
+            if banded {
+                vec![&f.outer.0[..], &f.outer.1[..], &f.mean[..]]
+            } else {
+                vec![&f.median[..]]
+            }
+        })
         .chain([&[0.0][..]]);
     let (lo, hi) = extent(all).unwrap_or((0.0, 0.0));
     DiffFanData {
@@ -218,22 +267,58 @@ fn zero_line(chart: &mut frame::Plot, horizon: usize) -> anyhow::Result<()> {
     )
 }
 
+/// What the legend of a comparison chart shows.
+struct Legend {
+    /// One entry per scenario's line, as the side panel shows it.
+    lines: Vec<LegendItem>,
+    /// The same entries as a key below the plot shows them (under
+    /// `key_heading`), when they do not fit the side panel.
+    key: Vec<LegendItem>,
+    /// The heading of that key.
+    key_heading: String,
+    /// Entries shared by every scenario (bands, reference lines), always
+    /// in the side panel.
+    shared: Vec<LegendItem>,
+    /// Notes below the legend in the side panel.
+    notes: Vec<String>,
+}
+
+/// Where a comparison chart's scenario entries go: the side panel when
+/// they fit there with everything else, else a key below the plot, for
+/// which the canvas grows (so that every scenario is named, however many).
+fn key_below(legend: &Legend) -> Option<frame::KeyLayout> {
+    let panel = px(PANEL);
+    let all: Vec<LegendItem> = legend.lines.iter().chain(&legend.shared).cloned().collect();
+    let needed = px(34.0)
+        + frame::legend_height(&all, panel)
+        + px(16.0)
+        + frame::notes_height(&legend.notes, panel);
+    (needed > frame::panel_height())
+        .then(|| frame::key_layout(&legend.key, px(WIDTH as f64 - 2.0 * MARGIN)))
+}
+
 /// What both comparison charts share: the header, a money axis over `y`
 /// against the months, setup months shaded (none when 0), then what `draw`
-/// draws in the plot, its legend items in the side panel and one note
-/// below them.
+/// draws in the plot, and the legend: in the side panel, or, for many
+/// scenarios, their entries in a key below the plot on a taller canvas.
 fn money_by_month(
     info: &CompareInfo,
     title: &str,
     what: &str,
     desc: String,
     (horizon, y_axis, setup_months): (usize, &Axis, u32),
-    note: &str,
-    draw: impl FnOnce(&mut frame::Plot) -> anyhow::Result<Vec<LegendItem>>,
+    legend: &Legend,
+    draw: impl FnOnce(&mut frame::Plot) -> anyhow::Result<()>,
 ) -> anyhow::Result<Vec<u8>> {
-    frame::render_png(|root| {
+    let key = key_below(legend);
+    // Canvas pixels below the usual body, for the key.
+    let extra = key.as_ref().map_or(0, |k| k.height + px(28.0));
+    let height = HEIGHT + (extra as u32).div_ceil(SUPERSAMPLE);
+    frame::render_png_sized(WIDTH, height, |root| {
         let body = frame::header(root, title, &info.run.subtitle(what))?;
-        let (plot_area, panel) = frame::split_panel(&body);
+        let (_, body_h) = body.dim_in_pixel();
+        let (upper, lower) = body.split_vertically(body_h as i32 - extra);
+        let (plot_area, panel) = frame::split_panel(&upper);
         let x = AxisSpec::months(horizon);
         let step = y_axis.step;
         let value_label = move |v: f64| tick_label(v, step);
@@ -241,34 +326,98 @@ fn money_by_month(
         let mut chart = plot(&plot_area, &x, &y, 34.0)?;
         shade_setup(root, &mut chart, setup_months, (y_axis.lo, y_axis.hi))?;
         frame::draw_mesh(&mut chart, &x, &y)?;
-        let items = draw(&mut chart)?;
-        let y_end = legend(&panel, &items, px(34.0))?;
-        notes(&panel, &[note.to_string()], y_end + px(16.0))?;
+        draw(&mut chart)?;
+        let y_end = match &key {
+            None => {
+                let all: Vec<LegendItem> =
+                    legend.lines.iter().chain(&legend.shared).cloned().collect();
+                frame::legend(&panel, &all, px(34.0))?
+            }
+            Some(layout) => {
+                let area = lower.margin(px(28.0), 0, px(MARGIN * 0.5), 0);
+                frame::draw_key(&area, &legend.key_heading, &legend.key, layout)?;
+                frame::legend(&panel, &legend.shared, px(34.0))?
+            }
+        };
+        notes(&panel, &legend.notes, y_end + px(16.0))?;
         Ok(())
+    })
+}
+
+/// The note on bands left out, for a chart of `n` scenarios.
+fn bands_note(n: usize) -> Option<String> {
+    (n > MAX_BANDED).then(|| {
+        format!(
+            "With more than {MAX_BANDED} scenarios only the lines are drawn: their bands \
+             would cover one another."
+        )
     })
 }
 
 /// Draws `compare.png` and returns its PNG bytes.
 pub fn draw_compare(d: &CompareChartData, info: &CompareInfo) -> anyhow::Result<Vec<u8>> {
+    let banded = d.scenarios.len() <= MAX_BANDED;
+    let entry = |i: usize, label: &str| LegendItem {
+        swatch: Swatch::Line(scenario_look(i)),
+        label: label.to_string(),
+    };
+    let lines: Vec<LegendItem> = d
+        .scenarios
+        .iter()
+        .enumerate()
+        .map(|(i, s)| entry(i, &s.label))
+        .collect();
+    let mut shared = Vec::new();
+    if banded {
+        shared.push(LegendItem {
+            swatch: Swatch::Fill(tint(palette::BLACK, 0.82)),
+            label: "band: middle half (p25 to p75) in the scenario's colour".into(),
+        });
+    }
+    if d.setup_months > 0 {
+        shared.push(LegendItem {
+            swatch: Swatch::Fill(SETUP_SHADE),
+            label: "setup months: building, no revenue".into(),
+        });
+    }
+    let mut notes_text = vec![
+        "Lines: the median net income of each month across all trajectories. \
+         diff_fan.png shows the difference trajectory by trajectory."
+            .to_string(),
+    ];
+    notes_text.extend(bands_note(d.scenarios.len()));
+    let legend = Legend {
+        key: lines.clone(),
+        lines,
+        key_heading: "Median net income per month of each scenario".into(),
+        shared,
+        notes: notes_text,
+    };
+    let what = if banded {
+        "Median and middle half of each scenario, on the same random numbers"
+    } else {
+        "Median of each scenario, on the same random numbers"
+    };
     money_by_month(
         info,
         &format!("{}: net income per month, compared", info.run.scenario),
-        "Median and middle half of each scenario, on the same random numbers",
+        what,
         format!("Net income per month ({})", info.run.currency),
         (d.horizon, &d.y, d.setup_months),
-        "Lines: the median net income of each month across all trajectories. \
-         diff_fan.png shows the difference trajectory by trajectory.",
+        &legend,
         |chart| {
             if d.y.lo < 0.0 {
                 zero_line(chart, d.horizon)?;
             }
-            for (i, s) in d.scenarios.iter().enumerate() {
-                chart
-                    .draw_series(std::iter::once(Polygon::new(
-                        band_polygon(&d.months, &s.p25, &s.p75),
-                        scenario_look(i).color.mix(0.18).filled(),
-                    )))
-                    .map_err(drawing)?;
+            if banded {
+                for (i, s) in d.scenarios.iter().enumerate() {
+                    chart
+                        .draw_series(std::iter::once(Polygon::new(
+                            band_polygon(&d.months, &s.p25, &s.p75),
+                            scenario_look(i).color.mix(0.18).filled(),
+                        )))
+                        .map_err(drawing)?;
+                }
             }
             for (i, s) in d.scenarios.iter().enumerate() {
                 let pts: Vec<(f64, f64)> = d
@@ -279,32 +428,97 @@ pub fn draw_compare(d: &CompareChartData, info: &CompareInfo) -> anyhow::Result<
                     .collect();
                 draw_line(chart, &pts, scenario_look(i))?;
             }
-            let mut items: Vec<LegendItem> = d
-                .scenarios
-                .iter()
-                .enumerate()
-                .map(|(i, s)| LegendItem {
-                    swatch: Swatch::Line(scenario_look(i)),
-                    label: s.label.clone(),
-                })
-                .collect();
-            items.push(LegendItem {
-                swatch: Swatch::Fill(tint(palette::BLACK, 0.82)),
-                label: "band: middle half (p25 to p75) in the scenario's colour".into(),
-            });
-            if d.setup_months > 0 {
-                items.push(LegendItem {
-                    swatch: Swatch::Fill(SETUP_SHADE),
-                    label: "setup months: building, no revenue".into(),
-                });
-            }
-            Ok(items)
+            Ok(())
         },
     )
 }
 
 /// Draws `diff_fan.png` and returns its PNG bytes.
 pub fn draw_diff_fan(d: &DiffFanData, info: &CompareInfo) -> anyhow::Result<Vec<u8>> {
+    let single = d.fans.len() == 1;
+    // Fans of this many scenarios (the first included) have their bands
+    // and means drawn; beyond, only the medians, each in its own look.
+    let banded = d.fans.len() < MAX_BANDED;
+    let median_look = |f: &DifferenceFan| {
+        let look = scenario_look(f.index);
+        if banded {
+            // The mean is dashed: the median is solid.
+            LineLook {
+                dash: Dash::Solid,
+                ..look
+            }
+        } else {
+            look
+        }
+    };
+    let lines: Vec<LegendItem> = d
+        .fans
+        .iter()
+        .map(|f| LegendItem {
+            swatch: Swatch::Line(median_look(f)),
+            label: format!("median: {} minus {}", f.label, info.first),
+        })
+        .collect();
+    let key: Vec<LegendItem> = d
+        .fans
+        .iter()
+        .map(|f| LegendItem {
+            swatch: Swatch::Line(median_look(f)),
+            label: f.label.clone(),
+        })
+        .collect();
+    let c = scenario_look(d.fans.first().map_or(1, |f| f.index)).color;
+    let mut shared = Vec::new();
+    if banded {
+        shared.extend([
+            LegendItem {
+                swatch: Swatch::Fill(tint(c, 0.78)),
+                label: "90 % of trajectories (p5 to p95)".into(),
+            },
+            LegendItem {
+                swatch: Swatch::Fill(tint(c, 0.5)),
+                label: "middle half (p25 to p75)".into(),
+            },
+            LegendItem {
+                swatch: Swatch::Line(LineLook {
+                    color: if single { palette::BLACK } else { c },
+                    width: width::SECONDARY,
+                    dash: Dash::Dashed,
+                }),
+                label: "mean difference".into(),
+            },
+        ]);
+    }
+    shared.push(LegendItem {
+        swatch: Swatch::Line(LineLook {
+            color: MUTED,
+            width: 1.5,
+            dash: Dash::Solid,
+        }),
+        label: "no difference".into(),
+    });
+    let mut notes_text = vec![
+        "Trajectory i of every scenario uses the same random numbers, so the \
+         difference is what the change did to that one future; a band that hugs \
+         zero means the change rarely mattered."
+            .to_string(),
+    ];
+    if !banded {
+        notes_text.push(format!(
+            "With more than {MAX_BANDED} scenarios only the medians are drawn: bands and \
+             means would cover one another. compare.json holds every figure at the horizon."
+        ));
+    }
+    let legend = Legend {
+        lines,
+        key,
+        key_heading: format!(
+            "Median difference in cumulative net: each scenario minus {}",
+            info.first
+        ),
+        shared,
+        notes: notes_text,
+    };
     money_by_month(
         info,
         &format!("{}: paired difference in cumulative net", info.run.scenario),
@@ -314,25 +528,24 @@ pub fn draw_diff_fan(d: &DiffFanData, info: &CompareInfo) -> anyhow::Result<Vec<
         ),
         format!("Difference in cumulative net ({})", info.run.currency),
         (d.horizon, &d.y, 0),
-        "Trajectory i of every scenario uses the same random numbers, so the \
-         difference is what the change did to that one future; a band that hugs \
-         zero means the change rarely mattered.",
+        &legend,
         |chart| {
-            let single = d.fans.len() == 1;
-            for f in &d.fans {
-                let c = scenario_look(f.index).color;
-                let (outer, inner) = if single {
-                    (tint(c, 0.78).filled(), tint(c, 0.5).filled())
-                } else {
-                    (c.mix(0.12).filled(), c.mix(0.25).filled())
-                };
-                for (band, style) in [(&f.outer, outer), (&f.inner, inner)] {
-                    chart
-                        .draw_series(std::iter::once(Polygon::new(
-                            band_polygon(&d.months, &band.0, &band.1),
-                            style,
-                        )))
-                        .map_err(drawing)?;
+            if banded {
+                for f in &d.fans {
+                    let c = scenario_look(f.index).color;
+                    let (outer, inner) = if single {
+                        (tint(c, 0.78).filled(), tint(c, 0.5).filled())
+                    } else {
+                        (c.mix(0.12).filled(), c.mix(0.25).filled())
+                    };
+                    for (band, style) in [(&f.outer, outer), (&f.inner, inner)] {
+                        chart
+                            .draw_series(std::iter::once(Polygon::new(
+                                band_polygon(&d.months, &band.0, &band.1),
+                                style,
+                            )))
+                            .map_err(drawing)?;
+                    }
                 }
             }
             zero_line(chart, d.horizon)?;
@@ -340,61 +553,21 @@ pub fn draw_diff_fan(d: &DiffFanData, info: &CompareInfo) -> anyhow::Result<Vec<
                 d.months.iter().copied().zip(v.iter().copied()).collect()
             };
             for f in &d.fans {
-                let look = scenario_look(f.index);
-                draw_line(
-                    chart,
-                    &line(&f.median),
-                    LineLook {
-                        dash: Dash::Solid,
-                        ..look
-                    },
-                )?;
-                let mean = LineLook {
-                    color: if single { palette::BLACK } else { look.color },
-                    width: width::SECONDARY,
-                    dash: Dash::Dashed,
-                };
-                draw_line(chart, &line(&f.mean), mean)?;
-            }
-            let mut items = Vec::new();
-            for f in &d.fans {
-                let look = scenario_look(f.index);
-                items.push(LegendItem {
-                    swatch: Swatch::Line(LineLook {
-                        dash: Dash::Solid,
-                        ..look
-                    }),
-                    label: format!("median: {} minus {}", f.label, info.first),
-                });
-            }
-            let c = scenario_look(d.fans.first().map_or(1, |f| f.index)).color;
-            items.extend([
-                LegendItem {
-                    swatch: Swatch::Fill(tint(c, 0.78)),
-                    label: "90 % of trajectories (p5 to p95)".into(),
-                },
-                LegendItem {
-                    swatch: Swatch::Fill(tint(c, 0.5)),
-                    label: "middle half (p25 to p75)".into(),
-                },
-                LegendItem {
-                    swatch: Swatch::Line(LineLook {
-                        color: if single { palette::BLACK } else { c },
+                draw_line(chart, &line(&f.median), median_look(f))?;
+                if banded {
+                    let mean = LineLook {
+                        color: if single {
+                            palette::BLACK
+                        } else {
+                            scenario_look(f.index).color
+                        },
                         width: width::SECONDARY,
                         dash: Dash::Dashed,
-                    }),
-                    label: "mean difference".into(),
-                },
-                LegendItem {
-                    swatch: Swatch::Line(LineLook {
-                        color: MUTED,
-                        width: 1.5,
-                        dash: Dash::Solid,
-                    }),
-                    label: "no difference".into(),
-                },
-            ]);
-            Ok(items)
+                    };
+                    draw_line(chart, &line(&f.mean), mean)?;
+                }
+            }
+            Ok(())
         },
     )
 }
@@ -482,6 +655,46 @@ mod tests {
         let (a, b) = (&d.scenarios[0], &d.scenarios[1]);
         assert!(a.p50.iter().zip(&b.p50).all(|(x, y)| y >= x));
         assert_eq!(d.setup_months, 2, "the built-in scenario's setup months");
+    }
+
+    #[test]
+    fn every_scenario_a_chart_draws_has_a_look_of_its_own() {
+        for i in 0..MAX_SCENARIOS {
+            for j in 0..i {
+                assert_ne!(scenario_look(i), scenario_look(j), "{i} and {j}");
+            }
+        }
+        assert_eq!(scenario_look(MAX_SCENARIOS), scenario_look(0));
+        assert!(check_scenario_count(MAX_SCENARIOS).is_ok());
+        let e = check_scenario_count(MAX_SCENARIOS + 1).unwrap_err();
+        assert_eq!(e.allowed(), Some("at most 21 scenarios with charts"));
+    }
+
+    #[test]
+    fn many_scenarios_are_drawn_without_bands_on_an_axis_of_their_medians() {
+        let withs: Vec<String> = (1..13)
+            .map(|i| format!("pricing.monthly={}", 10 + 5 * i))
+            .collect();
+        let withs: Vec<&str> = withs.iter().map(String::as_str).collect();
+        let (r, labels) = paired(&withs);
+        let d = compare_data(&r, &labels);
+        assert_eq!(d.scenarios.len(), 13);
+        let medians = d.scenarios.iter().flat_map(|s| &s.p50);
+        let top = medians.clone().fold(f64::MIN, |a, &b| a.max(b));
+        // The axis ends within a tick step of the highest median, not at
+        // the highest p75 (bands are not drawn).
+        assert!(d.y.hi >= top && d.y.hi - top <= d.y.step, "{:?} {top}", d.y);
+        let f = diff_fan_data(&r, &labels);
+        let lowest = f
+            .fans
+            .iter()
+            .flat_map(|f| &f.median)
+            .fold(0.0f64, |a, &b| a.min(b));
+        assert!(
+            f.y.lo <= lowest && lowest - f.y.lo <= f.y.step,
+            "{:?} {lowest}",
+            f.y
+        );
     }
 
     #[test]

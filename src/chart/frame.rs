@@ -114,8 +114,18 @@ impl RunInfo {
 /// Draws a chart with `draw` on a white supersampled canvas and returns it
 /// as PNG bytes of [`WIDTH`] x [`HEIGHT`] pixels.
 pub fn render_png(draw: impl FnOnce(&Canvas) -> anyhow::Result<()>) -> anyhow::Result<Vec<u8>> {
+    render_png_sized(WIDTH, HEIGHT, draw)
+}
+
+/// Like [`render_png`], `width` x `height` final pixels: for a chart whose
+/// key needs more room than the usual canvas gives.
+pub fn render_png_sized(
+    width: u32,
+    height: u32,
+    draw: impl FnOnce(&Canvas) -> anyhow::Result<()>,
+) -> anyhow::Result<Vec<u8>> {
     style::register_fonts();
-    let (w, h) = (WIDTH * SUPERSAMPLE, HEIGHT * SUPERSAMPLE);
+    let (w, h) = (width * SUPERSAMPLE, height * SUPERSAMPLE);
     let mut big = vec![255u8; (w * h * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut big, (w, h)).into_drawing_area();
@@ -124,7 +134,7 @@ pub fn render_png(draw: impl FnOnce(&Canvas) -> anyhow::Result<()>) -> anyhow::R
             .map_err(|e| anyhow::anyhow!("drawing a chart: {e}"))?;
     }
     let small = downsample(&big, w as usize, h as usize, SUPERSAMPLE as usize);
-    encode_png(&small, WIDTH, HEIGHT)
+    encode_png(&small, width, height)
 }
 
 /// Averages each `f` x `f` block of an RGB image into one pixel (rounding
@@ -421,34 +431,158 @@ pub fn panel_heading(panel: &Canvas, heading: &str, y: i32) -> anyhow::Result<i3
     Ok(y + px(size::LEGEND * 1.6))
 }
 
+/// Width of a legend entry's swatch, and the gap before its label (canvas
+/// pixels).
+fn swatch_and_gap() -> (i32, i32) {
+    (px(36.0), px(10.0))
+}
+
+/// Height of one line of legend or note text (canvas pixels).
+fn text_line_height() -> i32 {
+    px(size::LEGEND * 1.35)
+}
+
+/// An entry's label broken into lines for an entry `width` wide (canvas
+/// pixels), swatch included.
+fn entry_lines(item: &LegendItem, width: i32) -> Vec<String> {
+    let style = anchored(text(size::LEGEND, INK), HPos::Left, VPos::Top);
+    let (swatch_w, gap) = swatch_and_gap();
+    style::wrap(&item.label, &style, width - swatch_w - gap)
+}
+
+/// Height an entry takes in a legend `width` wide, the space below it
+/// included (canvas pixels).
+fn entry_height(item: &LegendItem, width: i32) -> i32 {
+    text_line_height() * entry_lines(item, width).len().max(1) as i32 + px(9.0)
+}
+
+/// Draws one legend entry with its top-left corner at `(x, y)` in an
+/// entry `width` wide, and returns the y below it.
+fn draw_entry(
+    area: &Canvas,
+    item: &LegendItem,
+    (x, y): (i32, i32),
+    width: i32,
+) -> anyhow::Result<i32> {
+    let style = anchored(text(size::LEGEND, INK), HPos::Left, VPos::Top);
+    let (swatch_w, gap) = swatch_and_gap();
+    let line_h = text_line_height();
+    let lines = entry_lines(item, width);
+    let mid = y + line_h / 2 - px(2.0);
+    match item.swatch {
+        Swatch::Fill(c) => area
+            .draw(&Rectangle::new(
+                [(x, mid - px(8.0)), (x + swatch_w, mid + px(8.0))],
+                c.filled(),
+            ))
+            .map_err(drawing)?,
+        Swatch::Line(look) => draw_canvas_line(area, (x, mid), (x + swatch_w, mid), look)?,
+    }
+    for (i, line) in lines.iter().enumerate() {
+        area.draw_text(line, &style, (x + swatch_w + gap, y + i as i32 * line_h))
+            .map_err(drawing)?;
+    }
+    Ok(y + entry_height(item, width))
+}
+
 /// Draws legend entries in the side panel from `y` (canvas pixels) down
 /// and returns the y below the last one.
 pub fn legend(panel: &Canvas, items: &[LegendItem], mut y: i32) -> anyhow::Result<i32> {
-    let style = anchored(text(size::LEGEND, INK), HPos::Left, VPos::Top);
     let (w, _) = panel.dim_in_pixel();
-    let swatch_w = px(36.0);
-    let gap = px(10.0);
-    let line_h = px(size::LEGEND * 1.35);
     for item in items {
-        let lines = style::wrap(&item.label, &style, w as i32 - swatch_w - gap);
-        let mid = y + line_h / 2 - px(2.0);
-        match item.swatch {
-            Swatch::Fill(c) => panel
-                .draw(&Rectangle::new(
-                    [(0, mid - px(8.0)), (swatch_w, mid + px(8.0))],
-                    c.filled(),
-                ))
-                .map_err(drawing)?,
-            Swatch::Line(look) => draw_canvas_line(panel, (0, mid), (swatch_w, mid), look)?,
-        }
-        for (i, line) in lines.iter().enumerate() {
-            panel
-                .draw_text(line, &style, (swatch_w + gap, y + i as i32 * line_h))
-                .map_err(drawing)?;
-        }
-        y += line_h * lines.len().max(1) as i32 + px(9.0);
+        y = draw_entry(panel, item, (0, y), w as i32)?;
     }
     Ok(y)
+}
+
+/// Height [`legend`] takes for `items` in a panel `width` wide (canvas
+/// pixels).
+pub fn legend_height(items: &[LegendItem], width: i32) -> i32 {
+    items.iter().map(|i| entry_height(i, width)).sum()
+}
+
+/// Height [`notes`] takes for `paragraphs` in a panel `width` wide
+/// (canvas pixels).
+pub fn notes_height(paragraphs: &[String], width: i32) -> i32 {
+    let style = anchored(text(size::LEGEND, MUTED), HPos::Left, VPos::Top);
+    paragraphs
+        .iter()
+        .map(|p| text_line_height() * style::wrap(p, &style, width).len() as i32 + px(8.0))
+        .sum()
+}
+
+/// Height of the side panel of a canvas of the usual [`HEIGHT`] (canvas
+/// pixels): what its legend and notes must fit in.
+pub fn panel_height() -> i32 {
+    px(HEIGHT as f64) - px(HEADER) - px(MARGIN * 0.5)
+}
+
+/// How a key of many entries is laid out below a plot: in columns, filled
+/// top to bottom and then left to right, like a table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyLayout {
+    /// Number of columns.
+    pub columns: usize,
+    /// Width of each column (canvas pixels).
+    pub column_width: i32,
+    /// Entries per column (the last may hold fewer).
+    pub rows: usize,
+    /// Height of the key, heading included (canvas pixels).
+    pub height: i32,
+}
+
+/// Gap between the columns of a key (canvas pixels).
+fn column_gap() -> i32 {
+    px(28.0)
+}
+
+/// The layout of a key of `items` under a heading, `width` wide (canvas
+/// pixels): as many columns (up to four) as leave every label on one line,
+/// else one column with labels wrapped.
+pub fn key_layout(items: &[LegendItem], width: i32) -> KeyLayout {
+    let n = items.len().max(1);
+    let fits_one_line = |column_width: i32| {
+        items
+            .iter()
+            .all(|i| entry_lines(i, column_width).len() <= 1)
+    };
+    let column_width = |c: usize| (width - column_gap() * (c as i32 - 1)) / c as i32;
+    let columns = (1..=4.min(n))
+        .rev()
+        .find(|&c| fits_one_line(column_width(c)))
+        .unwrap_or(1);
+    let rows = n.div_ceil(columns);
+    let cw = column_width(columns);
+    let tallest = items
+        .chunks(rows)
+        .map(|col| col.iter().map(|i| entry_height(i, cw)).sum::<i32>())
+        .max()
+        .unwrap_or(0);
+    KeyLayout {
+        columns,
+        column_width: cw,
+        rows,
+        height: px(size::LEGEND * 1.6) + tallest,
+    }
+}
+
+/// Draws a key laid out by [`key_layout`] in `area`: the heading, then the
+/// entries in columns.
+pub fn draw_key(
+    area: &Canvas,
+    heading: &str,
+    items: &[LegendItem],
+    layout: &KeyLayout,
+) -> anyhow::Result<()> {
+    let top = panel_heading(area, heading, 0)?;
+    for (c, column) in items.chunks(layout.rows.max(1)).enumerate() {
+        let x = c as i32 * (layout.column_width + column_gap());
+        let mut y = top;
+        for item in column {
+            y = draw_entry(area, item, (x, y), layout.column_width)?;
+        }
+    }
+    Ok(())
 }
 
 /// Draws legend entries side by side from `(x, y)` (canvas pixels) and
@@ -541,6 +675,39 @@ mod tests {
         let info = reader.next_frame(&mut buf).unwrap();
         assert_eq!((info.width, info.height), (6, 4));
         assert_eq!(&buf[..info.buffer_size()], &rgb[..]);
+    }
+
+    fn entries(labels: &[String]) -> Vec<LegendItem> {
+        labels
+            .iter()
+            .map(|l| LegendItem {
+                swatch: Swatch::Fill(INK),
+                label: l.clone(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_key_places_every_entry_in_columns_that_fit_its_width() {
+        let width = px(1232.0);
+        let short: Vec<String> = (0..21).map(|i| format!("variant {i}")).collect();
+        let k = key_layout(&entries(&short), width);
+        assert_eq!(k.columns, 4);
+        assert!(k.columns * k.rows >= 21 && (k.columns - 1) * k.rows < 21);
+        assert!(k.columns as i32 * k.column_width <= width);
+        // Labels too long for two columns: one column, wrapped, taller.
+        let long: Vec<String> = (0..21)
+            .map(|i| format!("variant {i} with {}", "a long override; ".repeat(6)))
+            .collect();
+        let l = key_layout(&entries(&long), width);
+        assert_eq!((l.columns, l.rows), (1, 21));
+        assert!(l.height > k.height);
+        // The side panel's legend measures what it draws.
+        let items = entries(&short[..3]);
+        assert_eq!(
+            legend_height(&items, px(PANEL)),
+            3 * (text_line_height() + px(9.0))
+        );
     }
 
     #[test]

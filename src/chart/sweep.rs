@@ -2,7 +2,9 @@
 //! P(semi-passive) and P(failure) with their Wilson 95 % ribbons; bottom
 //! panel: median cumulative net at the horizon with its p5-p95 band. A
 //! marker at every value swept, so that it is clear where the lines only
-//! join the dots.
+//! join the dots; for more than [`MAX_MARKED`] values the markers would
+//! run together into a beaded band hiding the lines' dashes, and are left
+//! out.
 //!
 //! [`sweep_data`] computes what is drawn (plain numbers, unit-tested);
 //! [`draw_sweep`] draws it.
@@ -113,6 +115,9 @@ pub fn sweep_data(r: &SweepReport) -> SweepChartData {
     }
 }
 
+/// Most values drawn with a marker each.
+pub const MAX_MARKED: usize = 40;
+
 const SEMI_PASSIVE: RGBColor = palette::BLUISH_GREEN;
 const FAILURE: RGBColor = palette::VERMILLION;
 const NET: RGBColor = palette::BLUE;
@@ -127,6 +132,7 @@ fn line(color: RGBColor, dash: Dash) -> LineLook {
 
 /// Draws `sweep.png` and returns its PNG bytes.
 pub fn draw_sweep(d: &SweepChartData) -> anyhow::Result<Vec<u8>> {
+    let marked = d.values.len() <= MAX_MARKED;
     frame::render_png(|root| {
         let title = format!("{}: sweep of {}", d.info.scenario, d.key);
         let what = "Each value on the same random numbers";
@@ -171,8 +177,10 @@ pub fn draw_sweep(d: &SweepChartData) -> anyhow::Result<Vec<u8>> {
                 .zip(r.share.iter().copied())
                 .collect();
             draw_line(&mut top, &pts, line(*color, *dash))?;
-            top.draw_series(pts.iter().map(|p| Circle::new(*p, px(4.0), color.filled())))
-                .map_err(drawing)?;
+            if marked {
+                top.draw_series(pts.iter().map(|p| Circle::new(*p, px(4.0), color.filled())))
+                    .map_err(drawing)?;
+            }
         }
 
         let mut bottom = frame::plot_with_y_area(&bottom_area, &x, &y_bottom, 12.0, y_area)?;
@@ -202,13 +210,15 @@ pub fn draw_sweep(d: &SweepChartData) -> anyhow::Result<Vec<u8>> {
             .zip(d.net.1.iter().copied())
             .collect();
         draw_line(&mut bottom, &median, line(NET, Dash::Solid))?;
-        bottom
-            .draw_series(
-                median
-                    .iter()
-                    .map(|p| Circle::new(*p, px(4.0), NET.filled())),
-            )
-            .map_err(drawing)?;
+        if marked {
+            bottom
+                .draw_series(
+                    median
+                        .iter()
+                        .map(|p| Circle::new(*p, px(4.0), NET.filled())),
+                )
+                .map_err(drawing)?;
+        }
 
         let mut items = Vec::new();
         if d.semi_passive.is_some() {
@@ -234,10 +244,20 @@ pub fn draw_sweep(d: &SweepChartData) -> anyhow::Result<Vec<u8>> {
             label: "90 % of trajectories (p5 to p95)".into(),
         });
         let y_end = legend(&panel, &items, px(12.0))?;
+        let swept = if marked {
+            format!(
+                "Dots: the {} values swept; lines only join them.",
+                d.values.len()
+            )
+        } else {
+            format!(
+                "Lines join the {} values swept (too many to mark each).",
+                d.values.len()
+            )
+        };
         let mut paragraphs = vec![format!(
-            "Dots: the {} values swept; lines only join them. Every value uses the same random numbers, \
+            "{swept} Every value uses the same random numbers, \
              so the differences between values come from {}, not from noise.",
-            d.values.len(),
             d.key
         )];
         if d.semi_passive.is_none() {

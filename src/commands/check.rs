@@ -4,15 +4,23 @@
 use super::load_scenario;
 use hustle_sim::error::InputError;
 use hustle_sim::model::{Model, Origin};
+use hustle_sim::report::format::terminal_text;
 use hustle_sim::scenario::keys::Param;
 use std::path::PathBuf;
+
+/// Text as a quoted TOML-like value: quotes and backslashes escaped,
+/// control characters escaped for the terminal as every command does.
+fn quoted(s: &str) -> String {
+    let s = s.replace('\\', "\\\\").replace('"', "\\\"");
+    format!("\"{}\"", terminal_text(&s))
+}
 
 /// The resolved parameters of a model, one `key = value  # origin` line each.
 pub fn describe_model(m: &Model) -> String {
     let mut lines = vec![
-        ("name".to_string(), format!("{:?}", m.name), "file"),
-        ("description".into(), format!("{:?}", m.description), "file"),
-        ("currency".into(), format!("{:?}", m.currency), "file"),
+        ("name".to_string(), quoted(&m.name), "file"),
+        ("description".into(), quoted(&m.description), "file"),
+        ("currency".into(), quoted(&m.currency), "file"),
         ("horizon_months".into(), m.horizon_months.to_string(), ""),
         ("setup.months".into(), m.setup_months.to_string(), ""),
         (
@@ -83,13 +91,14 @@ pub fn describe_model(m: &Model) -> String {
 pub(super) fn check(files: &[PathBuf], overrides: &[String]) -> anyhow::Result<()> {
     let mut failed = 0;
     for f in files {
+        super::check_interrupt()?;
         match load_scenario(Some(f), overrides).and_then(|s| s.model()) {
             Ok(m) => {
-                println!("{}: valid", f.display());
-                print!("{}", describe_model(&m));
+                sayln!("{}: valid", f.display());
+                say!("{}", describe_model(&m));
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                esayln!("error: {e}");
                 failed += 1;
             }
         }

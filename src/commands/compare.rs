@@ -17,6 +17,9 @@ pub const FILE_NAMES: [&str; 3] = ["compare.json", "compare.png", "diff_fan.png"
 pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
     // Entrants are checked (values, one horizon) before the folder is made.
     let entrants = entrants(&args.scenarios, &args.with)?;
+    if !args.display.no_charts {
+        chart::compare::check_scenario_count(entrants.len())?;
+    }
     let stem = args.scenarios[0]
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -25,7 +28,7 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(sanitize_stem(&format!("{stem}-compare"))));
-    prepare_dir(&out)?;
+    let out_dir = prepare_dir(&out)?;
     let opts = args.sim.options();
     let c = with_progress(args.sim.trajectories, args.display.quiet, |progress| {
         experiment::compare(
@@ -37,6 +40,7 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         )
     })?;
     let mut outputs = OutputSet::new(&out, &FILE_NAMES);
+    outputs.cancel_on(interrupt_flag());
     outputs.add(CompareJson(&c.report));
     if !args.display.no_charts {
         let info = chart::compare::CompareInfo::new(&c.report, entrants[0].model.setup_months);
@@ -50,9 +54,10 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         });
     }
     let written = outputs.write()?;
+    out_dir.keep();
     if !args.display.quiet {
-        print!("{}", c.report.table());
-        println!("\n  Wrote {}", list_paths(&written));
+        say!("{}", c.report.table());
+        sayln!("\n  Wrote {}", list_paths(&written));
     }
     Ok(())
 }

@@ -9,8 +9,8 @@ use crate::cli::{DataFormat, FitChurnArgs};
 use hustle_sim::error::InputError;
 use hustle_sim::fit::data::{self, Date, Format};
 use hustle_sim::fit::{self, ChurnFit, chart, report, rewrite};
+use hustle_sim::input::{SCENARIO_FILE, read_limited};
 use hustle_sim::output::{Output, OutputSet, prepare_dir, sanitize_stem};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// A scenario rewrite, computed but not yet written.
@@ -22,8 +22,16 @@ struct ScenarioRewrite {
 
 fn plan_into(path: &Path, fit: &ChurnFit, data_name: &str) -> Result<ScenarioRewrite, InputError> {
     let source = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| InputError::new(format!("--into {source}: cannot read the scenario: {e}")))?;
+    let cannot_read = |e: std::io::Error| {
+        InputError::new(format!("--into {source}: cannot read the scenario: {e}"))
+    };
+    let bytes = read_limited(path, SCENARIO_FILE, cannot_read)?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        cannot_read(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        ))
+    })?;
     let base = format!("fit-churn {data_name}, periods 1-{}", fit.periods_fitted);
     let note = |key: &str| {
         let se = match key {
@@ -133,13 +141,17 @@ pub(super) fn fit_churn(args: &FitChurnArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(format!("fit-{}", sanitize_stem(&stem))));
-    prepare_dir(&out)?;
+    let out_dir = prepare_dir(&out)?;
     let mut outputs = OutputSet::new(&out, &["fit.png"]);
+    // Ctrl-C stops the command until the chart is swapped in; the rewrite
+    // of --into that follows is then completed too.
+    outputs.cancel_on(super::interrupt_flag());
     outputs.add(FitChart {
         fit: &fit,
         data_name: &data_name,
     });
     let chart_path = outputs.write()?.remove(0);
+    out_dir.keep();
     if let Some(into) = &into
         && !into.changes.is_empty()
     {
@@ -161,15 +173,15 @@ pub(super) fn fit_churn(args: &FitChurnArgs) -> anyhow::Result<()> {
         }
     }
     if args.json {
-        std::io::stdout().write_all(&fit.to_json())?;
+        crate::terminal::out_json(&fit.to_json());
         for n in notes {
-            eprintln!("{n}");
+            esayln!("{n}");
         }
     } else {
-        print!("{}", report::render(&fit));
-        println!();
+        say!("{}", report::render(&fit));
+        sayln!();
         for n in notes {
-            println!("  {n}");
+            sayln!("  {n}");
         }
     }
     Ok(())

@@ -6,13 +6,15 @@ use hustle_sim::error::InputError;
 use hustle_sim::experiment::{
     ScenarioFile, ScenarioRun, library_scenarios, run_each, scenarios_in,
 };
-use hustle_sim::report::format::{format_money, format_number, format_percent};
+use hustle_sim::report::format::{format_money, format_number, format_percent, terminal_text};
 use hustle_sim::sim::{FailureCause, RunOptions};
 use std::path::Path;
 
+/// A file's stem as shown in a column: escaped for the terminal first, so
+/// that the column's width is what is shown.
 fn stem(p: &Path) -> String {
     p.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
+        .map(|s| terminal_text(&s.to_string_lossy()).into_owned())
         .unwrap_or_default()
 }
 
@@ -36,28 +38,32 @@ fn scenarios(dir: Option<&Path>) -> anyhow::Result<(Vec<ScenarioFile>, String)> 
 pub(super) fn list(dir: Option<&Path>) -> anyhow::Result<()> {
     let (files, place) = scenarios(dir)?;
     if files.is_empty() {
-        println!("No scenarios (*.toml) in {place}");
+        sayln!("No scenarios (*.toml) in {place}");
         return Ok(());
     }
     if dir.is_none() {
-        println!(
+        sayln!(
             "The built-in library. Run one by name: hustle-sim run NAME\n\
              Copy one to edit:  hustle-sim new --from NAME FILE\n"
         );
     }
-    let stem_width = files.iter().map(|(p, _)| stem(p).len()).max().unwrap_or(0);
+    let stem_width = files
+        .iter()
+        .map(|(p, _)| stem(p).chars().count())
+        .max()
+        .unwrap_or(0);
     let mut failed = 0;
     for (p, model) in &files {
         let stem = stem(p);
         match model {
             Ok(m) => {
-                println!("{stem:<stem_width$}  {}", m.name);
+                sayln!("{stem:<stem_width$}  {}", m.name);
                 if !m.description.is_empty() {
-                    println!("{:<stem_width$}  {}", "", m.description);
+                    sayln!("{:<stem_width$}  {}", "", m.description);
                 }
             }
             Err(e) => {
-                println!("{stem:<stem_width$}  INVALID: {e}");
+                sayln!("{stem:<stem_width$}  INVALID: {e}");
                 failed += 1;
             }
         }
@@ -75,7 +81,7 @@ pub(super) fn list(dir: Option<&Path>) -> anyhow::Result<()> {
 pub(super) fn run_all(dir: Option<&Path>, trajectories: u64, seed: u64) -> anyhow::Result<()> {
     let (files, place) = scenarios(dir)?;
     if files.is_empty() {
-        println!("No scenarios (*.toml) in {place}");
+        sayln!("No scenarios (*.toml) in {place}");
         return Ok(());
     }
     let opts = RunOptions {
@@ -85,16 +91,16 @@ pub(super) fn run_all(dir: Option<&Path>, trajectories: u64, seed: u64) -> anyho
     };
     let (runs, invalid) = run_each(&files, &opts, interrupt_flag())?;
     for e in &invalid {
-        eprintln!("error: {e} (skipped)");
+        esayln!("error: {e} (skipped)");
     }
     let rows: Vec<Row> = runs.iter().map(Row::from_run).collect();
-    println!(
+    sayln!(
         "Scenarios in {place}: {} trajectories each, seed {}\n",
         format_number(trajectories as f64, 0),
         seed
     );
-    print!("{}", render(&rows));
-    println!("\n{LEGEND}");
+    say!("{}", render(&rows));
+    sayln!("\n{LEGEND}");
     if !invalid.is_empty() {
         return Err(self::invalid(invalid.len(), files.len(), &place));
     }
@@ -145,7 +151,7 @@ impl Row {
             );
         Row {
             stem: stem(&run.path),
-            currency: s.currency.clone(),
+            currency: terminal_text(&s.currency).into_owned(),
             horizon: s.horizon_months,
             semi_passive: s.semi_passive.defined.then_some(s.semi_passive.probability),
             semi_passive_month: run.median_month_semi_passive_if_reached,

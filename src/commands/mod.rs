@@ -3,6 +3,7 @@
 mod check;
 mod compare;
 mod fit_churn;
+pub mod interrupt;
 mod list;
 mod new;
 pub mod progress;
@@ -15,8 +16,8 @@ use hustle_sim::error::InputError;
 use hustle_sim::scenario::Scenario;
 use std::path::Path;
 
+pub use interrupt::{check_interrupt, interrupt_flag};
 pub use progress::with_progress;
-pub use run::interrupt_flag;
 
 /// Runs the command the arguments name.
 pub fn dispatch(cli: Cli) -> anyhow::Result<()> {

@@ -42,8 +42,9 @@ pub(super) fn new(file: &Path, from: Option<&str>) -> anyhow::Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let dir = file.parent().unwrap_or(Path::new(""));
+    super::check_interrupt()?;
     create_new(dir, &NewScenario { name: &name, text })?;
-    println!(
+    sayln!(
         "Wrote {}; edit it, then `hustle-sim check {0}` and `hustle-sim run {0}`",
         file.display()
     );

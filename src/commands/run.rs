@@ -1,7 +1,7 @@
 //! `hustle-sim run`: simulate, write `summary.json`, `percentiles.csv` and
 //! (unless `--no-charts`) the PNG charts, print the summary table.
 
-use super::{load_scenario, with_progress};
+use super::{interrupt_flag, load_scenario, with_progress};
 use crate::cli::RunArgs;
 use hustle_sim::chart;
 use hustle_sim::model::Model;
@@ -24,20 +24,6 @@ fn run_scenario(
     })
 }
 
-/// A flag set by Ctrl-C: long runs check it before each chunk of
-/// trajectories and stop within a fraction of a second, before anything is
-/// written.
-pub fn interrupt_flag() -> &'static AtomicBool {
-    static FLAG: AtomicBool = AtomicBool::new(false);
-    static INSTALL: std::sync::Once = std::sync::Once::new();
-    INSTALL.call_once(|| {
-        // Without a handler (e.g. one is already installed) Ctrl-C simply
-        // kills the process, which still leaves no partial files.
-        let _ = ctrlc::set_handler(|| FLAG.store(true, std::sync::atomic::Ordering::Relaxed));
-    });
-    &FLAG
-}
-
 /// Every file `run` writes into its output folder: the summary, the
 /// percentiles and the charts.
 pub const FILE_NAMES: [&str; 8] = [
@@ -58,9 +44,9 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(sanitize_stem(&scenario.stem)));
-    prepare_dir(&out)?;
+    let out_dir = prepare_dir(&out)?;
     if args.scenario.is_none() && !args.display.quiet {
-        println!(
+        sayln!(
             "No scenario file given: running the built-in default, {stem} (\"{}\").\n  \
              To edit a copy: hustle-sim new --from {stem} my-hustle.toml\n",
             model.name,
@@ -71,6 +57,7 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
     let result = run_scenario(&model, &opts, args.display.quiet, interrupt_flag())?;
     let summary = Summary::from_run(&result, &scenario.source);
     let mut outputs = OutputSet::new(&out, &FILE_NAMES);
+    outputs.cancel_on(interrupt_flag());
     outputs.add(SummaryJson(&summary));
     outputs.add(PercentilesCsv(&summary));
     if !args.display.no_charts {
@@ -79,9 +66,10 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
         }
     }
     let written = outputs.write()?;
+    out_dir.keep();
     if !args.display.quiet {
-        print!("{}", table::render(&summary));
-        println!("\n  Wrote {}", list_paths(&written));
+        say!("{}", table::render(&summary));
+        sayln!("\n  Wrote {}", list_paths(&written));
     }
     Ok(())
 }

@@ -24,7 +24,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
     let out = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("output").join(format!("{}-sensitivity", sanitize_stem(&scenario.stem)))
     });
-    prepare_dir(&out)?;
+    let out_dir = prepare_dir(&out)?;
     let opts = Options {
         metric,
         swing: args.swing,
@@ -45,6 +45,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
         setup_months: model.setup_months,
     };
     let mut outputs = OutputSet::new(&out, &FILE_NAMES);
+    outputs.cancel_on(interrupt_flag());
     outputs.add(SensitivityCsv(&analysis));
     if !args.display.no_charts {
         outputs.add(tornado::TornadoChart {
@@ -53,9 +54,10 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
         });
     }
     let written = outputs.write()?;
+    out_dir.keep();
     if !args.display.quiet {
-        print!("{}", analysis.table(TABLE_ROWS));
-        println!(
+        say!("{}", analysis.table(TABLE_ROWS));
+        sayln!(
             "\n  {} runs in {:.1} s. Wrote {}",
             analysis.runs,
             analysis.elapsed.as_secs_f64(),

@@ -28,20 +28,22 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
             sweep.param.key()
         )))
     });
-    prepare_dir(&out)?;
+    let out_dir = prepare_dir(&out)?;
     let opts = args.sim.options();
     let report = with_progress(args.sim.trajectories, args.display.quiet, |progress| {
         sweep.run(&opts, progress, interrupt_flag())
     })?;
     let mut outputs = OutputSet::new(&out, &FILE_NAMES);
+    outputs.cancel_on(interrupt_flag());
     outputs.add(SweepCsv(&report));
     if !args.display.no_charts {
         outputs.add(chart::sweep::SweepChart(chart::sweep::sweep_data(&report)));
     }
     let written = outputs.write()?;
+    out_dir.keep();
     if !args.display.quiet {
-        print!("{}", report.table());
-        println!(
+        say!("{}", report.table());
+        sayln!(
             "\n  Wrote {} ({:.2} s of simulation)",
             list_paths(&written),
             report.elapsed_seconds

@@ -206,8 +206,9 @@ pub fn read(path: &Path, format: Format, as_of: Option<Date>) -> Result<Dataset,
             "{source}: is a directory, not a data file"
         )));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| InputError::new(format!("{source}: cannot read the data: {e}")))?;
+    let bytes = crate::input::read_limited(path, crate::input::DATA_FILE, |e| {
+        InputError::new(format!("{source}: cannot read the data: {e}"))
+    })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         InputError::new(format!(
             "{source}: is not UTF-8 text (invalid byte at offset {}); save it as UTF-8 CSV",

@@ -3,7 +3,7 @@
 //! survival, period by period.
 
 use super::ChurnFit;
-use crate::report::format::{format_number, format_percent};
+use crate::report::format::{format_number, format_percent, terminal_text};
 
 /// A p-value for reading: small ones in scientific notation.
 fn format_p(p: f64) -> String {
@@ -38,7 +38,7 @@ pub fn format_sig(x: f64) -> String {
 pub fn render(f: &ChurnFit) -> String {
     let d = &f.data;
     let mut o = String::new();
-    o.push_str(&format!("Churn fit: {}\n", d.file));
+    o.push_str(&format!("Churn fit: {}\n", terminal_text(&d.file)));
     let what = match (d.cohorts, d.active, &d.as_of) {
         (Some(c), _, _) => format!(
             "survival table, {c} cohort{}, {} customers, periods 0..{}",

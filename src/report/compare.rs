@@ -2,7 +2,7 @@
 //! differences against the first, as `compare.json` bytes and as the
 //! terminal table.
 
-use super::format::{format_money, format_number, format_percent};
+use super::format::{format_money, format_number, format_percent, terminal_text};
 use super::paired::{OutcomeStats, PairedStats};
 use crate::output::Output;
 use serde::Serialize;
@@ -66,11 +66,12 @@ impl CompareReport {
         let w = self
             .scenarios
             .iter()
-            .map(|s| s.label.chars().count())
+            .map(|s| terminal_text(&s.label).chars().count())
             .max()
             .unwrap_or(8)
             .clamp(8, 48);
         let label = |s: &str| -> String {
+            let s = terminal_text(s);
             if s.chars().count() > w {
                 s.chars().take(w - 1).collect::<String>() + "…"
             } else {

@@ -1,4 +1,8 @@
-//! Number formats shared by the terminal table and the charts.
+//! Number formats shared by the terminal table and the charts, and the one
+//! way text from a user (a scenario's name, a file name, a label) is made
+//! safe to print on a terminal.
+
+use std::borrow::Cow;
 
 /// `x` rounded to 12 significant digits, so that a value computed as
 /// 0.04000000000000001 or 0.12000000000000001 reads 0.04 or 0.12.
@@ -65,9 +69,94 @@ pub fn format_value(v: f64) -> String {
     }
 }
 
+/// Whether `c` is escaped before it reaches a terminal: control characters
+/// (C0, DEL and C1, which include ESC and the 8-bit CSI that start terminal
+/// escape sequences, BEL, backspace and carriage return) and the Unicode
+/// bidirectional overrides and isolates, which reorder what is displayed.
+fn escaped_on_terminal(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` safe to print on a terminal: every control character (and
+/// bidirectional override) written as Rust writes it in a quoted string,
+/// `\u{1b}` for ESC, `\u{7}` for BEL, `\n`, `\t`, `\r` and `\0`; anything
+/// else as it is. A user's text (a scenario's name or description, a file
+/// name) can then never move the cursor, change colours, ring the bell or
+/// rewrite what is shown. Every command prints user text through this
+/// function (or [`terminal_lines`]); `check` shows the same escapes inside
+/// its quoted values. The result holds no control character, so escaping
+/// it again changes nothing.
+pub fn terminal_text(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(escaped_on_terminal) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if escaped_on_terminal(c) {
+            let e = c.escape_debug();
+            if e.len() > 1 {
+                out.extend(e);
+            } else {
+                // Written as is by escape_debug (it deems it printable):
+                // spelt out all the same.
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Text of several lines made safe for a terminal: each line through
+/// [`terminal_text`], the line breaks between them kept. For whole messages
+/// and tables the program lays out in lines (error messages quoting a line
+/// of a file, the summary table).
+pub fn terminal_lines(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c != '\n' && escaped_on_terminal(c)) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.split('\n')
+            .map(terminal_text)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_as_check_shows_them() {
+        let name = "\u{1b}[31mred\u{7}";
+        assert_eq!(terminal_text(name), "\\u{1b}[31mred\\u{7}");
+        // The same escapes as a quoted value (Debug), without the quotes.
+        assert_eq!(format!("{name:?}"), format!("\"{}\"", terminal_text(name)));
+        assert_eq!(terminal_text("a\tb\nc\r\0"), "a\\tb\\nc\\r\\0");
+        // DEL, the 8-bit CSI and a right-to-left override.
+        assert_eq!(
+            terminal_text("x\u{7f}\u{9b}2J\u{202e}y"),
+            "x\\u{7f}\\u{9b}2J\\u{202e}y"
+        );
+        // Ordinary text, accents and symbols are untouched (and not copied).
+        for plain in ["Niche SaaS · €5", "Ünïcødé – ok", "a \"quoted\" \\ path"] {
+            assert!(matches!(terminal_text(plain), Cow::Borrowed(_)), "{plain}");
+        }
+        // Escaping twice changes nothing more.
+        let once = terminal_text(name).into_owned();
+        assert_eq!(terminal_text(&once), once);
+    }
+
+    #[test]
+    fn lines_keep_their_breaks_and_escape_the_rest() {
+        assert_eq!(
+            terminal_lines("first \u{1b}[2J\nsecond\u{7}\n"),
+            "first \\u{1b}[2J\nsecond\\u{7}\n"
+        );
+        assert!(matches!(terminal_lines("a\nb\n"), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn thousands_and_signs() {

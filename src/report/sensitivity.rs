@@ -1,7 +1,7 @@
 //! What a sensitivity analysis reports: `sensitivity.csv` and the terminal
 //! table of the parameters that move the metric most.
 
-use super::format::{format_number, format_value, round_12_digits};
+use super::format::{format_number, format_value, round_12_digits, terminal_text};
 use crate::output::Output;
 use crate::sensitivity::{Analysis, Spread};
 
@@ -66,13 +66,15 @@ impl Analysis {
     /// The terminal table: the run's facts and the `top` rows with the
     /// largest range, within 100 columns for every key.
     pub fn table(&self, top: usize) -> String {
-        let metric = self.metric.describe(self.horizon, &self.currency);
+        let metric = self
+            .metric
+            .describe(self.horizon, &terminal_text(&self.currency));
         let resolution = self.metric.resolution();
         let pct = self.swing * 100.0;
         let mut o = format!(
             "Sensitivity of {metric}: {}\n  baseline {}; {} parameters, each at a low, a middle \
              and a high value;\n  {} trajectories per run, {} runs, seed {}\n\n",
-            self.scenario,
+            terminal_text(&self.scenario),
             self.metric.format(self.baseline),
             self.rows.len(),
             format_number(self.trajectories as f64, 0),

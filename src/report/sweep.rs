@@ -1,7 +1,7 @@
 //! What `sweep` reports: one row per value of the swept key, as
 //! `sweep.csv` bytes and as the terminal table.
 
-use super::format::{format_money, format_number, format_percent};
+use super::format::{format_money, format_number, format_percent, terminal_text};
 use super::paired::OutcomeStats;
 use crate::output::Output;
 use crate::sim::FailureCause;
@@ -110,7 +110,7 @@ impl SweepReport {
         let h = self.horizon_months;
         let mut o = format!(
             "{}: sweep of {} over {} values, {} trajectories each (seed {}, the same random numbers for every value)\n\n",
-            self.scenario,
+            terminal_text(&self.scenario),
             self.key,
             self.rows.len(),
             format_number(self.trajectories as f64, 0),
@@ -168,7 +168,7 @@ impl SweepReport {
         }
         o.push_str(&format!(
             "\n  Median month: first month by which half of all trajectories were semi-passive (- if\n  fewer than half by month {h}). Net: cumulative net by month {h}, setup included ({}).\n",
-            self.currency
+            terminal_text(&self.currency)
         ));
         o
     }

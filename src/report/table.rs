@@ -1,7 +1,7 @@
 //! The summary table printed after a run: the answer at a glance.
 
 use super::Summary;
-use super::format::{format_money, format_number, format_percent};
+use super::format::{format_money, format_number, format_percent, terminal_text};
 use crate::sim::FailureCause;
 
 fn month(m: Option<u32>) -> String {
@@ -16,11 +16,11 @@ fn interval(ci: [f64; 2]) -> String {
 /// The terminal table for a run.
 pub fn render(s: &Summary) -> String {
     let h = s.horizon_months as usize;
-    let cur = &s.currency;
+    let cur = terminal_text(&s.currency);
     let mut o = String::new();
     o.push_str(&format!(
         "{}: {} trajectories over {} months (seed {})\n\n",
-        s.scenario,
+        terminal_text(&s.scenario),
         format_number(s.trajectories as f64, 0),
         h,
         s.seed

@@ -66,8 +66,15 @@ impl Scenario {
             .with_source(source)
             .with_allowed("a scenario file"));
         }
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let cannot_read = |e: std::io::Error| {
             InputError::new(format!("{source}: cannot read the scenario: {e}")).with_source(&source)
+        };
+        let bytes = crate::input::read_limited(path, crate::input::SCENARIO_FILE, cannot_read)?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            cannot_read(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "stream did not contain valid UTF-8",
+            ))
         })?;
         let stem = path
             .file_stem()
