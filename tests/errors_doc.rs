@@ -59,13 +59,33 @@ fn every_documented_bad_input_gives_its_message_and_exit_code_2() {
     for (i, row) in rows.iter().enumerate() {
         let mut cmd = Command::cargo_bin("hustle-sim").unwrap();
         cmd.current_dir(tmp.path());
+        // Rows of fit-churn that must write nothing write into this folder.
+        let out = tmp.path().join(format!("out{i}"));
+        let mut writes_nothing = true;
         if let Some(args) = row.input.strip_prefix("args: ") {
             let args = args
                 .replace("{file}", file.to_str().unwrap())
                 .replace("{dir}", dir.to_str().unwrap())
                 .replace("{dangling}", dangling.to_str().unwrap());
             cmd.args(args.split_whitespace());
+            writes_nothing = false;
+        } else if let Some((format, csv)) = row
+            .input
+            .strip_prefix("csv: ")
+            .map(|c| ("survival", c))
+            .or_else(|| {
+                row.input
+                    .strip_prefix("customers: ")
+                    .map(|c| ("customers", c))
+            })
+        {
+            let path = tmp.path().join(format!("row{i}.csv"));
+            std::fs::write(&path, csv.replace('⏎', "\n")).unwrap();
+            cmd.args(["fit-churn", "--format", format, "-o"])
+                .arg(&out)
+                .arg(&path);
         } else {
+            writes_nothing = false;
             let (raw, snippet) = match row.input.strip_prefix("file-raw: ") {
                 Some(s) => (true, s),
                 None => (
@@ -85,15 +105,18 @@ fn every_documented_bad_input_gives_its_message_and_exit_code_2() {
             std::fs::write(&path, text).unwrap();
             cmd.args(["check", path.to_str().unwrap()]);
         }
-        let out = cmd.output().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        if out.status.code() != Some(2) || !stderr.contains(&row.message) {
+        let result = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        if result.status.code() != Some(2) || !stderr.contains(&row.message) {
             failures.push(format!(
                 "{}: exit {:?}, expected `{}` in:\n{stderr}",
                 row.kind,
-                out.status.code(),
+                result.status.code(),
                 row.message
             ));
+        }
+        if writes_nothing && out.exists() {
+            failures.push(format!("{}: {} was written", row.kind, out.display()));
         }
     }
     assert_eq!(

@@ -553,3 +553,69 @@ fn an_as_of_date_centuries_after_the_data_is_refused_and_a_century_is_accepted()
     );
     succeeded(&run("2124-05-01"));
 }
+
+#[test]
+fn customer_totals_beyond_a_trillion_are_refused_naming_the_line_and_value() {
+    // Regression: three cohorts of 2^63 customers were summed past u64 and
+    // reported as 9.22e18 customers.
+    let (code, err) = run_on(
+        "big.csv",
+        "cohort,period,alive\nA,0,9223372036854775808\nB,0,9223372036854775808\nC,0,9223372036854775808\n",
+        &[],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("big.csv: line 2: `alive` is 9223372036854775808, more than the 1,000,000,000,000 customers a data file may hold"),
+        "{err}"
+    );
+    // Cohorts each within the limit, together beyond it.
+    let (code, err) = run_on(
+        "sum.csv",
+        "cohort,period,alive\nA,0,600000000000\nA,1,500000000000\nB,0,400000000001\n",
+        &[],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("sum.csv: line 4: cohort B: alive 400000000001 at period 0 brings the customers to 1000000000001 in all, more than the 1,000,000,000,000"),
+        "{err}"
+    );
+    // Exactly the limit is read, and every sum over it is exact.
+    let ds = data::parse_survival(
+        "cohort,period,alive\nA,0,600000000000\nA,1,500000000000\nA,2,450000000000\nB,0,400000000000\nB,1,1\n",
+        "limit.csv",
+    )
+    .unwrap();
+    assert_eq!(ds.lifetimes.customers(), data::MAX_CUSTOMERS);
+    assert_eq!(ds.lifetimes.at_risk(1), data::MAX_CUSTOMERS);
+    let fit = fit_churn(&ds, None).unwrap();
+    assert_eq!(fit.data.customers, 1_000_000_000_000);
+}
+
+#[test]
+fn a_negative_period_says_what_a_period_is() {
+    // Regression: a negative period was "negative; it counts customers".
+    let (code, err) = run_on("neg.csv", "period,alive\n0,100\n-1,90\n", &[]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("neg.csv: line 3: `period` is negative (-1); it is a renewal period, a whole number >= 0 (0 is the cohort's start)"),
+        "{err}"
+    );
+    assert!(!err.contains("counts customers"), "{err}");
+}
+
+#[test]
+fn a_duplicate_column_is_refused_naming_it() {
+    // Regression: a second `alive` column was silently ignored.
+    let (code, err) = run_on("dup.csv", "period,alive,Alive\n0,100,100\n1,90,80\n", &[]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("dup.csv: line 1: column `alive` appears twice (columns 2 and 3); each column may appear once"),
+        "{err}"
+    );
+    for header in ["id,start,end,start", "id,start,end,id"] {
+        let csv = format!("{header}\n1,2024-01-01,,2024-01-01\n");
+        let (code, err) = run_on("c.csv", &csv, &["--format", "customers"]);
+        assert_eq!(code, 2, "{header}");
+        assert!(err.contains("appears twice"), "{header}: {err}");
+    }
+}
