@@ -619,3 +619,49 @@ fn a_duplicate_column_is_refused_naming_it() {
         assert!(err.contains("appears twice"), "{header}: {err}");
     }
 }
+
+/// Survival counts of exactly 10 % churn a month: 100,000 customers, so
+/// every count is whole.
+const EXACTLY_TEN_PERCENT: &str =
+    "period,alive\n0,100000\n1,90000\n2,81000\n3,72900\n4,65610\n5,59049\n";
+
+/// Runs `fit-churn DATA --into SCENARIO -o DIR/out` with extra arguments.
+fn fit_into(dir: &Path, data: &Path, scenario: &Path, extra: &[&str]) -> std::process::Output {
+    bin()
+        .arg("fit-churn")
+        .args(extra)
+        .arg("-o")
+        .arg(dir.join("out"))
+        .arg("--into")
+        .arg(scenario)
+        .arg(data)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn exactly_constant_churn_is_reported_as_the_boundary_and_written_as_constant_churn() {
+    // Regression: exactly 10 % churn a month fitted alpha 16,480 and beta
+    // 148,300 with standard errors in the millions and no boundary, and
+    // --into wrote them instead of constant churn.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("ten.csv");
+    std::fs::write(&data, EXACTLY_TEN_PERCENT).unwrap();
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(
+        &scenario,
+        "name = \"x\"\n[churn]\nmodel = \"sbg\"\nalpha = 1.0\nbeta = 16\n",
+    )
+    .unwrap();
+    let out = fit_into(dir.path(), &data, &scenario, &["--json"]);
+    let j: serde_json::Value = serde_json::from_slice(succeeded(&out)).unwrap();
+    assert_eq!(j["boundary"], "homogeneous");
+    assert!(j["alpha_se"].is_null() && j["beta_se"].is_null());
+    assert!(j["likelihood_ratio"]["statistic"].as_f64().unwrap() < sbg::HOMOGENEOUS_LR);
+    // Churn events over renewals faced: exactly 0.1 up to rounding.
+    assert!((j["constant_churn"]["monthly"].as_f64().unwrap() - 0.1).abs() < 1e-12);
+    assert_eq!(
+        std::fs::read_to_string(&scenario).unwrap(),
+        "name = \"x\"\n[churn]\nmodel = \"constant\" # fit-churn ten.csv, periods 1-5\nmonthly = 0.1 # fit-churn ten.csv, periods 1-5, standard error 0.0004688\n"
+    );
+}
