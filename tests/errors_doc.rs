@@ -55,6 +55,8 @@ fn every_documented_bad_input_gives_its_message_and_exit_code_2() {
     let dangling = tmp.path().join("a-dangling-link");
     #[cfg(unix)]
     std::os::unix::fs::symlink(tmp.path().join("no-such-folder"), &dangling).unwrap();
+    let data =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fader_hardie_2007_regular.csv");
     let mut failures = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         let mut cmd = Command::cargo_bin("hustle-sim").unwrap();
@@ -62,6 +64,8 @@ fn every_documented_bad_input_gives_its_message_and_exit_code_2() {
         // Rows of fit-churn that must write nothing write into this folder.
         let out = tmp.path().join(format!("out{i}"));
         let mut writes_nothing = true;
+        // A scenario of --into that must be left as it is, and its text.
+        let mut unchanged = None;
         if let Some(args) = row.input.strip_prefix("args: ") {
             let args = args
                 .replace("{file}", file.to_str().unwrap())
@@ -84,6 +88,16 @@ fn every_documented_bad_input_gives_its_message_and_exit_code_2() {
             cmd.args(["fit-churn", "--format", format, "-o"])
                 .arg(&out)
                 .arg(&path);
+        } else if let Some(snippet) = row.input.strip_prefix("into: ") {
+            let path = tmp.path().join(format!("row{i}.toml"));
+            let text = format!("name = \"x\"\n{}\n", snippet.replace('⏎', "\n"));
+            std::fs::write(&path, &text).unwrap();
+            cmd.args(["fit-churn", "-o"])
+                .arg(&out)
+                .arg("--into")
+                .arg(&path)
+                .arg(&data);
+            unchanged = Some((path, text));
         } else {
             writes_nothing = false;
             let (raw, snippet) = match row.input.strip_prefix("file-raw: ") {
@@ -117,6 +131,11 @@ fn every_documented_bad_input_gives_its_message_and_exit_code_2() {
         }
         if writes_nothing && out.exists() {
             failures.push(format!("{}: {} was written", row.kind, out.display()));
+        }
+        if let Some((path, text)) = unchanged
+            && std::fs::read_to_string(&path).unwrap() != text
+        {
+            failures.push(format!("{}: {} was changed", row.kind, path.display()));
         }
     }
     assert_eq!(

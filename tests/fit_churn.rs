@@ -665,3 +665,130 @@ fn exactly_constant_churn_is_reported_as_the_boundary_and_written_as_constant_ch
         "name = \"x\"\n[churn]\nmodel = \"constant\" # fit-churn ten.csv, periods 1-5\nmonthly = 0.1 # fit-churn ten.csv, periods 1-5, standard error 0.0004688\n"
     );
 }
+
+/// `text` split into what comes before `[churn]`, the churn section, and
+/// what follows from `[pricing]` on (`eol` the line ending).
+fn around_churn(text: &str, eol: &str) -> (String, String, String) {
+    let a = text.find(&format!("{eol}[churn]{eol}")).unwrap() + eol.len();
+    let b = a + text[a..].find(&format!("{eol}[pricing]{eol}")).unwrap();
+    (
+        text[..a].to_string(),
+        text[a..b].to_string(),
+        text[b..].to_string(),
+    )
+}
+
+#[test]
+fn into_keeps_crlf_line_endings_the_byte_order_mark_comments_and_indentation() {
+    // Regression: --into re-serialised the file, turning CRLF into LF,
+    // dropping the byte-order mark and a removed key's trailing comment and
+    // changing indentation. The shipped scenario, saved with a byte-order
+    // mark, CRLF line endings and its [churn] keys indented, is fitted
+    // twice: sbg (alpha and beta replaced) and then exactly constant churn
+    // (alpha and beta removed, monthly added).
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/niche-saas-tool.toml"),
+    )
+    .unwrap();
+    let (before, churn, after) = around_churn(&shipped, "\n");
+    let churn: String = churn
+        .lines()
+        .map(|l| {
+            if l.starts_with('[') {
+                format!("{l}\n")
+            } else {
+                format!("    {l}\n")
+            }
+        })
+        .collect();
+    let original = format!("\u{feff}{before}{churn}{}", &after[1..]).replace('\n', "\r\n");
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(&scenario, &original).unwrap();
+
+    succeeded(&fit_into(
+        dir.path(),
+        &fader_hardie(),
+        &scenario,
+        &["--fit-periods", "7"],
+    ));
+    let sbg = std::fs::read_to_string(&scenario).unwrap();
+    let ten = dir.path().join("ten.csv");
+    std::fs::write(&ten, EXACTLY_TEN_PERCENT).unwrap();
+    succeeded(&fit_into(dir.path(), &ten, &scenario, &[]));
+    let constant = std::fs::read_to_string(&scenario).unwrap();
+
+    let (before0, churn0, after0) = around_churn(&original, "\r\n");
+    for rewritten in [&sbg, &constant] {
+        assert!(rewritten.starts_with('\u{feff}'), "byte-order mark lost");
+        let (before1, churn1, after1) = around_churn(rewritten, "\r\n");
+        assert_eq!(before1, before0);
+        assert_eq!(after1, after0);
+        // Every line ends with CRLF, and every churn key line is indented
+        // as the user indented them, once.
+        assert_eq!(
+            rewritten.matches('\n').count(),
+            rewritten.matches("\r\n").count()
+        );
+        for line in churn1.split("\r\n").skip(1).filter(|l| !l.is_empty()) {
+            assert!(
+                line.starts_with("    ") && !line.starts_with("     "),
+                "{line:?}"
+            );
+        }
+        // Every comment of the user's is still there.
+        for comment in churn0
+            .split("\r\n")
+            .filter_map(|l| l.find('#').map(|i| &l[i..]))
+        {
+            assert!(
+                churn1.contains(comment.trim_end()),
+                "lost {comment:?} in\n{churn1}"
+            );
+        }
+    }
+    let (_, churn_constant, _) = around_churn(&constant, "\r\n");
+    assert!(
+        churn_constant.contains("    model = \"constant\" # fit-churn ten.csv")
+            && churn_constant.contains("    monthly = 0.1 # fit-churn ten.csv"),
+        "{churn_constant}"
+    );
+    assert!(!churn_constant.contains("alpha =") && !churn_constant.contains("beta ="));
+}
+
+#[test]
+fn into_rewrites_an_inline_churn_table_in_place_as_an_inline_table() {
+    // Regression: a valid inline churn table was refused with a parse error
+    // about the section after it.
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("s.toml");
+    let text = "name = \"x\"\nchurn = { model = \"constant\", monthly = 0.05 }\n\n[pricing]\nmonthly = 49\n";
+    std::fs::write(&scenario, text).unwrap();
+    succeeded(&fit_into(
+        dir.path(),
+        &fader_hardie(),
+        &scenario,
+        &["--fit-periods", "7"],
+    ));
+    assert_eq!(
+        std::fs::read_to_string(&scenario).unwrap(),
+        "name = \"x\"\nchurn = { model = \"sbg\", alpha = 0.7041, beta = 1.182 } # fit-churn fader_hardie_2007_regular.csv, periods 1-7, standard errors alpha 0.06560, beta 0.1525\n\n[pricing]\nmonthly = 49\n"
+    );
+    // Dotted keys, too.
+    let text = "name = \"x\"\nchurn.model = \"constant\"\nchurn.monthly = 0.05\n";
+    std::fs::write(&scenario, text).unwrap();
+    succeeded(&fit_into(
+        dir.path(),
+        &fader_hardie(),
+        &scenario,
+        &["--fit-periods", "7"],
+    ));
+    let out = std::fs::read_to_string(&scenario).unwrap();
+    assert!(
+        out.starts_with("name = \"x\"\nchurn.model = \"sbg\" # fit-churn")
+            && out.contains("\nchurn.alpha = 0.7041 # fit-churn")
+            && out.contains("\nchurn.beta = 1.182 # fit-churn")
+            && !out.contains("monthly"),
+        "{out}"
+    );
+}

@@ -24,20 +24,33 @@ fn plan_into(path: &Path, fit: &ChurnFit, data_name: &str) -> Result<ScenarioRew
     let source = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| InputError::new(format!("--into {source}: cannot read the scenario: {e}")))?;
-    let base = format!("fit-churn {data_name}, periods 1-{}", fit.periods_fitted);
+    let base = format!(
+        "{}{data_name}, periods 1-{}",
+        rewrite::NOTE_PREFIX,
+        fit.periods_fitted
+    );
+    let setting = fit.scenario_churn();
     let note = |key: &str| {
-        let se = match key {
-            "alpha" => fit.alpha_se,
-            "beta" => fit.beta_se,
-            "monthly" => Some(fit.constant_churn.monthly_se),
+        let se = |x: f64| report::format_sig(x);
+        let errors = match (key, setting) {
+            ("alpha", _) => fit.alpha_se.map(|a| format!("standard error {}", se(a))),
+            ("beta", _) => fit.beta_se.map(|b| format!("standard error {}", se(b))),
+            ("monthly", _) | ("churn", rewrite::ChurnSetting::Constant { .. }) => Some(format!(
+                "standard error {}",
+                se(fit.constant_churn.monthly_se)
+            )),
+            ("churn", rewrite::ChurnSetting::Sbg { .. }) => fit
+                .alpha_se
+                .zip(fit.beta_se)
+                .map(|(a, b)| format!("standard errors alpha {}, beta {}", se(a), se(b))),
             _ => None,
         };
-        match se {
-            Some(se) => format!("{base}, standard error {}", report::format_sig(se)),
+        match errors {
+            Some(e) => format!("{base}, {e}"),
             None => base.clone(),
         }
     };
-    let (text, changes) = rewrite::rewrite_churn(&text, &source, fit.scenario_churn(), &note)?;
+    let (text, changes) = rewrite::rewrite_churn(&text, &source, setting, &note)?;
     Ok(ScenarioRewrite {
         path: path.to_path_buf(),
         text,
