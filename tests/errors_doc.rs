@@ -57,6 +57,14 @@ fn every_documented_bad_input_gives_its_message_and_exit_code_2() {
     std::os::unix::fs::symlink(tmp.path().join("no-such-folder"), &dangling).unwrap();
     let data =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fader_hardie_2007_regular.csv");
+    let readonly = tmp.path().join("read-only.toml");
+    let readonly_text = "name = \"x\"\n";
+    std::fs::write(&readonly, readonly_text).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&readonly, std::fs::Permissions::from_mode(0o444)).unwrap();
+    }
     let mut failures = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         let mut cmd = Command::cargo_bin("hustle-sim").unwrap();
@@ -70,7 +78,9 @@ fn every_documented_bad_input_gives_its_message_and_exit_code_2() {
             let args = args
                 .replace("{file}", file.to_str().unwrap())
                 .replace("{dir}", dir.to_str().unwrap())
-                .replace("{dangling}", dangling.to_str().unwrap());
+                .replace("{dangling}", dangling.to_str().unwrap())
+                .replace("{data}", data.to_str().unwrap())
+                .replace("{readonly}", readonly.to_str().unwrap());
             cmd.args(args.split_whitespace());
             writes_nothing = false;
         } else if let Some((format, csv)) = row
@@ -142,6 +152,11 @@ fn every_documented_bad_input_gives_its_message_and_exit_code_2() {
         std::fs::read_to_string(&file).unwrap(),
         "keep me",
         "a documented error touched a file"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&readonly).unwrap(),
+        readonly_text,
+        "a documented error changed a read-only scenario"
     );
     assert!(
         !tmp.path().join("no-such-folder").exists(),

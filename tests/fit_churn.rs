@@ -792,3 +792,90 @@ fn into_rewrites_an_inline_churn_table_in_place_as_an_inline_table() {
         "{out}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn into_refuses_a_read_only_scenario_and_writes_nothing() {
+    // Regression: a read-only scenario was replaced (exit 0), and when
+    // --into failed, fit.png had already been written.
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("s.toml");
+    let text = "name = \"x\"\n[churn]\nmonthly = 0.05\n";
+    std::fs::write(&scenario, text).unwrap();
+    std::fs::set_permissions(&scenario, std::fs::Permissions::from_mode(0o444)).unwrap();
+    // An older fit.png in the output folder stays as it was.
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    std::fs::write(dir.path().join("out/fit.png"), "older").unwrap();
+    let out = fit_into(dir.path(), &fader_hardie(), &scenario, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("s.toml: is read-only (permissions r--r--r--, 444), so it was left unchanged"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty(), "no report on a failure");
+    assert_eq!(std::fs::read_to_string(&scenario).unwrap(), text);
+    let mode = std::fs::metadata(&scenario).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o444);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out/fit.png")).unwrap(),
+        "older"
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .chain(std::fs::read_dir(dir.path().join("out")).unwrap())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains(".tmp")), "{names:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn into_keeps_the_scenarios_owner_mode_and_hard_links() {
+    // Regression: --into replaced the file by a new one, so its owner
+    // changed (for a run as root) and hard links to it were cut off. A
+    // file with another hard link is written through, keeping its inode;
+    // any other takes its owner, group and mode with it. Run as root (as
+    // here), the files are given to another owner first; otherwise they are
+    // this user's and the owner checks still must hold.
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = tempfile::tempdir().unwrap();
+    let text = "name = \"x\"\n[churn]\nmonthly = 0.05\n";
+    let single = dir.path().join("single.toml");
+    let linked = dir.path().join("linked.toml");
+    let other_name = dir.path().join("other-name.toml");
+    for path in [&single, &linked] {
+        std::fs::write(path, text).unwrap();
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        if std::fs::metadata(path).unwrap().uid() == 0 {
+            std::os::unix::fs::chown(path, Some(12_345), Some(54_321)).unwrap();
+        }
+    }
+    std::fs::hard_link(&linked, &other_name).unwrap();
+    let id = |p: &Path| {
+        let m = std::fs::metadata(p).unwrap();
+        (m.uid(), m.gid(), m.permissions().mode() & 0o7777)
+    };
+    let (single_before, linked_before) = (id(&single), id(&linked));
+    let inode = std::fs::metadata(&linked).unwrap().ino();
+
+    for path in [&single, &linked] {
+        succeeded(&fit_into(dir.path(), &fader_hardie(), path, &[]));
+        let new = std::fs::read_to_string(path).unwrap();
+        assert!(new.contains("model = \"sbg\" # fit-churn"), "{new}");
+    }
+    assert_eq!(id(&single), single_before);
+    assert_eq!(id(&linked), linked_before);
+    assert_eq!(std::fs::metadata(&linked).unwrap().ino(), inode);
+    assert_eq!(std::fs::metadata(&linked).unwrap().nlink(), 2);
+    assert_eq!(
+        std::fs::read_to_string(&other_name).unwrap(),
+        std::fs::read_to_string(&linked).unwrap()
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains(".tmp")), "{names:?}");
+}
