@@ -111,6 +111,15 @@ impl<'a> OutputSet<'a> {
     /// Fails with [`Cancelled`] when the cancel flag is found set before
     /// the swap.
     pub fn write(self) -> anyhow::Result<Vec<PathBuf>> {
+        self.stage()?.commit()
+    }
+
+    /// The first half of [`OutputSet::write`]: every output computed and
+    /// written to its temporary, nothing in place yet. A command that
+    /// writes more than this set (a file of the user's) stages everything
+    /// before it commits anything. Dropped uncommitted, the temporaries are
+    /// removed.
+    pub fn stage(self) -> anyhow::Result<StagedSet> {
         let mut staged: Vec<(NamedTempFile, PathBuf)> = Vec::with_capacity(self.outputs.len());
         for o in &self.outputs {
             self.check_cancel()?;
@@ -128,23 +137,246 @@ impl<'a> OutputSet<'a> {
             }
             staged.push((tmp, target));
         }
-        // Every temporary is complete: swap the sets, unless stopped now.
-        // (On an error, dropping `staged` removes the temporaries.) From
-        // here on the set is completed whatever happens to the flag.
+        // Every temporary is complete: the sets may swap, unless stopped
+        // now. (On an error, dropping `staged` removes the temporaries.)
+        // From here on the set is completed whatever happens to the flag.
         self.check_cancel()?;
-        for name in &self.names {
-            if self.outputs.iter().all(|o| o.file_name() != name) {
-                remove_stale(&self.dir.join(name))?;
-            }
+        let stale = self
+            .names
+            .iter()
+            .filter(|n| self.outputs.iter().all(|o| o.file_name() != n.as_str()))
+            .map(|n| self.dir.join(n))
+            .collect();
+        Ok(StagedSet {
+            dir: self.dir,
+            stale,
+            staged,
+        })
+    }
+}
+
+/// An [`OutputSet`] whose outputs are complete in their temporaries: see
+/// [`OutputSet::stage`].
+pub struct StagedSet {
+    dir: PathBuf,
+    /// Files of an older set that this one lacks.
+    stale: Vec<PathBuf>,
+    staged: Vec<(NamedTempFile, PathBuf)>,
+}
+
+impl StagedSet {
+    /// Swaps the sets: older files of the command's that this set lacks
+    /// removed, every temporary renamed into place. Returns the paths
+    /// written, in order.
+    pub fn commit(self) -> anyhow::Result<Vec<PathBuf>> {
+        for path in &self.stale {
+            remove_stale(path)?;
         }
-        let mut written = Vec::with_capacity(staged.len());
-        for (tmp, target) in staged {
+        let mut written = Vec::with_capacity(self.staged.len());
+        for (tmp, target) in self.staged {
             tmp.persist(&target)
                 .map_err(|e| anyhow::anyhow!("cannot write {}: {}", target.display(), e.error))?;
             written.push(target);
         }
         sync_folder(&self.dir);
         Ok(written)
+    }
+}
+
+/// A new text for an existing file of the user's (the scenario of
+/// `fit-churn --into`), staged by [`stage_replacement`] and put in place by
+/// [`StagedReplacement::commit`].
+///
+/// The new bytes first go to a temporary beside the file, created
+/// exclusively and flushed to disk. Then, normally, the temporary takes the
+/// file's owner, group and permission bits and is renamed over it: the file
+/// is replaced in one step, old or new and never half-written. Two kinds of
+/// file must keep their identity (inode) instead: one with other hard links
+/// (a rename would cut them off) and one whose owner or group cannot be
+/// given to the temporary (a file you may write but do not own). Those are
+/// written through, the new bytes copied into the file itself and flushed,
+/// and only then is the temporary removed; an interruption in that moment
+/// leaves the complete new text in the temporary.
+pub struct StagedReplacement {
+    /// The file as the user named it, for messages.
+    shown: String,
+    /// The file itself, symbolic links resolved.
+    target: PathBuf,
+    /// Its bytes when it was read, to notice a change in the meantime.
+    old: Vec<u8>,
+    bytes: Vec<u8>,
+    tmp: NamedTempFile,
+    /// The file, opened for writing, when it is written through.
+    through: Option<std::fs::File>,
+}
+
+/// Stages `bytes` to replace the file at `path` (named by argument `arg`,
+/// e.g. `--into`), which held `old` when read. Everything that can be
+/// checked before writing is checked here, as input errors naming the file
+/// with nothing written: it must be a file (a symbolic link is followed),
+/// writable by its permission bits (a read-only file is the user's "do not
+/// change", respected even where the system would allow writing) and by
+/// this user, and its folder must take a temporary.
+pub fn stage_replacement(
+    arg: &str,
+    path: &Path,
+    old: &[u8],
+    bytes: &[u8],
+) -> anyhow::Result<StagedReplacement> {
+    let shown = path.display().to_string();
+    let unchanged = "it was left unchanged";
+    let target = std::fs::canonicalize(path)
+        .map_err(|e| InputError::new(format!("{arg} {shown}: cannot find the file: {e}")))?;
+    let meta = std::fs::metadata(&target)
+        .map_err(|e| InputError::new(format!("{arg} {shown}: cannot read the file: {e}")))?;
+    if !meta.is_file() {
+        return Err(InputError::new(format!("{arg} {shown}: is not a file; {unchanged}")).into());
+    }
+    if meta.permissions().readonly() {
+        return Err(InputError::new(format!(
+            "{arg} {shown}: is read-only ({}), so {unchanged}; allow writing to it (chmod u+w) to let it be updated",
+            mode_text(&meta)
+        ))
+        .with_source(&shown)
+        .with_value(mode_text(&meta))
+        .with_allowed("a writable file")
+        .into());
+    }
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&target)
+        .map_err(|e| {
+            InputError::new(format!(
+                "{arg} {shown}: cannot be written: {e}; {unchanged}"
+            ))
+        })?;
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = stage(dir, &name, bytes).map_err(|e| {
+        InputError::new(format!(
+            "{arg} {shown}: cannot write a temporary file in {}, where the new text is prepared: {e}; {unchanged}",
+            dir.display()
+        ))
+    })?;
+    let through = if keeps_identity(&meta, &tmp) {
+        Some(file)
+    } else {
+        None
+    };
+    // The temporary is never more open than the file (chmod after chown,
+    // which may clear set-id bits).
+    tmp.as_file()
+        .set_permissions(meta.permissions())
+        .map_err(|e| {
+            anyhow::anyhow!("{arg} {shown}: cannot set the permissions of the new text: {e}")
+        })?;
+    Ok(StagedReplacement {
+        shown: format!("{arg} {shown}"),
+        target,
+        old: old.to_vec(),
+        bytes: bytes.to_vec(),
+        tmp,
+        through,
+    })
+}
+
+/// Whether the file must be written through rather than replaced: it has
+/// other hard links, or the temporary cannot take its owner and group.
+#[cfg(unix)]
+fn keeps_identity(meta: &std::fs::Metadata, tmp: &NamedTempFile) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    if meta.nlink() > 1 {
+        return true;
+    }
+    let Ok(mine) = tmp.as_file().metadata() else {
+        return true;
+    };
+    if (mine.uid(), mine.gid()) == (meta.uid(), meta.gid()) {
+        return false;
+    }
+    std::os::unix::fs::fchown(tmp.as_file(), Some(meta.uid()), Some(meta.gid())).is_err()
+}
+
+#[cfg(not(unix))]
+fn keeps_identity(_meta: &std::fs::Metadata, _tmp: &NamedTempFile) -> bool {
+    false
+}
+
+/// The permission bits as `ls -l` shows them and in octal.
+fn mode_text(meta: &std::fs::Metadata) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let m = meta.permissions().mode() & 0o777;
+        let rwx: String = (0..9)
+            .map(|i| {
+                let bit = 0o400 >> i;
+                match (m & bit != 0, i % 3) {
+                    (false, _) => '-',
+                    (true, 0) => 'r',
+                    (true, 1) => 'w',
+                    (true, _) => 'x',
+                }
+            })
+            .collect();
+        format!("permissions {rwx}, {m:o}")
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        "read-only".to_string()
+    }
+}
+
+impl StagedReplacement {
+    /// Whether the file will be written through (keeping its inode) rather
+    /// than replaced by a rename.
+    pub fn writes_through(&self) -> bool {
+        self.through.is_some()
+    }
+
+    /// Puts the new text in place (see [`StagedReplacement`]). A file that
+    /// changed since it was read is left alone, with an error.
+    pub fn commit(self) -> anyhow::Result<()> {
+        let shown = &self.shown;
+        let now = std::fs::read(&self.target)
+            .map_err(|e| anyhow::anyhow!("{shown}: cannot read the file again: {e}"))?;
+        if now != self.old {
+            anyhow::bail!(
+                "{shown}: the file changed after it was read, so it was left unchanged; run again"
+            );
+        }
+        match self.through {
+            Some(mut file) => {
+                let written = (|| -> std::io::Result<()> {
+                    file.write_all(&self.bytes)?;
+                    file.set_len(self.bytes.len() as u64)?;
+                    file.sync_all()
+                })();
+                if let Err(e) = written {
+                    // The file may be part written: keep the new text.
+                    let kept = match self.tmp.keep() {
+                        Ok((_, path)) => {
+                            format!("; the complete new text is in {}", path.display())
+                        }
+                        Err(_) => String::new(),
+                    };
+                    anyhow::bail!("{shown}: cannot write: {e}{kept}");
+                }
+                // Written and flushed: the temporary is removed on drop.
+                drop(self.tmp);
+            }
+            None => {
+                self.tmp
+                    .persist(&self.target)
+                    .map_err(|e| anyhow::anyhow!("{shown}: cannot write: {}", e.error))?;
+                sync_folder(self.target.parent().unwrap_or(Path::new(".")));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -646,5 +878,48 @@ mod tests {
             assert!(e.is::<Cancelled>(), "{e:#}");
             assert_eq!(listing(tmp.path()), before, "last: {last}");
         }
+    }
+
+    #[test]
+    fn a_staged_set_not_committed_leaves_the_folder_as_it_was() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("a.json"), "old a").unwrap();
+        let before = listing(tmp.path());
+        let mut set = OutputSet::new(tmp.path(), &NAMES);
+        set.add(Fixed("a.json", Some("new a")))
+            .add(Fixed("b.csv", Some("new b")));
+        let staged = set.stage().unwrap();
+        assert_eq!(listing(tmp.path()).len(), 3, "two temporaries staged");
+        drop(staged);
+        assert_eq!(listing(tmp.path()), before);
+    }
+
+    #[test]
+    fn a_replacement_puts_the_new_text_in_place_and_leaves_no_temporary() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("s.toml");
+        std::fs::write(&path, "old").unwrap();
+        let staged = stage_replacement("--into", &path, b"old", b"new").unwrap();
+        assert!(!staged.writes_through());
+        staged.commit().unwrap();
+        assert_eq!(listing(tmp.path()), pairs(&[("s.toml", "new")]));
+    }
+
+    #[test]
+    fn a_file_changed_after_it_was_read_is_not_replaced() {
+        // Another program saved the file between its reading and the
+        // commit: its text wins, and the command fails.
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("s.toml");
+        std::fs::write(&path, "old").unwrap();
+        let staged = stage_replacement("--into", &path, b"old", b"new").unwrap();
+        std::fs::write(&path, "edited").unwrap();
+        let e = staged.commit().unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("changed after it was read, so it was left unchanged"),
+            "{e}"
+        );
+        assert_eq!(listing(tmp.path()), pairs(&[("s.toml", "edited")]));
     }
 }

@@ -55,10 +55,25 @@ fn every_documented_bad_input_gives_its_message_and_exit_code_2() {
     let dangling = tmp.path().join("a-dangling-link");
     #[cfg(unix)]
     std::os::unix::fs::symlink(tmp.path().join("no-such-folder"), &dangling).unwrap();
+    let data =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fader_hardie_2007_regular.csv");
+    let readonly = tmp.path().join("read-only.toml");
+    let readonly_text = "name = \"x\"\n";
+    std::fs::write(&readonly, readonly_text).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&readonly, std::fs::Permissions::from_mode(0o444)).unwrap();
+    }
     let mut failures = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         let mut cmd = Command::cargo_bin("hustle-sim").unwrap();
         cmd.current_dir(tmp.path());
+        // Rows of fit-churn that must write nothing write into this folder.
+        let out = tmp.path().join(format!("out{i}"));
+        let mut writes_nothing = true;
+        // A scenario of --into that must be left as it is, and its text.
+        let mut unchanged = None;
         if let Some(args) = row.input.strip_prefix("args: ") {
             let args = args
                 .replace("{file}", file.to_str().unwrap())
@@ -70,9 +85,38 @@ fn every_documented_bad_input_gives_its_message_and_exit_code_2() {
                         env!("CARGO_MANIFEST_DIR"),
                         "/scenarios/niche-saas-tool.toml"
                     ),
-                );
+                )
+                .replace("{data}", data.to_str().unwrap())
+                .replace("{readonly}", readonly.to_str().unwrap());
             cmd.args(args.split_whitespace());
+            writes_nothing = false;
+        } else if let Some((format, csv)) = row
+            .input
+            .strip_prefix("csv: ")
+            .map(|c| ("survival", c))
+            .or_else(|| {
+                row.input
+                    .strip_prefix("customers: ")
+                    .map(|c| ("customers", c))
+            })
+        {
+            let path = tmp.path().join(format!("row{i}.csv"));
+            std::fs::write(&path, csv.replace('⏎', "\n")).unwrap();
+            cmd.args(["fit-churn", "--format", format, "-o"])
+                .arg(&out)
+                .arg(&path);
+        } else if let Some(snippet) = row.input.strip_prefix("into: ") {
+            let path = tmp.path().join(format!("row{i}.toml"));
+            let text = format!("name = \"x\"\n{}\n", snippet.replace('⏎', "\n"));
+            std::fs::write(&path, &text).unwrap();
+            cmd.args(["fit-churn", "-o"])
+                .arg(&out)
+                .arg("--into")
+                .arg(&path)
+                .arg(&data);
+            unchanged = Some((path, text));
         } else {
+            writes_nothing = false;
             let (raw, snippet) = match row.input.strip_prefix("file-raw: ") {
                 Some(s) => (true, s),
                 None => (
@@ -92,21 +136,34 @@ fn every_documented_bad_input_gives_its_message_and_exit_code_2() {
             std::fs::write(&path, text).unwrap();
             cmd.args(["check", path.to_str().unwrap()]);
         }
-        let out = cmd.output().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        if out.status.code() != Some(2) || !stderr.contains(&row.message) {
+        let result = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        if result.status.code() != Some(2) || !stderr.contains(&row.message) {
             failures.push(format!(
                 "{}: exit {:?}, expected `{}` in:\n{stderr}",
                 row.kind,
-                out.status.code(),
+                result.status.code(),
                 row.message
             ));
+        }
+        if writes_nothing && out.exists() {
+            failures.push(format!("{}: {} was written", row.kind, out.display()));
+        }
+        if let Some((path, text)) = unchanged
+            && std::fs::read_to_string(&path).unwrap() != text
+        {
+            failures.push(format!("{}: {} was changed", row.kind, path.display()));
         }
     }
     assert_eq!(
         std::fs::read_to_string(&file).unwrap(),
         "keep me",
         "a documented error touched a file"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&readonly).unwrap(),
+        readonly_text,
+        "a documented error changed a read-only scenario"
     );
     assert!(
         !tmp.path().join("no-such-folder").exists(),

@@ -553,3 +553,329 @@ fn an_as_of_date_centuries_after_the_data_is_refused_and_a_century_is_accepted()
     );
     succeeded(&run("2124-05-01"));
 }
+
+#[test]
+fn customer_totals_beyond_a_trillion_are_refused_naming_the_line_and_value() {
+    // Regression: three cohorts of 2^63 customers were summed past u64 and
+    // reported as 9.22e18 customers.
+    let (code, err) = run_on(
+        "big.csv",
+        "cohort,period,alive\nA,0,9223372036854775808\nB,0,9223372036854775808\nC,0,9223372036854775808\n",
+        &[],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("big.csv: line 2: `alive` is 9223372036854775808, more than the 1,000,000,000,000 customers a data file may hold"),
+        "{err}"
+    );
+    // Cohorts each within the limit, together beyond it.
+    let (code, err) = run_on(
+        "sum.csv",
+        "cohort,period,alive\nA,0,600000000000\nA,1,500000000000\nB,0,400000000001\n",
+        &[],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("sum.csv: line 4: cohort B: alive 400000000001 at period 0 brings the customers to 1000000000001 in all, more than the 1,000,000,000,000"),
+        "{err}"
+    );
+    // Exactly the limit is read, and every sum over it is exact.
+    let ds = data::parse_survival(
+        "cohort,period,alive\nA,0,600000000000\nA,1,500000000000\nA,2,450000000000\nB,0,400000000000\nB,1,1\n",
+        "limit.csv",
+    )
+    .unwrap();
+    assert_eq!(ds.lifetimes.customers(), data::MAX_CUSTOMERS);
+    assert_eq!(ds.lifetimes.at_risk(1), data::MAX_CUSTOMERS);
+    let fit = fit_churn(&ds, None).unwrap();
+    assert_eq!(fit.data.customers, 1_000_000_000_000);
+}
+
+#[test]
+fn a_negative_period_says_what_a_period_is() {
+    // Regression: a negative period was "negative; it counts customers".
+    let (code, err) = run_on("neg.csv", "period,alive\n0,100\n-1,90\n", &[]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("neg.csv: line 3: `period` is negative (-1); it is a renewal period, a whole number >= 0 (0 is the cohort's start)"),
+        "{err}"
+    );
+    assert!(!err.contains("counts customers"), "{err}");
+}
+
+#[test]
+fn a_duplicate_column_is_refused_naming_it() {
+    // Regression: a second `alive` column was silently ignored.
+    let (code, err) = run_on("dup.csv", "period,alive,Alive\n0,100,100\n1,90,80\n", &[]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("dup.csv: line 1: column `alive` appears twice (columns 2 and 3); each column may appear once"),
+        "{err}"
+    );
+    for header in ["id,start,end,start", "id,start,end,id"] {
+        let csv = format!("{header}\n1,2024-01-01,,2024-01-01\n");
+        let (code, err) = run_on("c.csv", &csv, &["--format", "customers"]);
+        assert_eq!(code, 2, "{header}");
+        assert!(err.contains("appears twice"), "{header}: {err}");
+    }
+}
+
+/// Survival counts of exactly 10 % churn a month: 100,000 customers, so
+/// every count is whole.
+const EXACTLY_TEN_PERCENT: &str =
+    "period,alive\n0,100000\n1,90000\n2,81000\n3,72900\n4,65610\n5,59049\n";
+
+/// Runs `fit-churn DATA --into SCENARIO -o DIR/out` with extra arguments.
+fn fit_into(dir: &Path, data: &Path, scenario: &Path, extra: &[&str]) -> std::process::Output {
+    bin()
+        .arg("fit-churn")
+        .args(extra)
+        .arg("-o")
+        .arg(dir.join("out"))
+        .arg("--into")
+        .arg(scenario)
+        .arg(data)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn exactly_constant_churn_is_reported_as_the_boundary_and_written_as_constant_churn() {
+    // Regression: exactly 10 % churn a month fitted alpha 16,480 and beta
+    // 148,300 with standard errors in the millions and no boundary, and
+    // --into wrote them instead of constant churn.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("ten.csv");
+    std::fs::write(&data, EXACTLY_TEN_PERCENT).unwrap();
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(
+        &scenario,
+        "name = \"x\"\n[churn]\nmodel = \"sbg\"\nalpha = 1.0\nbeta = 16\n",
+    )
+    .unwrap();
+    let out = fit_into(dir.path(), &data, &scenario, &["--json"]);
+    let j: serde_json::Value = serde_json::from_slice(succeeded(&out)).unwrap();
+    assert_eq!(j["boundary"], "homogeneous");
+    assert!(j["alpha_se"].is_null() && j["beta_se"].is_null());
+    assert!(j["likelihood_ratio"]["statistic"].as_f64().unwrap() < sbg::HOMOGENEOUS_LR);
+    // Churn events over renewals faced: exactly 0.1 up to rounding.
+    assert!((j["constant_churn"]["monthly"].as_f64().unwrap() - 0.1).abs() < 1e-12);
+    assert_eq!(
+        std::fs::read_to_string(&scenario).unwrap(),
+        "name = \"x\"\n[churn]\nmodel = \"constant\" # fit-churn ten.csv, periods 1-5\nmonthly = 0.1 # fit-churn ten.csv, periods 1-5, standard error 0.0004688\n"
+    );
+}
+
+/// `text` split into what comes before `[churn]`, the churn section, and
+/// what follows from `[pricing]` on (`eol` the line ending).
+fn around_churn(text: &str, eol: &str) -> (String, String, String) {
+    let a = text.find(&format!("{eol}[churn]{eol}")).unwrap() + eol.len();
+    let b = a + text[a..].find(&format!("{eol}[pricing]{eol}")).unwrap();
+    (
+        text[..a].to_string(),
+        text[a..b].to_string(),
+        text[b..].to_string(),
+    )
+}
+
+#[test]
+fn into_keeps_crlf_line_endings_the_byte_order_mark_comments_and_indentation() {
+    // Regression: --into re-serialised the file, turning CRLF into LF,
+    // dropping the byte-order mark and a removed key's trailing comment and
+    // changing indentation. The shipped scenario, saved with a byte-order
+    // mark, CRLF line endings and its [churn] keys indented, is fitted
+    // twice: sbg (alpha and beta replaced) and then exactly constant churn
+    // (alpha and beta removed, monthly added).
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/niche-saas-tool.toml"),
+    )
+    .unwrap();
+    let (before, churn, after) = around_churn(&shipped, "\n");
+    let churn: String = churn
+        .lines()
+        .map(|l| {
+            if l.starts_with('[') {
+                format!("{l}\n")
+            } else {
+                format!("    {l}\n")
+            }
+        })
+        .collect();
+    let original = format!("\u{feff}{before}{churn}{}", &after[1..]).replace('\n', "\r\n");
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(&scenario, &original).unwrap();
+
+    succeeded(&fit_into(
+        dir.path(),
+        &fader_hardie(),
+        &scenario,
+        &["--fit-periods", "7"],
+    ));
+    let sbg = std::fs::read_to_string(&scenario).unwrap();
+    let ten = dir.path().join("ten.csv");
+    std::fs::write(&ten, EXACTLY_TEN_PERCENT).unwrap();
+    succeeded(&fit_into(dir.path(), &ten, &scenario, &[]));
+    let constant = std::fs::read_to_string(&scenario).unwrap();
+
+    let (before0, churn0, after0) = around_churn(&original, "\r\n");
+    for rewritten in [&sbg, &constant] {
+        assert!(rewritten.starts_with('\u{feff}'), "byte-order mark lost");
+        let (before1, churn1, after1) = around_churn(rewritten, "\r\n");
+        assert_eq!(before1, before0);
+        assert_eq!(after1, after0);
+        // Every line ends with CRLF, and every churn key line is indented
+        // as the user indented them, once.
+        assert_eq!(
+            rewritten.matches('\n').count(),
+            rewritten.matches("\r\n").count()
+        );
+        for line in churn1.split("\r\n").skip(1).filter(|l| !l.is_empty()) {
+            assert!(
+                line.starts_with("    ") && !line.starts_with("     "),
+                "{line:?}"
+            );
+        }
+        // Every comment of the user's is still there.
+        for comment in churn0
+            .split("\r\n")
+            .filter_map(|l| l.find('#').map(|i| &l[i..]))
+        {
+            assert!(
+                churn1.contains(comment.trim_end()),
+                "lost {comment:?} in\n{churn1}"
+            );
+        }
+    }
+    let (_, churn_constant, _) = around_churn(&constant, "\r\n");
+    assert!(
+        churn_constant.contains("    model = \"constant\" # fit-churn ten.csv")
+            && churn_constant.contains("    monthly = 0.1 # fit-churn ten.csv"),
+        "{churn_constant}"
+    );
+    assert!(!churn_constant.contains("alpha =") && !churn_constant.contains("beta ="));
+}
+
+#[test]
+fn into_rewrites_an_inline_churn_table_in_place_as_an_inline_table() {
+    // Regression: a valid inline churn table was refused with a parse error
+    // about the section after it.
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("s.toml");
+    let text = "name = \"x\"\nchurn = { model = \"constant\", monthly = 0.05 }\n\n[pricing]\nmonthly = 49\n";
+    std::fs::write(&scenario, text).unwrap();
+    succeeded(&fit_into(
+        dir.path(),
+        &fader_hardie(),
+        &scenario,
+        &["--fit-periods", "7"],
+    ));
+    assert_eq!(
+        std::fs::read_to_string(&scenario).unwrap(),
+        "name = \"x\"\nchurn = { model = \"sbg\", alpha = 0.7041, beta = 1.182 } # fit-churn fader_hardie_2007_regular.csv, periods 1-7, standard errors alpha 0.06560, beta 0.1525\n\n[pricing]\nmonthly = 49\n"
+    );
+    // Dotted keys, too.
+    let text = "name = \"x\"\nchurn.model = \"constant\"\nchurn.monthly = 0.05\n";
+    std::fs::write(&scenario, text).unwrap();
+    succeeded(&fit_into(
+        dir.path(),
+        &fader_hardie(),
+        &scenario,
+        &["--fit-periods", "7"],
+    ));
+    let out = std::fs::read_to_string(&scenario).unwrap();
+    assert!(
+        out.starts_with("name = \"x\"\nchurn.model = \"sbg\" # fit-churn")
+            && out.contains("\nchurn.alpha = 0.7041 # fit-churn")
+            && out.contains("\nchurn.beta = 1.182 # fit-churn")
+            && !out.contains("monthly"),
+        "{out}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn into_refuses_a_read_only_scenario_and_writes_nothing() {
+    // Regression: a read-only scenario was replaced (exit 0), and when
+    // --into failed, fit.png had already been written.
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("s.toml");
+    let text = "name = \"x\"\n[churn]\nmonthly = 0.05\n";
+    std::fs::write(&scenario, text).unwrap();
+    std::fs::set_permissions(&scenario, std::fs::Permissions::from_mode(0o444)).unwrap();
+    // An older fit.png in the output folder stays as it was.
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    std::fs::write(dir.path().join("out/fit.png"), "older").unwrap();
+    let out = fit_into(dir.path(), &fader_hardie(), &scenario, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("s.toml: is read-only (permissions r--r--r--, 444), so it was left unchanged"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty(), "no report on a failure");
+    assert_eq!(std::fs::read_to_string(&scenario).unwrap(), text);
+    let mode = std::fs::metadata(&scenario).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o444);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out/fit.png")).unwrap(),
+        "older"
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .chain(std::fs::read_dir(dir.path().join("out")).unwrap())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains(".tmp")), "{names:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn into_keeps_the_scenarios_owner_mode_and_hard_links() {
+    // Regression: --into replaced the file by a new one, so its owner
+    // changed (for a run as root) and hard links to it were cut off. A
+    // file with another hard link is written through, keeping its inode;
+    // any other takes its owner, group and mode with it. Run as root (as
+    // here), the files are given to another owner first; otherwise they are
+    // this user's and the owner checks still must hold.
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = tempfile::tempdir().unwrap();
+    let text = "name = \"x\"\n[churn]\nmonthly = 0.05\n";
+    let single = dir.path().join("single.toml");
+    let linked = dir.path().join("linked.toml");
+    let other_name = dir.path().join("other-name.toml");
+    for path in [&single, &linked] {
+        std::fs::write(path, text).unwrap();
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        if std::fs::metadata(path).unwrap().uid() == 0 {
+            std::os::unix::fs::chown(path, Some(12_345), Some(54_321)).unwrap();
+        }
+    }
+    std::fs::hard_link(&linked, &other_name).unwrap();
+    let id = |p: &Path| {
+        let m = std::fs::metadata(p).unwrap();
+        (m.uid(), m.gid(), m.permissions().mode() & 0o7777)
+    };
+    let (single_before, linked_before) = (id(&single), id(&linked));
+    let inode = std::fs::metadata(&linked).unwrap().ino();
+
+    for path in [&single, &linked] {
+        succeeded(&fit_into(dir.path(), &fader_hardie(), path, &[]));
+        let new = std::fs::read_to_string(path).unwrap();
+        assert!(new.contains("model = \"sbg\" # fit-churn"), "{new}");
+    }
+    assert_eq!(id(&single), single_before);
+    assert_eq!(id(&linked), linked_before);
+    assert_eq!(std::fs::metadata(&linked).unwrap().ino(), inode);
+    assert_eq!(std::fs::metadata(&linked).unwrap().nlink(), 2);
+    assert_eq!(
+        std::fs::read_to_string(&other_name).unwrap(),
+        std::fs::read_to_string(&linked).unwrap()
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains(".tmp")), "{names:?}");
+}

@@ -1,111 +1,96 @@
 //! `hustle-sim fit-churn`: fit churn to retention data, print the report
-//! (or JSON), draw `fit.png`, and optionally rewrite a scenario's
-//! `[churn]` section with the fit.
+//! (or JSON), draw `fit.png`, and optionally rewrite a scenario's churn
+//! table with the fit.
 //!
-//! Everything that can fail on bad input (the data, `--as-of`, the
-//! scenario of `--into`) is checked before anything is written.
+//! Nothing is written unless everything succeeds: the data, `--as-of`, the
+//! scenario of `--into` (its text, its rewrite, its permissions) and the
+//! chart are all checked or computed, and the new scenario and `fit.png`
+//! staged in temporaries, before the first file is put in place; the
+//! report is printed last.
 
 use crate::cli::{DataFormat, FitChurnArgs};
+use anyhow::Context;
 use hustle_sim::error::InputError;
 use hustle_sim::fit::data::{self, Date, Format};
 use hustle_sim::fit::{self, ChurnFit, chart, report, rewrite};
 use hustle_sim::input::{SCENARIO_FILE, read_limited};
-use hustle_sim::output::{Output, OutputSet, prepare_dir, sanitize_stem};
+use hustle_sim::output::{Output, OutputSet, prepare_dir, sanitize_stem, stage_replacement};
 use std::path::{Path, PathBuf};
 
 /// A scenario rewrite, computed but not yet written.
 struct ScenarioRewrite {
     path: PathBuf,
+    /// The file's bytes as read.
+    old: Vec<u8>,
     text: String,
     changes: Vec<rewrite::Change>,
 }
 
 fn plan_into(path: &Path, fit: &ChurnFit, data_name: &str) -> Result<ScenarioRewrite, InputError> {
     let source = path.display().to_string();
-    let cannot_read = |e: std::io::Error| {
+    if path.is_dir() {
+        return Err(InputError::new(format!(
+            "--into {source}: is a directory, not a scenario file"
+        )));
+    }
+    let old = read_limited(path, SCENARIO_FILE, |e| {
         InputError::new(format!("--into {source}: cannot read the scenario: {e}"))
-    };
-    let bytes = read_limited(path, SCENARIO_FILE, cannot_read)?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        cannot_read(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            "stream did not contain valid UTF-8",
+    })?;
+    let text = std::str::from_utf8(&old).map_err(|e| {
+        InputError::new(format!(
+            "--into {source}: is not UTF-8 text (invalid byte at offset {}); a scenario is UTF-8 TOML",
+            e.valid_up_to()
         ))
     })?;
-    let base = format!("fit-churn {data_name}, periods 1-{}", fit.periods_fitted);
+    let base = format!(
+        "{}{data_name}, periods 1-{}",
+        rewrite::NOTE_PREFIX,
+        fit.periods_fitted
+    );
+    let setting = fit.scenario_churn();
     let note = |key: &str| {
-        let se = match key {
-            "alpha" => fit.alpha_se,
-            "beta" => fit.beta_se,
-            "monthly" => Some(fit.constant_churn.monthly_se),
+        let se = |x: f64| report::format_sig(x);
+        let errors = match (key, setting) {
+            ("alpha", _) => fit.alpha_se.map(|a| format!("standard error {}", se(a))),
+            ("beta", _) => fit.beta_se.map(|b| format!("standard error {}", se(b))),
+            ("monthly", _) | ("churn", rewrite::ChurnSetting::Constant { .. }) => Some(format!(
+                "standard error {}",
+                se(fit.constant_churn.monthly_se)
+            )),
+            ("churn", rewrite::ChurnSetting::Sbg { .. }) => fit
+                .alpha_se
+                .zip(fit.beta_se)
+                .map(|(a, b)| format!("standard errors alpha {}, beta {}", se(a), se(b))),
             _ => None,
         };
-        match se {
-            Some(se) => format!("{base}, standard error {}", report::format_sig(se)),
+        match errors {
+            Some(e) => format!("{base}, {e}"),
             None => base.clone(),
         }
     };
-    let (text, changes) = rewrite::rewrite_churn(&text, &source, fit.scenario_churn(), &note)?;
+    let (text, changes) = rewrite::rewrite_churn(text, &source, setting, &note)?;
     Ok(ScenarioRewrite {
         path: path.to_path_buf(),
+        old,
         text,
         changes,
     })
 }
 
-/// `fit.png`: the fitted survival curve against the data.
-pub struct FitChart<'a> {
-    /// The fit.
-    pub fit: &'a ChurnFit,
-    /// The data file's name, in the title.
-    pub data_name: &'a str,
+/// An output already computed: `fit.png`, the fitted survival curve
+/// against the data.
+struct Rendered {
+    name: &'static str,
+    bytes: Vec<u8>,
 }
 
-impl Output for FitChart<'_> {
+impl Output for Rendered {
     fn file_name(&self) -> &str {
-        "fit.png"
+        self.name
     }
     fn bytes(&self) -> anyhow::Result<Vec<u8>> {
-        chart::render_png(self.fit, self.data_name)
+        Ok(self.bytes.clone())
     }
-}
-
-/// A scenario's new text under its own file name.
-struct RewrittenScenario<'a> {
-    name: String,
-    text: &'a str,
-}
-
-impl Output for RewrittenScenario<'_> {
-    fn file_name(&self) -> &str {
-        &self.name
-    }
-    fn bytes(&self) -> anyhow::Result<Vec<u8>> {
-        Ok(self.text.as_bytes().to_vec())
-    }
-}
-
-/// Replaces the scenario atomically (a temporary file in its folder, then a
-/// rename), writing through a symbolic link the user chose and keeping the
-/// permissions.
-fn write_into(into: &ScenarioRewrite) -> anyhow::Result<()> {
-    let real = std::fs::canonicalize(&into.path)
-        .map_err(|e| anyhow::anyhow!("cannot resolve {}: {e}", into.path.display()))?;
-    let permissions = std::fs::metadata(&real)?.permissions();
-    let dir = real.parent().unwrap_or(Path::new("."));
-    let name = real
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut outputs = OutputSet::new(dir, &[&name]);
-    outputs.add(RewrittenScenario {
-        name: name.clone(),
-        text: &into.text,
-    });
-    for written in outputs.write()? {
-        std::fs::set_permissions(&written, permissions.clone())?;
-    }
-    Ok(())
 }
 
 pub(super) fn fit_churn(args: &FitChurnArgs) -> anyhow::Result<()> {
@@ -131,6 +116,22 @@ pub(super) fn fit_churn(args: &FitChurnArgs) -> anyhow::Result<()> {
         .as_deref()
         .map(|p| plan_into(p, &fit, &data_name))
         .transpose()?;
+    // The chart is drawn before any file is touched.
+    let chart = Rendered {
+        name: "fit.png",
+        bytes: chart::render_png(&fit, &data_name).context("cannot draw fit.png")?,
+    };
+    // The scenario's permissions are checked and its new text staged beside
+    // it; a read-only or unwritable scenario stops everything here.
+    let staged_into = match &into {
+        Some(into) if !into.changes.is_empty() => Some(stage_replacement(
+            "--into",
+            &into.path,
+            &into.old,
+            into.text.as_bytes(),
+        )?),
+        _ => None,
+    };
 
     let stem = args
         .data
@@ -143,21 +144,18 @@ pub(super) fn fit_churn(args: &FitChurnArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| PathBuf::from("output").join(format!("fit-{}", sanitize_stem(&stem))));
     let out_dir = prepare_dir(&out)?;
     let mut outputs = OutputSet::new(&out, &["fit.png"]);
-    // Ctrl-C stops the command until the chart is swapped in; the rewrite
-    // of --into that follows is then completed too.
+    // Ctrl-C stops the command until everything is staged; then the
+    // rewrite of --into and the chart are both completed.
     outputs.cancel_on(super::interrupt_flag());
-    outputs.add(FitChart {
-        fit: &fit,
-        data_name: &data_name,
-    });
-    let chart_path = outputs.write()?.remove(0);
-    out_dir.keep();
-    if let Some(into) = &into
-        && !into.changes.is_empty()
-    {
-        write_into(into)?;
+    outputs.add(chart);
+    let staged = outputs.stage()?;
+    // Everything is complete: the scenario first (on a failure there,
+    // nothing has been written), then the chart.
+    if let Some(s) = staged_into {
+        s.commit()?;
     }
-
+    let chart_path = staged.commit()?.remove(0);
+    out_dir.keep();
     // With --json, stdout carries only the JSON; notes go to stderr.
     let mut notes = Vec::new();
     notes.push(format!("Wrote {}", chart_path.display()));

@@ -253,7 +253,8 @@ fn csv_error(source: &str, e: &csv::Error) -> InputError {
     }
 }
 
-/// The header's column names, lowercased; an empty file is an error.
+/// The header's column names, lowercased; an empty file and a column
+/// named twice are errors.
 fn header(
     source: &str,
     rdr: &mut csv::Reader<&[u8]>,
@@ -265,7 +266,25 @@ fn header(
             "{source}: the file is empty; expected a header line `{expected}` and data rows"
         )));
     }
-    Ok(h.iter().map(|f| f.to_ascii_lowercase()).collect())
+    let cols: Vec<String> = h.iter().map(|f| f.to_ascii_lowercase()).collect();
+    for (j, c) in cols.iter().enumerate() {
+        if let Some(i) = cols[..j].iter().position(|earlier| earlier == c) {
+            let named = if c.is_empty() {
+                "a column without a name".to_string()
+            } else {
+                format!("column `{c}`")
+            };
+            return Err(InputError::new(format!(
+                "{source}: line 1: {named} appears twice (columns {} and {}); each column may appear once",
+                i + 1,
+                j + 1
+            ))
+            .with_source(source)
+            .with_key(c.as_str())
+            .with_allowed("each column once"));
+        }
+    }
+    Ok(cols)
 }
 
 fn column(source: &str, cols: &[String], name: &str, hint: &str) -> Result<usize, InputError> {
@@ -280,19 +299,52 @@ fn column(source: &str, cols: &[String], name: &str, hint: &str) -> Result<usize
     })
 }
 
-fn count(source: &str, line: u64, name: &str, raw: &str) -> Result<u64, InputError> {
-    let err = |what: &str| InputError::new(format!("{source}: line {line}: `{name}` {what}"));
+/// Most customers a data file may hold in all: every sum over them (churn
+/// events, renewals faced) stays far below 2^53, so it is exact both as a
+/// whole number and as a floating-point one.
+pub const MAX_CUSTOMERS: u64 = 1_000_000_000_000;
+
+/// [`MAX_CUSTOMERS`] as messages show it.
+const MAX_CUSTOMERS_SHOWN: &str = "1,000,000,000,000";
+
+/// A whole number >= 0 in column `name`; `allowed` says which, for
+/// messages (e.g. "a count of customers, a whole number >= 0").
+fn whole(source: &str, line: u64, name: &str, raw: &str, allowed: &str) -> Result<u64, InputError> {
+    let err = |what: String| {
+        InputError::new(format!("{source}: line {line}: `{name}` {what}"))
+            .with_source(source)
+            .with_key(name)
+            .with_value(raw)
+            .with_allowed(allowed)
+    };
     if raw.is_empty() {
-        return Err(err("is missing"));
+        return Err(err(format!("is missing; it is {allowed}")));
     }
     if let Ok(n) = raw.parse::<u64>() {
         return Ok(n);
     }
     match raw.parse::<f64>() {
-        Ok(x) if x < 0.0 => Err(err(&format!("is negative ({raw}); it counts customers"))),
+        Ok(x) if x < 0.0 => Err(err(format!("is negative ({raw}); it is {allowed}"))),
         Ok(x) if x.is_finite() && x.fract() == 0.0 && x < 9e15 => Ok(x as u64),
-        _ => Err(err(&format!("must be a whole number >= 0, got \"{raw}\""))),
+        Ok(x) if x.is_finite() && x.fract() == 0.0 => Ok(u64::MAX),
+        _ => Err(err(format!("must be {allowed}, got \"{raw}\""))),
     }
+}
+
+/// A count of customers: a whole number from 0 to [`MAX_CUSTOMERS`].
+fn count(source: &str, line: u64, name: &str, raw: &str) -> Result<u64, InputError> {
+    let allowed = "a count of customers, a whole number >= 0";
+    let n = whole(source, line, name, raw, allowed)?;
+    if n > MAX_CUSTOMERS {
+        return Err(InputError::new(format!(
+            "{source}: line {line}: `{name}` is {raw}, more than the {MAX_CUSTOMERS_SHOWN} customers a data file may hold"
+        ))
+        .with_source(source)
+        .with_key(name)
+        .with_value(raw)
+        .with_allowed(format!("at most {MAX_CUSTOMERS_SHOWN}")));
+    }
+    Ok(n)
 }
 
 /// Parses a survival table (see the module docs).
@@ -318,10 +370,19 @@ pub fn parse_survival(text: &str, source: &str) -> Result<Dataset, InputError> {
 
     let mut cohorts: Vec<Cohort> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
+    // Cohort sizes so far; counts never rise, so every sum over the data
+    // is at most this.
+    let mut total: u64 = 0;
     for rec in rdr.records() {
         let rec = rec.map_err(|e| csv_error(source, &e))?;
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        let period = count(source, line, "period", &rec[period_col])?;
+        let period = whole(
+            source,
+            line,
+            "period",
+            &rec[period_col],
+            "a renewal period, a whole number >= 0 (0 is the cohort's start)",
+        )?;
         let alive = count(source, line, "alive", &rec[alive_col])?;
         let label = match cohort_col {
             Some(c) if rec[c].is_empty() => {
@@ -357,8 +418,21 @@ pub fn parse_survival(text: &str, source: &str) -> Result<Dataset, InputError> {
                 format!("period {expected} is missing; periods must run 0, 1, 2, ... without gaps")
             };
             return Err(InputError::new(format!(
-                "{source}: line {line}: {named}expected period {expected}, got {period}: {what}"
+                "{source}: line {line}: {named}expected period {expected}, got {}: {what}",
+                &rec[period_col]
             )));
+        }
+        if period == 0 {
+            total += alive;
+            if total > MAX_CUSTOMERS {
+                return Err(InputError::new(format!(
+                    "{source}: line {line}: {named}alive {alive} at period 0 brings the customers to {total} in all, more than the {MAX_CUSTOMERS_SHOWN} a data file may hold"
+                ))
+                .with_source(source)
+                .with_key("alive")
+                .with_value(alive.to_string())
+                .with_allowed(format!("at most {MAX_CUSTOMERS_SHOWN} customers in all")));
+            }
         }
         if period == 0 && alive == 0 {
             return Err(InputError::new(format!(

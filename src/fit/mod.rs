@@ -52,8 +52,10 @@ pub struct ChurnFit {
     pub log_likelihood: f64,
     /// The fit used renewal periods 1..=this.
     pub periods_fitted: u32,
-    /// `"homogeneous"` when no spread of churn chances is detectable (the
-    /// best sbg fit is constant churn; alpha and beta are then a point with
+    /// `"homogeneous"` when no spread of churn chances is detectable (sbg
+    /// improves on constant churn by less than
+    /// [`sbg::HOMOGENEOUS_LR`] in the likelihood-ratio statistic, so the
+    /// fit is the constant-churn limit; alpha and beta are then a point with
     /// alpha + beta = 1e6 on that limit), `"limit"` when alpha or beta hit
     /// the search range 1e-6..1e6; null for an ordinary interior maximum.
     pub boundary: Option<&'static str>,

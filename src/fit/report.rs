@@ -87,7 +87,7 @@ pub fn render(f: &ChurnFit) -> String {
     ));
     match f.boundary {
         Some("homogeneous") => o.push_str(
-            "    (no spread of churn chances is detectable: the best sbg fit is constant churn,\n     alpha and beta -> infinity; shown at alpha + beta = 1,000,000, no standard errors)\n",
+            "    (no spread of churn chances is detectable: sbg improves on constant churn by less\n     than 0.01 in 2 x log-likelihood, so the fit is constant churn, alpha and beta ->\n     infinity; shown at alpha + beta = 1,000,000, no standard errors)\n",
         ),
         Some(_) => o.push_str(
             "    (alpha or beta reached the search limit 1e-6..1e6: the estimate is a limit,\n     not an interior maximum, so it has no standard errors)\n",

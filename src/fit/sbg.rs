@@ -23,9 +23,14 @@
 //! Constant churn is the limit alpha, beta -> infinity with
 //! alpha / (alpha + beta) = p fixed: every customer has the same chance.
 //! When the data show no spread of churn chances, the likelihood rises all
-//! the way to that limit; [`fit`] detects this with the score for the
-//! polarisation index rho = 1 / (alpha + beta + 1) at rho = 0 and reports
-//! [`Boundary::Homogeneous`] instead of a meaningless finite estimate.
+//! the way to that limit (the score for the polarisation index
+//! rho = 1 / (alpha + beta + 1) at rho = 0, [`heterogeneity_score`], is not
+//! positive), or it is so flat along the way that the search stops at some
+//! huge alpha and beta that are no estimate at all (exactly geometric data
+//! leave the score zero up to rounding). [`fit`] therefore reports
+//! [`Boundary::Homogeneous`] whenever sbg improves on constant churn by
+//! less than [`HOMOGENEOUS_LR`] in the likelihood-ratio statistic, instead
+//! of a meaningless finite estimate.
 
 use super::constant;
 use super::lifetimes::Lifetimes;
@@ -35,6 +40,14 @@ use super::lifetimes::Lifetimes;
 /// Beta spread of churn chances has a standard deviation below 0.001, which
 /// is constant churn for every practical purpose.
 pub const PARAM_RANGE: (f64, f64) = (1e-6, 1e6);
+
+/// The likelihood-ratio statistic 2 (ll_sbg - ll_constant) below which no
+/// spread of churn chances is detected and the fit is the constant-churn
+/// limit. Far below any evidence (against the 50:50 mixture of chi-square
+/// 0 and 1 df, a statistic of 0.01 has p = 0.46), and ten times what
+/// rounding gives: survival counts of constant churn rounded to whole
+/// customers give statistics of about 1e-3 and below.
+pub const HOMOGENEOUS_LR: f64 = 0.01;
 
 /// alpha + beta used to report a homogeneous fit: a point on the
 /// constant-churn ridge whose churn at renewal 24 differs from the constant
@@ -151,7 +164,8 @@ pub fn derivatives(lt: &Lifetimes, alpha: f64, beta: f64) -> Derivatives {
 /// Why a fit lies on the edge of the parameter space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Boundary {
-    /// No spread of churn chances is detectable: the best sbg fit is the
+    /// No spread of churn chances is detectable: sbg improves on constant
+    /// churn by less than [`HOMOGENEOUS_LR`], and the fit is the
     /// constant-churn limit (alpha, beta -> infinity).
     Homogeneous,
     /// alpha or beta ran into [`PARAM_RANGE`]; the estimate is a limit, not
@@ -319,15 +333,15 @@ pub fn fit(lt: &Lifetimes) -> Result<SbgFit, FitError> {
     let ll = log_likelihood(lt, alpha, beta);
     let constant = constant::fit(lt);
     let on_edge = th.iter().any(|&v| v - lo < 1e-6 || hi - v < 1e-6);
-    if heterogeneity_score(lt, constant.monthly) <= 0.0
-        && ll <= constant.log_likelihood + 1e-9 * (1.0 + ll.abs())
-    {
+    if 2.0 * (ll - constant.log_likelihood) < HOMOGENEOUS_LR {
         let p = constant.monthly;
         return Ok(SbgFit {
             alpha: p * HOMOGENEOUS_SCALE,
             beta: (1.0 - p) * HOMOGENEOUS_SCALE,
             covariance: None,
-            log_likelihood: constant.log_likelihood,
+            // The supremum: the limit, or the search's last point if that
+            // is (insignificantly) higher.
+            log_likelihood: ll.max(constant.log_likelihood),
             boundary: Some(Boundary::Homogeneous),
             iterations,
         });
@@ -482,6 +496,38 @@ mod tests {
         assert!(fit.covariance.is_none());
         assert!((churn_at_renewal(fit.alpha, fit.beta, 1) - 0.1).abs() < 1e-6);
         assert!((churn_at_renewal(fit.alpha, fit.beta, 24) - 0.1).abs() < 1e-5);
+    }
+
+    #[test]
+    fn exactly_constant_churn_is_recognised_as_the_homogeneous_boundary() {
+        // Regression: exactly 10 % churn a month (100,000 customers, so
+        // every count is whole: 100000, 90000, 81000, 72900, 65610, 59049)
+        // fitted alpha ~ 1e4, beta ~ 1e5 with standard errors in the
+        // millions and no boundary, as rounding left the score a hair above
+        // zero. The same for 10 % churn rounded to whole customers, and
+        // rounded down, over 12 and 24 periods.
+        let exact: Vec<u64> = (0..=5)
+            .map(|t| 100_000 * 9u64.pow(t) / 10u64.pow(t))
+            .collect();
+        assert_eq!(exact, [100000, 90000, 81000, 72900, 65610, 59049]);
+        let mut tables = vec![exact];
+        for (n, periods) in [(1_000.0, 24), (10_000.0, 12), (10_000.0, 24), (1e6, 12)] {
+            let curve = |t: i32| n * 0.9f64.powi(t);
+            tables.push((0..=periods).map(|t| curve(t).round() as u64).collect());
+            tables.push((0..=periods).map(|t| curve(t).floor() as u64).collect());
+        }
+        for alive in &tables {
+            let lt = Lifetimes::from_survival(alive).unwrap();
+            let fit = fit(&lt).unwrap();
+            assert_eq!(fit.boundary, Some(Boundary::Homogeneous), "{alive:?}");
+            let lr = 2.0 * (fit.log_likelihood - constant::fit(&lt).log_likelihood);
+            assert!((0.0..HOMOGENEOUS_LR).contains(&lr), "{lr}");
+            // Rounding moves each count by less than one customer, and the
+            // rate (churn events over renewals faced, thousands of them)
+            // by well under 1e-3.
+            let p = churn_at_renewal(fit.alpha, fit.beta, 1);
+            assert!((p - 0.1).abs() < 1e-3, "{p} for {alive:?}");
+        }
     }
 
     #[test]
