@@ -663,13 +663,19 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_failing_output_leaves_the_previous_set_whole_and_no_temporary() {
+    /// A folder holding a set written before: `a.json` and `c.png`.
+    fn old_set() -> tempfile::TempDir {
         let tmp = tempfile::tempdir().unwrap();
         let mut set = OutputSet::new(tmp.path(), &NAMES);
         set.add(Fixed("a.json", Some("old a")))
             .add(Fixed("c.png", Some("old c")));
         set.write().unwrap();
+        tmp
+    }
+
+    #[test]
+    fn a_failing_output_leaves_the_previous_set_whole_and_no_temporary() {
+        let tmp = old_set();
         let before = listing(tmp.path());
 
         let mut set = OutputSet::new(tmp.path(), &NAMES);
@@ -683,11 +689,7 @@ mod tests {
 
     #[test]
     fn files_of_an_older_set_are_removed_but_nothing_else() {
-        let tmp = tempfile::tempdir().unwrap();
-        let mut set = OutputSet::new(tmp.path(), &NAMES);
-        set.add(Fixed("a.json", Some("old a")))
-            .add(Fixed("c.png", Some("old c")));
-        set.write().unwrap();
+        let tmp = old_set();
         std::fs::write(tmp.path().join("notes.txt"), "mine").unwrap();
 
         let mut set = OutputSet::new(tmp.path(), &NAMES);
@@ -858,11 +860,7 @@ mod tests {
 
     #[test]
     fn a_cancel_during_the_last_output_stops_the_set_before_the_swap() {
-        let tmp = tempfile::tempdir().unwrap();
-        let mut set = OutputSet::new(tmp.path(), &NAMES);
-        set.add(Fixed("a.json", Some("old a")))
-            .add(Fixed("c.png", Some("old c")));
-        set.write().unwrap();
+        let tmp = old_set();
         let before = listing(tmp.path());
         for last in [true, false] {
             let flag = AtomicBool::new(false);

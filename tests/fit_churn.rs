@@ -325,13 +325,18 @@ fn the_report_shows_estimates_holdout_and_projection() {
     );
 }
 
+/// The shipped niche SaaS tool scenario, as text.
+fn shipped_scenario() -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/niche-saas-tool.toml"),
+    )
+    .unwrap()
+}
+
 #[test]
 fn into_rewrites_only_the_churn_section_and_keeps_the_rest_byte_identical() {
     let dir = tempfile::tempdir().unwrap();
-    let original = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/niche-saas-tool.toml"),
-    )
-    .unwrap();
+    let original = shipped_scenario();
     let scenario = dir.path().join("s.toml");
     std::fs::write(&scenario, &original).unwrap();
     let out = bin()
@@ -687,10 +692,7 @@ fn into_keeps_crlf_line_endings_the_byte_order_mark_comments_and_indentation() {
     // twice: sbg (alpha and beta replaced) and then exactly constant churn
     // (alpha and beta removed, monthly added).
     let dir = tempfile::tempdir().unwrap();
-    let shipped = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/niche-saas-tool.toml"),
-    )
-    .unwrap();
+    let shipped = shipped_scenario();
     let (before, churn, after) = around_churn(&shipped, "\n");
     let churn: String = churn
         .lines()

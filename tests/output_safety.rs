@@ -344,6 +344,16 @@ fn interrupted_run(out: &Path, seed: u64, when: When) -> (common::Ending, String
 }
 
 #[cfg(unix)]
+/// A run's set of outputs in `dir`, with a file of the user's beside it.
+fn write_previous_set(dir: &Path) {
+    bin()
+        .args(["run", "tests/data/bench.toml", "-n", "200", "--quiet", "-o"])
+        .arg(dir)
+        .assert()
+        .success();
+    std::fs::write(dir.join("notes.txt"), "mine").unwrap();
+}
+
 #[test]
 fn ctrl_c_at_any_moment_leaves_a_whole_new_set_or_nothing_new() {
     // Regression: Ctrl-C within milliseconds of the start left an empty
@@ -356,12 +366,7 @@ fn ctrl_c_at_any_moment_leaves_a_whole_new_set_or_nothing_new() {
     // that one of the two holds, never which.
     let tmp = tempfile::tempdir().unwrap();
     let previous = tmp.path().join("previous");
-    bin()
-        .args(["run", "tests/data/bench.toml", "-n", "200", "--quiet", "-o"])
-        .arg(&previous)
-        .assert()
-        .success();
-    std::fs::write(previous.join("notes.txt"), "mine").unwrap();
+    write_previous_set(&previous);
     let moments = [
         When::After(Duration::ZERO),
         When::After(Duration::from_millis(5)),
@@ -418,12 +423,7 @@ fn ctrl_c_at_any_moment_leaves_a_whole_new_set_or_nothing_new() {
             if before.is_some() {
                 // The next moment starts from the same previous set.
                 let _ = std::fs::remove_dir_all(&previous);
-                bin()
-                    .args(["run", "tests/data/bench.toml", "-n", "200", "--quiet", "-o"])
-                    .arg(&previous)
-                    .assert()
-                    .success();
-                std::fs::write(previous.join("notes.txt"), "mine").unwrap();
+                write_previous_set(&previous);
             }
         }
     }
