@@ -178,8 +178,8 @@ pub struct CompareArgs {
     /// Scenario files; the first is the one the others are compared against.
     #[arg(required = true)]
     pub scenarios: Vec<PathBuf>,
-    /// A variant of the first scenario with these overrides, separated by `;` (repeatable: one variant each).
-    #[arg(long = "with", value_name = "KEY=VALUE[; KEY=VALUE...]")]
+    /// A variant of the first scenario with these overrides, separated by `;`, optionally named first (`high churn: churn.monthly=0.08`); repeatable: one variant each.
+    #[arg(long = "with", value_name = "[NAME:] KEY=VALUE[; KEY=VALUE...]")]
     pub with: Vec<String>,
     /// Trajectories, seed and threads.
     #[command(flatten)]

@@ -74,10 +74,24 @@ pub fn parse_with(text: &str) -> Result<Vec<String>, InputError> {
     Ok(parts)
 }
 
+/// A `--with` text split into the variant's name, when it has one
+/// (`high churn: churn.monthly=0.08`: the text before the first `:`, if it
+/// holds no `=`), and its assignments.
+pub fn split_name(with: &str) -> (Option<&str>, &str) {
+    match with.split_once(':') {
+        Some((name, rest)) if !name.contains('=') && !name.trim().is_empty() => {
+            (Some(name.trim()), rest)
+        }
+        _ => (None, with),
+    }
+}
+
 /// The first scenario with the assignments of one `--with` applied,
-/// validated like the file.
+/// validated like the file, and labelled with the variant's name or else
+/// with its assignments.
 pub fn variant(first: &Scenario, with: &str) -> Result<Entrant, InputError> {
-    let overrides = parse_with(with)?;
+    let (name, assignments) = split_name(with);
+    let overrides = parse_with(assignments)?;
     let mut s = first.clone();
     for a in &overrides {
         s.set(a)
@@ -88,7 +102,10 @@ pub fn variant(first: &Scenario, with: &str) -> Result<Entrant, InputError> {
         .map_err(|e| InputError::new(format!("--with '{with}': {e}")))?;
     Ok(Entrant {
         model,
-        label: format!("{} with {}", first.stem, overrides.join("; ")),
+        label: name.map_or_else(
+            || format!("{} with {}", first.stem, overrides.join("; ")),
+            str::to_string,
+        ),
         source: first.source.clone(),
         overrides,
     })
@@ -575,6 +592,15 @@ mod tests {
             );
             assert!(err.to_string().contains("is not a number"), "{err}");
         }
+        assert_eq!(
+            split_name("high churn: churn.monthly=0.08"),
+            (Some("high churn"), " churn.monthly=0.08")
+        );
+        // A colon inside a value is not a name.
+        assert_eq!(
+            split_name("description=\"a: b\""),
+            (None, "description=\"a: b\"")
+        );
         let err = parse_with("churn.monthly").unwrap_err();
         assert_eq!(
             [err.source_name(), err.allowed()],

@@ -30,7 +30,12 @@ fn sweep_writes_csv_png_and_a_table_into_the_default_folder() {
         .stdout(predicate::str::contains(
             "sweep of platform.fee over 4 values",
         ))
-        .stdout(predicate::str::contains("0.1 "));
+        .stdout(predicate::str::contains("0.1 "))
+        .stdout(predicate::function(|out: &str| {
+            out.lines()
+                .filter(|l| !l.trim_start().starts_with("Wrote"))
+                .all(|l| l.chars().count() <= 100)
+        }));
     let out = tmp.path().join("output/niche-saas-tool-sweep-platform.fee");
     let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
     let mut lines = csv.lines();
@@ -155,12 +160,21 @@ fn compare_writes_json_and_charts_and_a_self_comparison_changes_nothing() {
         ])
         .args([
             "--with",
-            "churn.beta={ dist = \"triangular\", min = 3, mode = 5, max = 8 }; pricing.monthly=59",
+            "stickier, dearer: churn.beta={ dist = \"triangular\", min = 3, mode = 5, max = 8 }; pricing.monthly=59",
         ])
         .args(["-n", "1500", "--seed", "7"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("Paired against niche-saas-tool"));
+        .stdout(predicate::str::contains(
+            "Against niche-saas-tool, trajectory by trajectory",
+        ))
+        .stdout(predicate::str::contains("\n  stickier, dearer\n    semi-passive by 24: "))
+        .stdout(predicate::function(|out: &str| {
+            // Every line but the one naming the files written.
+            out.lines()
+                .filter(|l| !l.trim_start().starts_with("Wrote"))
+                .all(|l| l.chars().count() <= 100)
+        }));
     let out = tmp.path().join("output/niche-saas-tool-compare");
     let j: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("compare.json")).unwrap()).unwrap();
@@ -188,6 +202,8 @@ fn compare_writes_json_and_charts_and_a_self_comparison_changes_nothing() {
         scenarios[2]["label"],
         "niche-saas-tool with owner.hourly_value=80"
     );
+    // A named variant is labelled by its name, its overrides recorded.
+    assert_eq!(scenarios[3]["label"], "stickier, dearer");
     let paired = j["paired"].as_array().unwrap();
     assert_eq!(paired.len(), 3);
     // The file against itself and the hourly-value variant: nothing changes.

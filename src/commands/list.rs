@@ -95,9 +95,10 @@ pub(super) fn run_all(dir: Option<&Path>, trajectories: u64, seed: u64) -> anyho
     }
     let rows: Vec<Row> = runs.iter().map(Row::from_run).collect();
     sayln!(
-        "Scenarios in {place}: {} trajectories each, seed {}\n",
+        "Scenarios in {place}: {} trajectories each, seed {}, {} months\n",
         format_number(trajectories as f64, 0),
-        seed
+        seed,
+        rows.first().map_or(0, |r| r.horizon)
     );
     say!("{}", render(&rows));
     sayln!("\n{LEGEND}");
@@ -108,13 +109,12 @@ pub(super) fn run_all(dir: Option<&Path>, trajectories: u64, seed: u64) -> anyho
 }
 
 const LEGEND: &str = "\
-P(semi-passive): share of trajectories whose income became semi-passive by the
-  horizon, by each scenario's own [semi_passive] bar. Median month: among those
-  trajectories, the median month it happened. P(failure): share that failed
+Semi-passive: share of trajectories whose income became semi-passive by the
+  horizon, by each scenario's own [semi_passive] bar. When: among those
+  trajectories, the median month it happened. Failure: share that failed
   (abandoned, burned out, deplatformed or unprofitable); main cause: the most
-  common cause and its share of all trajectories. Cumulative net (setup
-  included) at the horizon and effective hourly rate are medians over all
-  trajectories.";
+  common cause and its share of all trajectories. Net: median cumulative net
+  at the horizon, setup included; per hour: median effective hourly rate.";
 
 /// One scenario's row of the `list --run` table.
 #[derive(Debug, Clone, PartialEq)]
@@ -172,30 +172,38 @@ fn render(rows: &[Row]) -> String {
         .filter(|c| rows.iter().all(|r| &r.currency == c));
     let unit = one_currency
         .as_ref()
-        .map(|c| format!(" ({c})"))
+        .map(|c| format!(" {c}"))
         .unwrap_or_default();
+    let per_hour = one_currency
+        .as_ref()
+        .map_or_else(|| "per hour".to_string(), |c| format!("{c}/h"));
     let money = |r: &Row, x: f64| match one_currency {
         Some(_) => format_money(x),
         None => format!("{} {}", format_money(x), r.currency),
     };
+    // Horizons are named once in the heading; a scenario of another
+    // horizon says its own.
+    let horizon = rows.first().map_or(0, |r| r.horizon);
     let header = [
         "scenario".to_string(),
-        "months".into(),
-        "P(semi-passive)".into(),
-        "median month".into(),
-        "P(failure)".into(),
+        "semi-passive".into(),
+        "when".into(),
+        "failure".into(),
         "main cause".into(),
-        format!("median cumulative net{unit}"),
-        format!("median hourly rate{unit}"),
+        format!("net{unit}"),
+        per_hour,
     ];
     // Text columns are left-aligned, figures right-aligned.
-    let right = [false, true, true, true, true, false, true, true];
-    let cells: Vec<[String; 8]> = rows
+    let right = [false, true, true, true, false, true, true];
+    let cells: Vec<[String; 7]> = rows
         .iter()
         .map(|r| {
             [
-                r.stem.clone(),
-                r.horizon.to_string(),
+                if r.horizon == horizon {
+                    r.stem.clone()
+                } else {
+                    format!("{} ({} months)", r.stem, r.horizon)
+                },
                 r.semi_passive
                     .map(format_percent)
                     .unwrap_or_else(|| "n/a".into()),
@@ -204,7 +212,7 @@ fn render(rows: &[Row]) -> String {
                     .unwrap_or_else(|| "-".into()),
                 format_percent(r.failure),
                 r.main_cause
-                    .map(|(c, p)| format!("{} ({})", c.name().replace('_', " "), format_percent(p)))
+                    .map(|(c, p)| format!("{} {}", c.name().replace('_', " "), format_percent(p)))
                     .unwrap_or_else(|| "-".into()),
                 money(r, r.cumulative_net),
                 r.hourly_rate
@@ -213,7 +221,7 @@ fn render(rows: &[Row]) -> String {
             ]
         })
         .collect();
-    let widths: Vec<usize> = (0..8)
+    let widths: Vec<usize> = (0..7)
         .map(|i| {
             cells
                 .iter()
@@ -237,7 +245,7 @@ fn render(rows: &[Row]) -> String {
         s
     };
     let mut out = line(&header);
-    let rule: Vec<String> = (0..8)
+    let rule: Vec<String> = (0..7)
         .map(|i| {
             if right[i] {
                 format!("{}:", "-".repeat(widths[i] - 1))
@@ -286,19 +294,29 @@ mod tests {
                 .iter()
                 .all(|l| l.chars().count() == lines[0].chars().count())
         );
-        assert!(lines[0].contains("median cumulative net (USD)"));
+        assert!(lines[0].contains("| net USD |"), "{}", lines[0]);
+        assert!(lines[0].contains("| USD/h |"), "{}", lines[0]);
         assert!(lines[1].starts_with("| :---"), "{}", lines[1]);
         assert!(lines[2].contains(" 44.2 % |"), "{}", lines[2]);
-        assert!(lines[2].contains("burned out (12.0 %)"));
+        assert!(lines[2].contains("burned out 12.0 %"));
         assert!(lines[2].contains("9,611"));
         assert!(lines[2].contains("25.69"));
         assert!(lines[3].contains("n/a"));
     }
 
     #[test]
+    fn another_horizon_is_named_with_its_scenario() {
+        let mut long = row("long-haul", "USD");
+        long.horizon = 36;
+        let t = render(&[row("a", "USD"), long]);
+        assert!(t.contains("| long-haul (36 months) |"), "{t}");
+    }
+
+    #[test]
     fn mixed_currencies_are_labelled_per_cell() {
         let t = render(&[row("a", "USD"), row("b", "EUR")]);
         assert!(t.contains("9,611 EUR"));
-        assert!(t.contains("| median cumulative net |"));
+        assert!(t.contains("| net "));
+        assert!(t.contains("| per hour |"));
     }
 }

@@ -2,7 +2,7 @@
 //! terminal and the command is not quiet, and only for work longer than
 //! about a second.
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{HumanDuration, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use std::io::IsTerminal;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -40,7 +40,11 @@ impl Progress {
             // far, so its estimate of the time left starts from the true rate.
             let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr())
                 .with_elapsed(self.start.elapsed());
-            b.set_style(ProgressStyle::with_template(TEMPLATE).expect("valid template"));
+            b.set_style(
+                ProgressStyle::with_template(TEMPLATE)
+                    .expect("valid template")
+                    .with_key("time_left", time_left),
+            );
             b
         });
         b.set_length(total);
@@ -58,7 +62,18 @@ impl Progress {
 }
 
 /// The bar's indicatif template.
-const TEMPLATE: &str = "{spinner} {bar:40} {human_pos}/{human_len} trajectories, {eta} left";
+const TEMPLATE: &str = "{spinner} {bar:40} {human_pos}/{human_len} trajectories, {time_left}";
+
+/// The time left, once a tenth of the work is done and the rate is known;
+/// before that an early rate says "0s left" at 7 %.
+fn time_left(state: &ProgressState, w: &mut dyn std::fmt::Write) {
+    let text = if state.fraction() < 0.1 {
+        "estimating the time left".to_string()
+    } else {
+        format!("{:#} left", HumanDuration(state.eta()))
+    };
+    let _ = w.write_str(&text);
+}
 
 /// Calls `work` with a progress callback that drives a progress bar on
 /// stderr for `total` trajectories (see [`Progress`]).

@@ -2,6 +2,7 @@
 //! differences against the first, as `compare.json` bytes and as the
 //! terminal table.
 
+use super::columns::{Align, layout, shorten};
 use super::format::{format_money, format_number, format_percent, terminal_text};
 use super::paired::{OutcomeStats, PairedStats};
 use crate::output::Output;
@@ -54,30 +55,18 @@ impl CompareReport {
         v
     }
 
-    /// The terminal table.
+    /// The terminal table: each scenario's outcomes, then each variant
+    /// against the first, trajectory by trajectory; within 100 columns.
     pub fn table(&self) -> String {
         let h = self.horizon_months;
         let mut o = format!(
-            "Comparison of {} scenarios: {} trajectories each (seed {}, the same random numbers for every scenario)\n\n",
+            "Comparison of {} scenarios: {} trajectories each, seed {}\n  \
+             (the same random numbers for every scenario)\n\n",
             self.scenarios.len(),
             format_number(self.trajectories as f64, 0),
             self.seed
         );
-        let w = self
-            .scenarios
-            .iter()
-            .map(|s| terminal_text(&s.label).chars().count())
-            .max()
-            .unwrap_or(8)
-            .clamp(8, 48);
-        let label = |s: &str| -> String {
-            let s = terminal_text(s);
-            if s.chars().count() > w {
-                s.chars().take(w - 1).collect::<String>() + "…"
-            } else {
-                s.to_string()
-            }
-        };
+        let label = |s: &str| shorten(&terminal_text(s), LABEL_CHARS);
         let pct_ci = |p: f64, c: [f64; 2]| {
             format!(
                 "{} ({:.1}-{:.1})",
@@ -86,20 +75,22 @@ impl CompareReport {
                 c[1] * 100.0
             )
         };
-        o.push_str(&format!(
-            "  {:<w$}  {:>22}  {:>6}  {:>22}  {:>10} {:>10} {:>10}\n",
-            "",
-            format!("semi-passive by {h}"),
-            "median",
-            format!("failure by {h}"),
-            "",
-            "",
-            ""
-        ));
-        o.push_str(&format!(
-            "  {:<w$}  {:>22}  {:>6}  {:>22}  {:>10} {:>10} {:>10}\n",
-            "scenario", "share (95 % CI)", "month", "share (95 % CI)", "net p5", "median", "p95"
-        ));
+        let mut rows = vec![
+            vec![
+                String::new(),
+                format!("semi-passive by {h}"),
+                "median".into(),
+                format!("failure by {h}"),
+                "median".into(),
+            ],
+            vec![
+                "scenario".into(),
+                "share (95 % CI)".into(),
+                "month".into(),
+                "share (95 % CI)".into(),
+                "net".into(),
+            ],
+        ];
         for s in &self.scenarios {
             let st = &s.stats;
             let (sp, month) = if st.semi_passive_defined {
@@ -112,66 +103,73 @@ impl CompareReport {
             } else {
                 ("undefined".into(), String::new())
             };
-            o.push_str(&format!(
-                "  {:<w$}  {:>22}  {:>6}  {:>22}  {:>10} {:>10} {:>10}\n",
+            rows.push(vec![
                 label(&s.label),
                 sp,
                 month,
                 pct_ci(st.failure_probability, st.failure_ci95),
-                format_money(st.cumulative_net.p5),
                 format_money(st.cumulative_net.p50),
-                format_money(st.cumulative_net.p95),
+            ]);
+        }
+        use Align::{Left, Right};
+        o.push_str(&layout(&rows, &[Left, Right, Right, Right, Right]));
+        o.push_str(&format!(
+            "\n  Median month: first month by which half of all trajectories were semi-passive\n  \
+             (- if fewer than half by month {h}). Median net: cumulative net by month {h}, setup\n  \
+             included ({}); compare.json has its p5 and p95.\n",
+            terminal_text(&self.currency)
+        ));
+        if let Some(first) = self.paired.first() {
+            o.push_str(&format!(
+                "\n  Against {}, trajectory by trajectory:\n",
+                label(&first.against)
+            ));
+        }
+        for p in &self.paired {
+            let d = &p.cumulative_net_difference;
+            o.push_str(&format!(
+                "\n  {}\n    semi-passive by {h}: {} gained, {} lost: {:+.1} pp (95 % CI {:+.1} to {:+.1})\n    \
+                 failure by {h}: {} gained, {} avoided: {:+.1} pp (95 % CI {:+.1} to {:+.1})\n    \
+                 cumulative net by {h}: {} mean, {} median, {} to {} (p5 to p95)\n",
+                label(&p.label),
+                format_number(p.semi_passive_gained as f64, 0),
+                format_number(p.semi_passive_lost as f64, 0),
+                p.semi_passive_probability_difference * 100.0,
+                p.semi_passive_difference_ci95[0] * 100.0,
+                p.semi_passive_difference_ci95[1] * 100.0,
+                format_number(p.failure_gained as f64, 0),
+                format_number(p.failure_avoided as f64, 0),
+                p.failure_probability_difference * 100.0,
+                p.failure_difference_ci95[0] * 100.0,
+                p.failure_difference_ci95[1] * 100.0,
+                signed_money(d.mean),
+                signed_money(d.p50),
+                signed_money(d.p5),
+                signed_money(d.p95),
             ));
         }
         if !self.paired.is_empty() {
             o.push_str(&format!(
-                "\n  Paired against {} (trajectory by trajectory):\n",
-                label(&self.paired[0].against)
-            ));
-            o.push_str(&format!(
-                "  {:<w$}  {:>7} {:>7}  {:>24}  {:>7} {:>8}  {:>10} {:>10} {:>10}\n",
-                "", "semi-p.", "semi-p.", "difference in", "failure", "failure", "net diff", "", ""
-            ));
-            o.push_str(&format!(
-                "  {:<w$}  {:>7} {:>7}  {:>24}  {:>7} {:>8}  {:>10} {:>10} {:>10}\n",
-                "scenario",
-                "gained",
-                "lost",
-                "P(semi-passive) (95 % CI)",
-                "gained",
-                "avoided",
-                "mean",
-                "median",
-                "p5 to p95"
-            ));
-            for p in &self.paired {
-                let d = &p.cumulative_net_difference;
-                o.push_str(&format!(
-                    "  {:<w$}  {:>7} {:>7}  {:>24}  {:>7} {:>8}  {:>10} {:>10} {:>10}\n",
-                    label(&p.label),
-                    format_number(p.semi_passive_gained as f64, 0),
-                    format_number(p.semi_passive_lost as f64, 0),
-                    format!(
-                        "{:+.1} pp ({:+.1} to {:+.1})",
-                        p.semi_passive_probability_difference * 100.0,
-                        p.semi_passive_difference_ci95[0] * 100.0,
-                        p.semi_passive_difference_ci95[1] * 100.0
-                    ),
-                    format_number(p.failure_gained as f64, 0),
-                    format_number(p.failure_avoided as f64, 0),
-                    format_money(d.mean),
-                    format_money(d.p50),
-                    format!("{} to {}", format_money(d.p5), format_money(d.p95)),
-                ));
-            }
-            o.push_str(&format!(
-                "\n  Gained / lost: trajectories semi-passive (or failed) by month {h} in that scenario but not in\n  the first, and the reverse. Net diff: cumulative net by month {h}, that scenario minus the first,\n  trajectory by trajectory ({}). Interval: {}.\n",
-                self.currency,
+                "\n  Gained / lost: trajectories semi-passive (or failed) by month {h} under that\n  \
+                 scenario but not under the first, and the reverse; pp: percentage points. Net:\n  \
+                 that scenario minus the first, trajectory by trajectory ({}).\n  \
+                 Interval: {}.\n",
+                terminal_text(&self.currency),
                 super::paired::PAIRED_INTERVAL_METHOD
             ));
         }
         o
     }
+}
+
+/// Labels longer than this are cut in the table (`compare.json` has them
+/// whole); name a variant with `--with 'NAME: KEY=VALUE'`.
+pub const LABEL_CHARS: usize = 40;
+
+/// A money difference with its sign: `+1,234`, `-935`, `0`.
+fn signed_money(x: f64) -> String {
+    let s = format_money(x);
+    if x > 0.0 { format!("+{s}") } else { s }
 }
 
 /// `compare.json`: a comparison as pretty JSON.

@@ -1,6 +1,7 @@
 //! What `sweep` reports: one row per value of the swept key, as
 //! `sweep.csv` bytes and as the terminal table.
 
+use super::columns::{Align, layout};
 use super::format::{format_money, format_number, format_percent, terminal_text};
 use super::paired::OutcomeStats;
 use crate::output::Output;
@@ -105,69 +106,75 @@ impl SweepReport {
         out.into_bytes()
     }
 
-    /// The terminal table.
+    /// The terminal table, one row per value; within 100 columns.
     pub fn table(&self) -> String {
         let h = self.horizon_months;
         let mut o = format!(
-            "{}: sweep of {} over {} values, {} trajectories each (seed {}, the same random numbers for every value)\n\n",
+            "{}: sweep of {} over {} values\n  {} trajectories each, seed {} (the same random numbers \
+             for every value)\n\n",
             terminal_text(&self.scenario),
             self.key,
             self.rows.len(),
             format_number(self.trajectories as f64, 0),
             self.seed
         );
-        let key_w = self
-            .rows
-            .iter()
-            .map(|r| value_text(r.value).len())
-            .chain([self.key.len()])
-            .max()
-            .unwrap_or(5);
-        let ci = |c: [f64; 2]| format!("{:.1}-{:.1} %", c[0] * 100.0, c[1] * 100.0);
-        o.push_str(&format!(
-            "  {:<key_w$}  {:>15} {:>13}  {:>6}  {:>10} {:>13}  {:>10} {:>10} {:>10}\n",
-            "", "semi-passive", "", "median", "failure", "", "", "", ""
-        ));
-        o.push_str(&format!(
-            "  {:<key_w$}  {:>15} {:>13}  {:>6}  {:>10} {:>13}  {:>10} {:>10} {:>10}\n",
-            self.key,
-            format!("by month {h}"),
-            "95 % CI",
-            "month",
-            format!("by month {h}"),
-            "95 % CI",
-            "net p5",
-            "median",
-            "p95"
-        ));
+        let pct_ci = |p: f64, c: [f64; 2]| {
+            format!(
+                "{} ({:.1}-{:.1})",
+                format_percent(p),
+                c[0] * 100.0,
+                c[1] * 100.0
+            )
+        };
+        let mut rows = vec![
+            vec![
+                String::new(),
+                format!("semi-passive by {h}"),
+                "median".into(),
+                format!("failure by {h}"),
+                "median".into(),
+                "net".into(),
+            ],
+            vec![
+                self.key.clone(),
+                "share (95 % CI)".into(),
+                "month".into(),
+                "share (95 % CI)".into(),
+                "net".into(),
+                "p5 to p95".into(),
+            ],
+        ];
         for r in &self.rows {
             let s = &r.stats;
-            let (sp, sp_ci, month) = if s.semi_passive_defined {
+            let (sp, month) = if s.semi_passive_defined {
                 (
-                    format_percent(s.semi_passive_probability),
-                    ci(s.semi_passive_ci95),
+                    pct_ci(s.semi_passive_probability, s.semi_passive_ci95),
                     s.median_month_semi_passive
                         .map(|m| m.to_string())
                         .unwrap_or_else(|| "-".into()),
                 )
             } else {
-                ("undefined".into(), String::new(), String::new())
+                ("undefined".into(), String::new())
             };
-            o.push_str(&format!(
-                "  {:<key_w$}  {:>15} {:>13}  {:>6}  {:>10} {:>13}  {:>10} {:>10} {:>10}\n",
+            rows.push(vec![
                 value_text(r.value),
                 sp,
-                sp_ci,
                 month,
-                format_percent(s.failure_probability),
-                ci(s.failure_ci95),
-                format_money(s.cumulative_net.p5),
+                pct_ci(s.failure_probability, s.failure_ci95),
                 format_money(s.cumulative_net.p50),
-                format_money(s.cumulative_net.p95),
-            ));
+                format!(
+                    "{} to {}",
+                    format_money(s.cumulative_net.p5),
+                    format_money(s.cumulative_net.p95)
+                ),
+            ]);
         }
+        use Align::{Left, Right};
+        o.push_str(&layout(&rows, &[Left, Right, Right, Right, Right, Right]));
         o.push_str(&format!(
-            "\n  Median month: first month by which half of all trajectories were semi-passive (- if\n  fewer than half by month {h}). Net: cumulative net by month {h}, setup included ({}).\n",
+            "\n  Median month: first month by which half of all trajectories were semi-passive\n  \
+             (- if fewer than half by month {h}). Net: cumulative net by month {h}, setup\n  \
+             included ({}).\n",
             terminal_text(&self.currency)
         ));
         o
