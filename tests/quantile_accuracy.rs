@@ -35,7 +35,7 @@ fn check_run(text: &str, n: u64, seed: u64) -> usize {
     let m = model(text);
     let h = m.horizon_months as usize;
     let r = run(&m, n, seed, None);
-    let metrics = Metric::ALL;
+    let metrics = r.metrics();
     let mut cols: Vec<Vec<f64>> = vec![Vec::with_capacity(n as usize); h * metrics.len()];
     let mut rates = Vec::new();
     for (path, o) in trajectories(&m, n, seed) {
