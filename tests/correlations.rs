@@ -251,6 +251,14 @@ fn pinning_a_correlated_parameter_keeps_the_others_draws() {
             pb.get(PriceMonthly).to_bits()
         );
     }
+    // A pinned value has no rank correlation to report.
+    let s = summary(&pinned, 100, 1);
+    assert_eq!(s.correlation.as_ref().unwrap()[0].spearman, None);
+    assert!(
+        summary(&m, 100, 1).correlation.unwrap()[0]
+            .spearman
+            .is_some()
+    );
 }
 
 #[test]

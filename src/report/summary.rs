@@ -85,7 +85,8 @@ pub struct CorrelationReport {
     /// Spearman's rank correlation of the two parameters' drawn values
     /// (before clamping) over the run, each value ranked within its own
     /// distribution (docs/model.md, What a run reports); null with fewer
-    /// than two trajectories.
+    /// than two trajectories, or when one of the two is pinned (as a
+    /// sensitivity analysis pins it).
     pub spearman: Option<f64>,
 }
 
@@ -366,7 +367,13 @@ impl Summary {
                 .map(|(c, sums)| CorrelationReport {
                     params: c.params.map(|p| p.key().to_string()),
                     rank: c.rank,
-                    spearman: sums.correlation(),
+                    // A parameter pinned for a sensitivity analysis has no
+                    // rank correlation: its drawn value never varies.
+                    spearman: if c.params.iter().any(|&p| r.model.param(p).is_fixed()) {
+                        None
+                    } else {
+                        sums.correlation()
+                    },
                 })
                 .collect()
         });
