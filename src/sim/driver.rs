@@ -267,17 +267,20 @@ impl RunResult {
         &Metric::ALL[..reported]
     }
 
-    /// The sketch of `metric` in month t (1-based).
+    /// The sketch of `metric` in month t (1-based), for a metric the run
+    /// reports ([`RunResult::metrics`]; panics otherwise).
     pub fn sketch(&self, metric: Metric, t: usize) -> &QuantileSketch {
         &self.tally.series[metric as usize * self.horizon() + t - 1]
     }
 
-    /// The reported percentiles of `metric` in month t (1-based).
+    /// The reported percentiles of `metric` in month t (1-based), for a
+    /// metric the run reports ([`RunResult::metrics`]; panics otherwise).
     pub fn percentiles(&self, metric: Metric, t: usize) -> &[f64; 5] {
         &self.percentiles.series[metric as usize * self.horizon() + t - 1]
     }
 
-    /// The moments of `metric` in month t (1-based).
+    /// The moments of `metric` in month t (1-based), for a metric the run
+    /// reports ([`RunResult::metrics`]; panics otherwise).
     pub fn moments(&self, metric: Metric, t: usize) -> &Moments {
         &self.moments.series[metric as usize * self.horizon() + t - 1]
     }
