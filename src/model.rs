@@ -42,6 +42,29 @@ pub enum Origin {
     Unused,
 }
 
+/// A rank correlation between two uncertain parameters, as a
+/// `[[correlation]]` table gives it (docs/model.md, A scenario file,
+/// *Correlated inputs*).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Correlation {
+    /// The two parameters, as written.
+    pub params: [Param; 2],
+    /// Their Spearman rank correlation, -1 < rank < 1.
+    pub rank: f64,
+}
+
+impl Correlation {
+    /// "acquisition.rate and churn.beta (rank 0.4)", as messages name it.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} and {} (rank {})",
+            self.params[0].key(),
+            self.params[1].key(),
+            self.rank
+        )
+    }
+}
+
 /// A valid hustle scenario.
 #[derive(Debug, Clone, Serialize)]
 pub struct Model {
@@ -72,6 +95,8 @@ pub struct Model {
     pub(crate) params: Vec<Uncertain>,
     /// Where each parameter's value came from.
     pub(crate) origins: Vec<Origin>,
+    /// Rank correlations between uncertain parameters, in file order.
+    pub correlations: Vec<Correlation>,
 }
 
 impl Model {
@@ -94,6 +119,11 @@ impl Model {
     /// override; every other parameter keeps its value or distribution, and
     /// its draws. An input error if `value` is outside the parameter's valid
     /// range, as a written value would be.
+    ///
+    /// A correlation that names `p` stays: `p` still takes its uniform and
+    /// its normal score still enters the copula, so the parameters
+    /// correlated with it keep their draws, and only `p`'s value is pinned
+    /// (docs/model.md, Settled details).
     pub fn with_fixed(&self, p: Param, value: f64) -> Result<Model, InputError> {
         let bound = p.spec().bound;
         if !(value.is_finite() && value.abs() <= MAX_MAGNITUDE && bound.contains(value)) {
@@ -109,6 +139,26 @@ impl Model {
         m.params[p as usize] = Uncertain::fixed(value);
         m.origins[p as usize] = Origin::Override;
         Ok(m)
+    }
+
+    /// Whether the scenario uses any key of the owner's hours, rework and
+    /// passivity (`owner.capacity_hours_monthly`, `effort.rework_probability`,
+    /// `effort.rework_hours`, `semi_passive.min_passivity`) or a
+    /// `[[correlation]]`. Only then does a run report passivity, declined
+    /// customers and the measured correlations (docs/model.md, What a run
+    /// reports): a scenario without them reports exactly what it did before
+    /// those keys existed.
+    pub fn uses_owner_hours_keys(&self) -> bool {
+        !self.correlations.is_empty()
+            || Param::OWNER_HOURS
+                .iter()
+                .any(|&p| matches!(self.origin(p), Origin::File | Origin::Override))
+    }
+
+    /// Whether the owner's capacity limits new customers
+    /// (`owner.capacity_hours_monthly` is set).
+    pub fn capacity_enabled(&self) -> bool {
+        self.origin(Param::CapacityHoursMonthly) != Origin::Unused
     }
 
     /// Whether burnout can happen (`owner.burnout_hours_monthly` is set).

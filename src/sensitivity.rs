@@ -260,11 +260,11 @@ pub fn hours_scale(model: &Model) -> f64 {
 /// |---|---|
 /// | `setup.cost`, `costs.fixed_monthly`, `owner.quit_below_net`, `semi_passive.min_net_monthly` | [`money_scale`] |
 /// | `pricing.monthly`, `pricing.one_time`, `costs.per_customer_monthly` | the median price per month, else per sale, else [`money_scale`] |
-/// | `setup.hours`, `effort.fixed_hours_monthly`, `semi_passive.max_hours_monthly` | [`hours_scale`] |
+/// | `setup.hours`, `effort.fixed_hours_monthly`, `effort.rework_hours`, `semi_passive.max_hours_monthly` | [`hours_scale`] |
 /// | `effort.hours_per_customer_monthly`, `effort.hours_per_new_customer` | 1 hour |
 /// | `acquisition.rate` | 1 customer a month |
 /// | `owner.hourly_value` | [`money_scale`] / [`hours_scale`] |
-/// | every share, probability and monthly rate (churn, growth, automation, competition, platform, Bass p and q) | 0.05 |
+/// | every share, probability and monthly rate (churn, growth, automation, rework, passivity, competition, platform, Bass p and q) | 0.05 |
 ///
 /// At the default swing of 0.2 a zero share moves to 0.01, a zero rate of
 /// arrivals to 0.2 a month and a zero amount of money to a fifth of the
@@ -278,7 +278,7 @@ pub fn zero_scale(model: &Model, p: Param) -> f64 {
             .map(|q| median(model, q))
             .find(|&v| v > 0.0)
             .unwrap_or_else(|| money_scale(model)),
-        SetupHours | FixedHoursMonthly | SemiPassiveMaxHours => hours_scale(model),
+        SetupHours | FixedHoursMonthly | ReworkHours | SemiPassiveMaxHours => hours_scale(model),
         HoursPerCustomerMonthly | HoursPerNewCustomer => 1.0,
         AcquisitionRate => 1.0,
         HourlyValue => money_scale(model) / hours_scale(model),

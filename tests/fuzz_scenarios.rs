@@ -112,6 +112,10 @@ const KEYS: &[&str] = &[
     "semi_passive.min_net_monthly",
     "semi_passive.max_hours_monthly",
     "semi_passive.sustain_months",
+    "effort.rework_probability",
+    "effort.rework_hours",
+    "owner.capacity_hours_monthly",
+    "semi_passive.min_passivity",
     "churn.montly",
     "bogus.key",
 ];
@@ -158,8 +162,18 @@ fn scenario_text() -> impl Strategy<Value = String> {
         prop::bool::weighted(0.95),
         prop::option::of(prop_oneof![9 => 1i64..121, 1 => -2i64..130]),
         prop::collection::vec((prop::sample::select(KEYS.to_vec()), value()), 0..8),
+        // Now and then a correlation between two of the keys (usually
+        // refused: they must both be uncertain).
+        prop::option::weighted(
+            0.1,
+            (
+                prop::sample::select(KEYS.to_vec()),
+                prop::sample::select(KEYS.to_vec()),
+                number(),
+            ),
+        ),
     )
-        .prop_map(|(named, horizon, entries)| {
+        .prop_map(|(named, horizon, entries, correlations)| {
             let mut text = String::new();
             if named {
                 text.push_str("name = \"fuzz\"\n");
@@ -180,6 +194,11 @@ fn scenario_text() -> impl Strategy<Value = String> {
                 for (k, v) in kv {
                     text.push_str(&format!("{k} = {v}\n"));
                 }
+            }
+            if let Some((a, b, rank)) = correlations {
+                text.push_str(&format!(
+                    "[[correlation]]\nparams = [\"{a}\", \"{b}\"]\nrank = {rank}\n"
+                ));
             }
             text
         })

@@ -8,7 +8,9 @@
 //! a Bass app in a two-million market (customers in the hundreds of
 //! thousands within a few hundred of each other: the narrow distributions
 //! a log-linear histogram cannot place), a long horizon of atoms (a setup
-//! month's exact cost, fixed fees, zeros after an end), and small runs.
+//! month's exact cost, fixed fees, zeros after an end), a scenario with the
+//! owner's hours keys (passivity, spread out between atoms at 0 and 1, and
+//! declined customers), and small runs.
 
 mod common;
 
@@ -18,6 +20,7 @@ use hustle_sim::sim::Metric;
 const BENCH: &str = include_str!("data/bench.toml");
 const BASS_MARKET: &str = include_str!("data/bass-market.toml");
 const LONG_ATOMS: &str = include_str!("data/ten-years-of-atoms.toml");
+const OWNER_HOURS: &str = include_str!("data/owner-hours.toml");
 
 /// NumPy's linear sample quantile of sorted data.
 fn exact(sorted: &[f64], q: f64) -> f64 {
@@ -35,7 +38,7 @@ fn check_run(text: &str, n: u64, seed: u64) -> usize {
     let m = model(text);
     let h = m.horizon_months as usize;
     let r = run(&m, n, seed, None);
-    let metrics = Metric::ALL;
+    let metrics = r.metrics();
     let mut cols: Vec<Vec<f64>> = vec![Vec::with_capacity(n as usize); h * metrics.len()];
     let mut rates = Vec::new();
     for (path, o) in trajectories(&m, n, seed) {
@@ -103,10 +106,18 @@ fn a_long_horizon_of_atoms_lies_within_the_window() {
 }
 
 #[test]
+fn passivity_and_declined_customers_lie_within_the_window() {
+    // Every series of the base metrics and of passivity and declined
+    // customers, and the hourly rate.
+    assert_eq!(check_run(OWNER_HOURS, 50_000, 13), (10 * 24 + 1) * 5);
+}
+
+#[test]
 fn small_runs_lie_within_the_window() {
     for (n, seed) in [(1, 1), (2, 2), (100, 3), (1_000, 4), (5_000, 5)] {
         check_run(BENCH, n, seed);
         check_run(BASS_MARKET, n, seed);
+        check_run(OWNER_HOURS, n, seed);
     }
 }
 

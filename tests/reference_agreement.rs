@@ -1,14 +1,18 @@
 //! Agreement with an independent implementation of the model: the
-//! benchmark scenario (`tests/data/bench.toml`) run by hustle-sim and by a
-//! NumPy implementation written independently to the same specification
-//! (docs/model.md), with different random streams, must agree in
-//! distribution.
+//! benchmark scenario (`tests/data/bench.toml`) and the owner's hours
+//! scenario (`tests/data/owner-hours.toml`: capacity, rework, passivity and
+//! correlations) run by hustle-sim and by a NumPy implementation written
+//! independently to the same specification (docs/model.md), with different
+//! random streams, must agree in distribution.
 //!
 //! Tolerance: 5 standard errors of the difference between two independent
 //! estimates, sqrt(sd_a^2 / n_a + sd_b^2 / n_b) for means and
-//! sqrt(p (1 - p) (1 / n_a + 1 / n_b)) for shares. About 300 comparisons are
-//! made; at 5 SE a correct pair of implementations disagrees somewhere with
-//! probability below 2e-4, and fixed seeds make the test deterministic.
+//! sqrt(p (1 - p) (1 / n_a + 1 / n_b)) for shares; a measured Spearman
+//! correlation within 5 standard errors of Fisher's z, sqrt(1.06 / (N - 3))
+//! each (Fieller, Hartley and Pearson 1957). About 300 comparisons are made
+//! for the benchmark and 450 for the owner's hours; at 5 SE a correct pair
+//! of implementations disagrees somewhere with probability below 5e-4, and
+//! fixed seeds make the test deterministic.
 //!
 //! The NumPy implementation is kept by the maintainers, not in this
 //! repository, so the check is ignored by a plain `cargo test`. To run it,
@@ -44,12 +48,15 @@ fn reference_script() -> PathBuf {
     }
 }
 
-/// The repository's own benchmark scenario, which both implementations run.
-fn bench_scenario() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/bench.toml")
+/// A scenario of the repository's test data, which both implementations
+/// run.
+fn data_file(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
 }
 
-fn reference_run() -> Value {
+fn reference_run(scenario: &std::path::Path) -> Value {
     let script = reference_script();
     assert!(
         script.is_file(),
@@ -59,7 +66,7 @@ fn reference_run() -> Value {
     let out = tempfile::NamedTempFile::new().unwrap();
     let status = Command::new("python3")
         .arg(&script)
-        .arg(bench_scenario())
+        .arg(scenario)
         .arg(N.to_string())
         .arg("7")
         .arg("--json")
@@ -95,13 +102,37 @@ fn close_share(what: &str, a: f64, b: f64, failures: &mut Vec<String>) {
 #[test]
 #[ignore = "needs the NumPy reference implementation: set HUSTLE_SIM_NUMPY_REFERENCE"]
 fn bench_scenario_agrees_with_the_numpy_reference() {
-    let text = std::fs::read_to_string(bench_scenario()).unwrap();
+    let failures = agreement("bench.toml", false);
+    assert!(
+        failures.is_empty(),
+        "disagreements with the reference:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+#[ignore = "needs the NumPy reference implementation: set HUSTLE_SIM_NUMPY_REFERENCE"]
+fn owner_hours_scenario_agrees_with_the_numpy_reference() {
+    let failures = agreement("owner-hours.toml", true);
+    assert!(
+        failures.is_empty(),
+        "disagreements with the reference:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// Every comparison of the module doc between hustle-sim and the NumPy
+/// implementation on the test data's scenario `name`; with `owner_hours`,
+/// also passivity, declined customers, the semi-passive share at the
+/// horizon and the measured correlations.
+fn agreement(name: &str, owner_hours: bool) -> Vec<String> {
+    let text = std::fs::read_to_string(data_file(name)).unwrap();
     let ours = summary(&model(&text), N, 7);
     let ours: Value = serde_json::from_slice(&ours.to_json()).unwrap();
-    let theirs = reference_run();
+    let theirs = reference_run(&data_file(name));
     let mut failures = Vec::new();
 
-    for metric in [
+    let mut metrics = vec![
         "net_income",
         "gross_revenue",
         "customers",
@@ -110,7 +141,11 @@ fn bench_scenario_agrees_with_the_numpy_reference() {
         "cumulative_net",
         "competitors",
         "platform_fee",
-    ] {
+    ];
+    if owner_hours {
+        metrics.extend(["passivity", "declined_customers"]);
+    }
+    for metric in metrics {
         let (a, b) = (&ours["series"][metric], &theirs["series"][metric]);
         let (ma, sa, mb, sb) = (
             floats(&a["mean"]),
@@ -188,9 +223,48 @@ fn bench_scenario_agrees_with_the_numpy_reference() {
             "hourly rate mean differs by {diff:.4} (SE {se:.4})"
         ));
     }
-    assert!(
-        failures.is_empty(),
-        "disagreements with the reference:\n{}",
-        failures.join("\n")
-    );
+    if owner_hours {
+        close_share(
+            "semi-passive at the horizon",
+            ours["semi_passive"]["at_horizon"].as_f64().unwrap(),
+            theirs["semi_passive"]["at_horizon"].as_f64().unwrap(),
+            &mut failures,
+        );
+        // The share of trajectories with passivity >= 0.5, month by month.
+        let theirs_half = &theirs["passivity"]["share_at_least_half_by_month"];
+        let (a, b) = (
+            floats(&ours["passivity"]["share_by_month"]),
+            floats(theirs_half),
+        );
+        for t in 0..a.len() {
+            close_share(
+                &format!("passivity >= 0.5 in month {}", t + 1),
+                a[t],
+                b[t],
+                &mut failures,
+            );
+        }
+        let (a, b) = (
+            ours["correlation"].as_array().unwrap(),
+            theirs["correlation"].as_array().unwrap(),
+        );
+        assert_eq!(a.len(), b.len(), "correlations reported");
+        let se = (1.06 / (N as f64 - 3.0)).sqrt();
+        for (x, y) in a.iter().zip(b) {
+            assert_eq!(x["params"], y["params"]);
+            let (rx, ry) = (
+                x["spearman"].as_f64().unwrap(),
+                y["spearman"].as_f64().unwrap(),
+            );
+            // Two independent estimates: sqrt(2) standard errors apart at most
+            // K_SE times.
+            if (rx.atanh() - ry.atanh()).abs() > K_SE * se * 2f64.sqrt() {
+                failures.push(format!(
+                    "correlation {}: Spearman {rx:.4} vs reference {ry:.4}",
+                    x["params"]
+                ));
+            }
+        }
+    }
+    failures
 }

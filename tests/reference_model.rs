@@ -24,15 +24,16 @@
 //! - shares by the two-proportion standard error
 //!   sqrt(p (1 - p) (1 / n_a + 1 / n_b)), p pooled, against K_SE: failure
 //!   and each cause, failed by month t, semi-passive reached by month t,
-//!   qualifying in month t, break-even reached by month t, any hours worked;
+//!   qualifying in month t, break-even reached by month t, passivity >= 0.5
+//!   in month t, any hours worked;
 //! - the hourly rate's mean (over trajectories that worked any hours).
 //!
 //! Tolerance (Bonferroni): every comparison is made at significance
 //! ALPHA = 1e-9 (K_SE = 6.11, the two-sided normal quantile; c = 3.27 for
 //! KS). Each test counts its comparisons (those where either sample
-//! varies) and asserts at most MAX_COMPARISONS; with 8 tests, a correct
+//! varies) and asserts at most MAX_COMPARISONS; with 10 tests, a correct
 //! pair of simulators fails anywhere in this file with probability at most
-//! 8 * 6,000 * 1e-9 < 5e-5. The seeds are fixed, so the tests are
+//! 10 * 6,000 * 1e-9 < 1e-4. The seeds are fixed, so the tests are
 //! deterministic and never flake.
 //!
 //! Scale: 3.6 million trajectory-months of each simulator per scenario
@@ -257,6 +258,8 @@ impl Checks {
             self.share(&format!("{name}: qualifying in month {t}"), a, b);
             let (a, b) = both(&|o| by(o.break_even_month));
             self.share(&format!("{name}: break-even by month {t}"), a, b);
+            let (a, b) = both(&|o| o.passive_half >> (t - 1) & 1 == 1);
+            self.share(&format!("{name}: passivity >= 0.5 in month {t}"), a, b);
         }
         let (a, b) = both(&|o| o.hourly_rate().is_some());
         self.share(&format!("{name}: any hours worked"), a, b);
@@ -777,6 +780,112 @@ quit_after_months = 0
     ]);
 }
 
+/// The owner's hours, rework, passivity and correlations: every key at
+/// once (the owner's-hours data file: capacity and rework both uncertain
+/// and correlated, month 1 carrying the setup hours, a passivity limit);
+/// Bass under a capacity (declined adopters still use up the market) with
+/// rework, quitting and bans; capacity decided by exact ties (whole hours)
+/// and by upkeep and rework alone exceeding it; and customers that cost no
+/// hours, all accepted whatever the capacity.
+#[test]
+fn owner_hours_agree() {
+    agree(&[
+        (
+            "every owner's hours key",
+            include_str!("data/owner-hours.toml"),
+        ),
+        (
+            "bass under a capacity, rework, quitting and bans",
+            r#"
+name = "bass capacity"
+horizon_months = 24
+[setup]
+months = 2
+hours = 40
+cost = 300
+[acquisition]
+model = "bass"
+market_size = 400
+innovation = 0.03
+imitation = 0.5
+[churn]
+monthly = 0.04
+[pricing]
+monthly = 15
+one_time = 20
+[costs]
+fixed_monthly = 30
+[effort]
+fixed_hours_monthly = 6
+hours_per_customer_monthly = 0.15
+hours_per_new_customer = 1.5
+automation_monthly = 0.03
+rework_probability = { dist = "uniform", min = 0.05, max = 0.4 }
+rework_hours = 10
+[platform]
+ban_probability = 0.02
+[owner]
+capacity_hours_monthly = "30 to 70"
+quit_below_net = 50
+quit_after_months = 4
+hourly_value = "10 to 40"
+[semi_passive]
+min_net_monthly = 400
+max_hours_monthly = 45
+min_passivity = 0.3
+sustain_months = 2
+"#,
+        ),
+        (
+            "exact ties and committed hours over the capacity",
+            r#"
+name = "ties"
+horizon_months = 18
+[setup]
+months = 1
+[acquisition]
+rate = 6
+[churn]
+monthly = 0.5
+[pricing]
+one_time = 100
+[effort]
+fixed_hours_monthly = 10
+hours_per_new_customer = 5
+rework_probability = 0.3
+rework_hours = 25
+[owner]
+capacity_hours_monthly = 30
+quit_after_months = 0
+hourly_value = 20
+[semi_passive]
+min_net_monthly = 100
+min_passivity = 0.4
+"#,
+        ),
+        (
+            "customers that cost no hours",
+            r#"
+name = "no hours per customer"
+horizon_months = 12
+[setup]
+months = 0
+[acquisition]
+rate = "2 to 9"
+[churn]
+monthly = 0.2
+[pricing]
+monthly = 10
+[effort]
+fixed_hours_monthly = 8
+[owner]
+capacity_hours_monthly = 5
+quit_after_months = 0
+"#,
+        ),
+    ]);
+}
+
 /// The reference draws trajectory i's parameters exactly as the fast
 /// simulator does: with the same seed, a hustle whose months depend only
 /// on its parameters (no customers, competitors or platform events) gives
@@ -834,6 +943,48 @@ sustain_months = 2
         ended > 0,
         "no trajectory ended: the outcomes were not tested"
     );
+
+    // Rework certain every month (from the fast simulator's waiting times
+    // and the reference's monthly draws alike), its hours correlated with
+    // the setup's: the same figures in both.
+    let certain = model(
+        r#"
+name = "certain rework"
+horizon_months = 10
+[setup]
+months = 1
+hours = "10 to 60"
+[costs]
+fixed_monthly = 5
+[effort]
+fixed_hours_monthly = 2
+rework_probability = 1
+rework_hours = { dist = "uniform", min = 1, max = 9 }
+[owner]
+quit_after_months = 0
+capacity_hours_monthly = 40
+hourly_value = 10
+[[correlation]]
+params = ["setup.hours", "effort.rework_hours"]
+rank = 0.7
+"#,
+    );
+    let cm = CompiledModel::new(&certain);
+    let h = cm.horizon();
+    let mut scratch = Scratch::new(h);
+    let (mut a, mut b) = (Path::new(h), Path::new(h));
+    for i in 0..500 {
+        let oa = hustle_sim::sim::simulate(&cm, 6, i, &mut scratch, &mut a);
+        let ob = reference::simulate(&cm, 6, i, &mut b);
+        for (x, y) in a.data().iter().zip(b.data()) {
+            assert!((x - y).abs() <= tolerance(*x), "trajectory {i}: {x} vs {y}");
+        }
+        let rework = cm
+            .draw_params(6, i)
+            .get(hustle_sim::scenario::keys::Param::ReworkHours);
+        assert_eq!(a.get(Metric::Hours, 2), 2.0 + rework, "trajectory {i}");
+        assert_eq!((oa.failure, oa.qualifying), (ob.failure, ob.qualifying));
+    }
 
     let (_, library_model) = library().swap_remove(0);
     let cm = CompiledModel::new(&library_model);

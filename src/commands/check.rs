@@ -59,7 +59,12 @@ pub fn describe_model(m: &Model) -> String {
     if let Some(s) = m.semi_passive_sustain_months {
         lines.push(("semi_passive.sustain_months".into(), s.to_string(), ""));
     }
+    // The owner's hours keys are listed for the scenarios that use them.
+    let owner_hours = m.uses_owner_hours_keys();
     for p in Param::ALL {
+        if !owner_hours && Param::OWNER_HOURS.contains(&p) {
+            continue;
+        }
         let origin = match m.origin(p) {
             Origin::File => "file",
             Origin::Override => "--set",
@@ -74,6 +79,16 @@ pub fn describe_model(m: &Model) -> String {
             "(absent: never burns out)".into(),
             "default",
         ));
+    }
+    if owner_hours && !m.capacity_enabled() {
+        lines.push((
+            "owner.capacity_hours_monthly".into(),
+            "(absent: unlimited)".into(),
+            "default",
+        ));
+    }
+    for c in &m.correlations {
+        lines.push(("correlation".into(), c.describe(), "file"));
     }
     let width = lines.iter().map(|(k, _, _)| k.len()).max().unwrap_or(0);
     lines

@@ -316,7 +316,7 @@ mod tests {
     fn mixed_currencies_are_labelled_per_cell() {
         let t = render(&[row("a", "USD"), row("b", "EUR")]);
         assert!(t.contains("9,611 EUR"));
-        assert!(t.contains("| net "));
-        assert!(t.contains("| per hour |"));
+        assert!(t.contains(" net |"), "{t}");
+        assert!(t.contains(" per hour |"), "{t}");
     }
 }

@@ -54,6 +54,40 @@ pub struct Summary {
     pub hourly_rate: HourlyRate,
     /// Draws of each uncertain parameter clamped into its valid range, by key.
     pub clamped: BTreeMap<String, u64>,
+    /// When months become passive (passivity >= 0.5); reported when the
+    /// scenario uses the owner's hours keys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub passivity: Option<Passivity>,
+    /// Each `[[correlation]]` with the rank correlation measured over the
+    /// run; reported when the scenario uses the owner's hours keys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub correlation: Option<Vec<CorrelationReport>>,
+}
+
+/// When months become passive: passivity is the share of a month's net
+/// beyond what its hours would have earned at the owner's hourly value.
+#[derive(Debug, Clone, Serialize)]
+pub struct Passivity {
+    /// Share of all trajectories with passivity >= 0.5 in month t.
+    pub share_by_month: Vec<f64>,
+    /// The first months in which 25, 50 and 75 % of all trajectories have
+    /// passivity >= 0.5 in that month, else null.
+    pub month: MonthQuantiles,
+}
+
+/// A correlation as the scenario gives it, and as the run measured it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CorrelationReport {
+    /// The two parameters.
+    pub params: [String; 2],
+    /// The rank correlation the scenario asks for.
+    pub rank: f64,
+    /// Spearman's rank correlation of the two parameters' drawn values
+    /// (before clamping) over the run, each value ranked within its own
+    /// distribution (docs/model.md, What a run reports); null with fewer
+    /// than two trajectories, or when one of the two is pinned (as a
+    /// sensitivity analysis pins it).
+    pub spearman: Option<f64>,
 }
 
 /// Distribution of one metric in each month: H-long arrays.
@@ -94,21 +128,43 @@ pub struct Series {
     pub competitors: SeriesStats,
     /// The platform's cut of gross revenue.
     pub platform_fee: SeriesStats,
+    /// Passivity: the share of the month's net beyond what its hours would
+    /// have earned at the owner's hourly value (0 when net <= 0, in setup
+    /// months and after an end); reported when the scenario uses the
+    /// owner's hours keys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub passivity: Option<SeriesStats>,
+    /// New customers declined for want of the owner's hours (0 without a
+    /// capacity); reported when the scenario uses the owner's hours keys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declined_customers: Option<SeriesStats>,
 }
 
 impl Series {
-    /// The statistics of one metric.
-    pub fn get(&self, m: Metric) -> &SeriesStats {
+    /// The statistics of one metric, if the run reports it.
+    pub fn metric(&self, m: Metric) -> Option<&SeriesStats> {
         match m {
-            Metric::NetIncome => &self.net_income,
-            Metric::GrossRevenue => &self.gross_revenue,
-            Metric::Customers => &self.customers,
-            Metric::NewCustomers => &self.new_customers,
-            Metric::Hours => &self.hours,
-            Metric::CumulativeNet => &self.cumulative_net,
-            Metric::Competitors => &self.competitors,
-            Metric::PlatformFee => &self.platform_fee,
+            Metric::NetIncome => Some(&self.net_income),
+            Metric::GrossRevenue => Some(&self.gross_revenue),
+            Metric::Customers => Some(&self.customers),
+            Metric::NewCustomers => Some(&self.new_customers),
+            Metric::Hours => Some(&self.hours),
+            Metric::CumulativeNet => Some(&self.cumulative_net),
+            Metric::Competitors => Some(&self.competitors),
+            Metric::PlatformFee => Some(&self.platform_fee),
+            Metric::Passivity => self.passivity.as_ref(),
+            Metric::DeclinedCustomers => self.declined_customers.as_ref(),
         }
+    }
+
+    /// The statistics of one metric.
+    ///
+    /// # Panics
+    /// For passivity and declined customers when the run does not report
+    /// them (see [`Series::metric`]).
+    pub fn get(&self, m: Metric) -> &SeriesStats {
+        self.metric(m)
+            .unwrap_or_else(|| panic!("the run does not report {}", m.name()))
     }
 }
 
@@ -146,6 +202,11 @@ pub struct SemiPassive {
     pub probability: f64,
     /// Wilson 95 % interval of `probability`.
     pub ci95: [f64; 2],
+    /// Share of all trajectories whose last month qualifies
+    /// (`share_by_month` at the horizon); reported when the scenario uses
+    /// the owner's hours keys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at_horizon: Option<f64>,
     /// Share of all trajectories that had become semi-passive by month t.
     pub reached_by_month: Vec<f64>,
     /// Share of all trajectories qualifying in month t.
@@ -285,6 +346,38 @@ impl Summary {
             .map(|p: Param| (p.key().to_string(), t.clamped[p as usize]))
             .collect();
 
+        let extended = r.metrics().len() == Metric::ALL.len();
+        let qualifying_shares: Vec<f64> = t
+            .semi_passive_qualifying
+            .iter()
+            .map(|&c| share(c))
+            .collect();
+        let passivity = extended.then(|| {
+            let share_by_month: Vec<f64> = t.passive_half.iter().map(|&c| share(c)).collect();
+            Passivity {
+                month: MonthQuantiles::from_reached(&share_by_month),
+                share_by_month,
+            }
+        });
+        let correlation = extended.then(|| {
+            r.model
+                .correlations
+                .iter()
+                .zip(&r.tally.correlation)
+                .map(|(c, sums)| CorrelationReport {
+                    params: c.params.map(|p| p.key().to_string()),
+                    rank: c.rank,
+                    // A parameter pinned for a sensitivity analysis has no
+                    // rank correlation: its drawn value never varies.
+                    spearman: if c.params.iter().any(|&p| r.model.param(p).is_fixed()) {
+                        None
+                    } else {
+                        sums.correlation()
+                    },
+                })
+                .collect()
+        });
+
         let secs = r.elapsed.as_secs_f64();
         Summary {
             scenario: r.model.name.clone(),
@@ -308,18 +401,17 @@ impl Summary {
                 cumulative_net: series_stats(r, Metric::CumulativeNet),
                 competitors: series_stats(r, Metric::Competitors),
                 platform_fee: series_stats(r, Metric::PlatformFee),
+                passivity: extended.then(|| series_stats(r, Metric::Passivity)),
+                declined_customers: extended.then(|| series_stats(r, Metric::DeclinedCustomers)),
             },
             semi_passive: SemiPassive {
                 defined: sp_defined,
                 probability: share(sp_count),
                 ci95: ci(sp_count),
+                at_horizon: extended.then(|| *qualifying_shares.last().expect("H >= 1")),
                 month: MonthQuantiles::from_reached(&sp_reached),
                 reached_by_month: sp_reached,
-                share_by_month: t
-                    .semi_passive_qualifying
-                    .iter()
-                    .map(|&c| share(c))
-                    .collect(),
+                share_by_month: qualifying_shares,
             },
             failure: Failure {
                 probability: share(failed),
@@ -351,6 +443,8 @@ impl Summary {
                 beats_hourly_value: (hr_n > 0).then(|| t.beat_hourly_value as f64 / hr_n as f64),
             },
             clamped,
+            passivity,
+            correlation,
         }
     }
 
@@ -366,7 +460,9 @@ impl Summary {
         let mut out = String::from("month,metric,mean,sd,p5,p25,p50,p75,p95\n");
         for t in 0..self.horizon_months as usize {
             for m in Metric::ALL {
-                let s = self.series.get(m);
+                let Some(s) = self.series.metric(m) else {
+                    continue;
+                };
                 out.push_str(&format!(
                     "{},{},{},{},{},{},{},{},{}\n",
                     t + 1,

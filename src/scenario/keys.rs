@@ -150,10 +150,14 @@ pub enum Param {
     HourlyValue,
     SemiPassiveMinNet,
     SemiPassiveMaxHours,
+    ReworkProbability,
+    ReworkHours,
+    CapacityHoursMonthly,
+    SemiPassiveMinPassivity,
 }
 
 /// Number of real-valued parameters.
-pub const NPARAMS: usize = 34;
+pub const NPARAMS: usize = 38;
 
 impl Param {
     /// All parameters, in draw order.
@@ -192,6 +196,19 @@ impl Param {
         Param::HourlyValue,
         Param::SemiPassiveMinNet,
         Param::SemiPassiveMaxHours,
+        Param::ReworkProbability,
+        Param::ReworkHours,
+        Param::CapacityHoursMonthly,
+        Param::SemiPassiveMinPassivity,
+    ];
+
+    /// The keys of the owner's hours, rework and passivity, in draw order:
+    /// they take their uniforms after every other parameter.
+    pub const OWNER_HOURS: [Param; 4] = [
+        Param::ReworkProbability,
+        Param::ReworkHours,
+        Param::CapacityHoursMonthly,
+        Param::SemiPassiveMinPassivity,
     ];
 
     /// The parameter's specification.
@@ -207,6 +224,13 @@ impl Param {
     /// The parameter with this dotted key, if it is a real-valued one.
     pub fn from_key(key: &str) -> Option<Param> {
         Param::ALL.iter().copied().find(|p| p.key() == key)
+    }
+}
+
+impl serde::Serialize for Param {
+    /// A parameter serialises as its dotted key.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.key())
     }
 }
 
@@ -475,7 +499,38 @@ pub const PARAMS: [ParamSpec; NPARAMS] = [
         "semi_passive.max_hours_monthly",
         NONNEG,
         None,
-        "a semi-passive month takes at most this many hours",
+        "a semi-passive month takes at most this many hours (absent = no limit)",
+        Matters::Always,
+    ),
+    // The owner's hours, rework and passivity: after every key above, so
+    // that a scenario without them draws exactly what it drew before they
+    // existed.
+    p(
+        "effort.rework_probability",
+        UNIT,
+        Some(0.0),
+        "chance in each launched month that a model, API or platform change forces rework",
+        Matters::When(&[Param::ReworkHours]),
+    ),
+    p(
+        "effort.rework_hours",
+        NONNEG,
+        Some(0.0),
+        "hours that rework adds to its month",
+        Matters::When(&[Param::ReworkProbability]),
+    ),
+    p(
+        "owner.capacity_hours_monthly",
+        Bound::Above(0.0),
+        None,
+        "the most hours the owner gives the hustle in a month; new customers who would not fit are declined (absent = unlimited)",
+        Matters::Always,
+    ),
+    p(
+        "semi_passive.min_passivity",
+        UNIT,
+        None,
+        "a semi-passive month has at least this passivity (absent = no limit)",
         Matters::Always,
     ),
 ];
@@ -558,10 +613,21 @@ pub fn all_keys() -> impl Iterator<Item = &'static str> {
 /// The valid key nearest to `path` (by edit distance on the whole path and on
 /// the last segment), if one is near enough to be a plausible typo.
 pub fn suggest(path: &str) -> Option<&'static str> {
+    nearest(path, all_keys())
+}
+
+/// The real-valued parameter key nearest to `path`, as [`suggest`] finds
+/// it among those keys only (for what may name only parameters, such as a
+/// correlation).
+pub fn suggest_param(path: &str) -> Option<&'static str> {
+    nearest(path, PARAMS.iter().map(|p| p.key))
+}
+
+fn nearest(path: &str, keys: impl Iterator<Item = &'static str>) -> Option<&'static str> {
     let last = path.rsplit('.').next().unwrap_or(path);
     let section = path.rsplit_once('.').map(|(s, _)| s);
     let mut best: Option<(f64, &'static str)> = None;
-    for key in all_keys() {
+    for key in keys {
         let key_last = key.rsplit('.').next().unwrap_or(key);
         let key_section = key.rsplit_once('.').map(|(s, _)| s);
         let mut score = strsim::jaro_winkler(path, key);
@@ -599,6 +665,12 @@ mod tests {
         assert_eq!(suggest("horizon_month"), Some("horizon_months"));
         assert_eq!(suggest("costs.one_time"), Some("pricing.one_time"));
         assert_eq!(suggest("zzzz.qqqq"), None);
+        assert_eq!(
+            suggest("owner.capacity_hours"),
+            Some("owner.capacity_hours_monthly")
+        );
+        assert_eq!(suggest_param("churn.model"), Some("churn.monthly"));
+        assert_eq!(suggest_param("acquisition.rat"), Some("acquisition.rate"));
     }
 
     #[test]

@@ -12,7 +12,7 @@ pub mod template;
 pub mod uncertain;
 
 use crate::error::InputError;
-use crate::model::{AcquisitionModel, ChurnModel, Model, Origin};
+use crate::model::{AcquisitionModel, ChurnModel, Correlation, Model, Origin};
 use keys::{KeyKind, MAX_MAGNITUDE, NPARAMS, Param, SECTIONS, key_kind, suggest};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -310,7 +310,15 @@ impl Builder<'_> {
                         )
                         .with_allowed(section_list()),
                 });
+            } else if k == CORRELATION {
+                // Checked with the parameters it names (`correlations`).
             } else if key_kind(k).is_none() || k.contains('.') {
+                if strsim::jaro_winkler(k, CORRELATION) >= 0.8 {
+                    return Err(self.err(
+                        k,
+                        format!("unknown key `{k}`; did you mean [[{CORRELATION}]]?"),
+                    ));
+                }
                 return Err(unknown_key(self.err(k, unknown_key_message(k)), k));
             }
         }
@@ -476,7 +484,7 @@ impl Builder<'_> {
                 }
                 return Err(e);
             }
-            let required = used && p.spec().default.is_none() && p != Param::BurnoutHoursMonthly;
+            let required = used && p.spec().default.is_none() && !may_be_absent(p);
             if given.is_none() && required {
                 let context = match p {
                     Param::MarketSize | Param::Innovation | Param::Imitation => {
@@ -493,12 +501,16 @@ impl Builder<'_> {
             let origin = match (&given, used) {
                 (Some(_), _) if self.overridden.contains(p.key()) => Origin::Override,
                 (Some(_), _) => Origin::File,
-                (None, true) if p != Param::BurnoutHoursMonthly => Origin::Default,
+                (None, true) if !may_be_absent(p) => Origin::Default,
                 (None, _) => Origin::Unused,
             };
             params.push(given.unwrap_or_else(|| Uncertain::fixed(placeholder(p))));
             origins.push(origin);
         }
+        if semi_passive {
+            self.check_semi_passive(&params)?;
+        }
+        let correlations = self.correlations(&params)?;
         Ok(Model {
             name,
             description,
@@ -512,7 +524,269 @@ impl Builder<'_> {
             semi_passive_sustain_months: semi_passive.then_some(sustain as u32),
             params,
             origins,
+            correlations,
         })
+    }
+
+    /// `[semi_passive]` needs a limit besides `min_net_monthly`: hours,
+    /// passivity or both; and a passivity limit needs an hourly value that
+    /// can be above 0.
+    fn check_semi_passive(&self, params: &[Uncertain]) -> Result<(), InputError> {
+        let given = |p: Param| self.get(p.key()).is_some();
+        if !given(Param::SemiPassiveMaxHours) && !given(Param::SemiPassiveMinPassivity) {
+            return Err(self
+                .err(
+                    "semi_passive",
+                    "[semi_passive] needs semi_passive.max_hours_monthly or semi_passive.min_passivity (or both) besides min_net_monthly",
+                )
+                .with_allowed("max_hours_monthly, min_passivity or both"));
+        }
+        let key = Param::SemiPassiveMinPassivity.key();
+        if let Some(v) = self.get(key)
+            && params[Param::HourlyValue as usize] == Uncertain::fixed(0.0)
+        {
+            let source_of_zero = if self.overridden.contains(Param::HourlyValue.key()) {
+                "is set to 0"
+            } else if self.get(Param::HourlyValue.key()).is_some() {
+                "is 0"
+            } else {
+                "is 0 (its default)"
+            };
+            return Err(self
+                .err(
+                    key,
+                    format!(
+                        "{key} needs owner.hourly_value above 0, and owner.hourly_value {source_of_zero}: with an hourly value of 0 every month with positive net has passivity 1"
+                    ),
+                )
+                .with_value(written(v))
+                .with_allowed("only with owner.hourly_value > 0 or uncertain"));
+        }
+        Ok(())
+    }
+
+    /// The `[[correlation]]` tables: each names two different uncertain
+    /// parameters, no pair twice, with a fixed rank strictly between -1 and
+    /// 1, and together they must be consistent (a positive definite
+    /// matrix, docs/model.md, *Correlated inputs*).
+    fn correlations(&self, params: &[Uncertain]) -> Result<Vec<Correlation>, InputError> {
+        let Some(v) = self.table.get(CORRELATION) else {
+            return Ok(Vec::new());
+        };
+        let how = "[[correlation]] tables, each with params = [KEY, KEY] and rank";
+        let tables: Vec<&Table> = match v {
+            Value::Array(items) if items.iter().all(Value::is_table) => {
+                items.iter().filter_map(Value::as_table).collect()
+            }
+            other => {
+                return Err(self
+                    .err(
+                        CORRELATION,
+                        format!("correlations are written as {how}, got {}", a_type(other)),
+                    )
+                    .with_value(written(other))
+                    .with_allowed(how));
+            }
+        };
+        let mut out: Vec<Correlation> = Vec::with_capacity(tables.len());
+        for (i, t) in tables.into_iter().enumerate() {
+            let n = i + 1;
+            let table_err = |key: &str, msg: String| {
+                self.err(key, format!("[[correlation]] {n}: {msg}"))
+                    .with_value(written(&Value::Table(t.clone())))
+            };
+            for k in t.keys() {
+                if k != "params" && k != "rank" {
+                    let hint =
+                        if strsim::jaro_winkler(k, "params") >= strsim::jaro_winkler(k, "rank") {
+                            "params"
+                        } else {
+                            "rank"
+                        };
+                    return Err(table_err(
+                        &format!("{CORRELATION}.{k}"),
+                        format!("unknown key `{k}`; a correlation takes params and rank (did you mean `{hint}`?)"),
+                    )
+                    .with_allowed("params and rank"));
+                }
+            }
+            let params_key = "correlation.params";
+            let names: Vec<&str> = match t.get("params") {
+                Some(Value::Array(a)) if a.len() == 2 && a.iter().all(Value::is_str) => {
+                    a.iter().filter_map(Value::as_str).collect()
+                }
+                Some(other) => {
+                    return Err(self
+                        .err(
+                            params_key,
+                            format!(
+                                "[[correlation]] {n}: params must name two parameters, as params = [\"acquisition.rate\", \"churn.beta\"], got {}",
+                                written(other)
+                            ),
+                        )
+                        .with_value(written(other))
+                        .with_allowed("two parameter keys in quotes"));
+                }
+                None => {
+                    return Err(table_err(
+                        params_key,
+                        "needs params = [KEY, KEY], the two parameters it correlates".into(),
+                    )
+                    .with_allowed("two parameter keys in quotes"));
+                }
+            };
+            let shown = written(t.get("params").expect("read above"));
+            let mut pair = [Param::SetupHours; 2];
+            for (slot, name) in pair.iter_mut().zip(&names) {
+                let p = self.correlated_param(n, name, &shown, params)?;
+                *slot = p;
+            }
+            if pair[0] == pair[1] {
+                return Err(self
+                    .err(
+                        params_key,
+                        format!(
+                            "[[correlation]] {n}: params names {} twice; a correlation needs two different parameters",
+                            pair[0].key()
+                        ),
+                    )
+                    .with_value(shown)
+                    .with_allowed("two different parameter keys"));
+            }
+            if let Some(j) = out
+                .iter()
+                .position(|c| c.params == pair || c.params == [pair[1], pair[0]])
+            {
+                return Err(self
+                    .err(
+                        params_key,
+                        format!(
+                            "[[correlation]] {n}: {} and {} are already correlated by [[correlation]] {}; name a pair once",
+                            pair[0].key(),
+                            pair[1].key(),
+                            j + 1
+                        ),
+                    )
+                    .with_value(shown)
+                    .with_allowed("each pair of parameters at most once"));
+            }
+            let rank_key = "correlation.rank";
+            let rank_allowed = "a number with -1 < rank < 1";
+            let rank = match t.get("rank") {
+                Some(v @ (Value::Integer(_) | Value::Float(_))) => {
+                    let r = number(v).expect("numeric");
+                    if !(r > -1.0 && r < 1.0) {
+                        return Err(self
+                            .err(
+                                rank_key,
+                                format!(
+                                    "[[correlation]] {n} ({} and {}): rank must be a number with -1 < rank < 1, got {}",
+                                    pair[0].key(),
+                                    pair[1].key(),
+                                    show_number(r)
+                                ),
+                            )
+                            .with_value(written(v))
+                            .with_allowed(rank_allowed));
+                    }
+                    r
+                }
+                Some(other) => {
+                    return Err(self
+                        .err(
+                            rank_key,
+                            format!(
+                                "[[correlation]] {n} ({} and {}): rank must be a fixed number with -1 < rank < 1, got {}",
+                                pair[0].key(),
+                                pair[1].key(),
+                                display_value(other)
+                            ),
+                        )
+                        .with_value(written(other))
+                        .with_allowed(rank_allowed));
+                }
+                None => {
+                    return Err(table_err(
+                        rank_key,
+                        format!(
+                            "({} and {}) needs rank, their Spearman rank correlation",
+                            pair[0].key(),
+                            pair[1].key()
+                        ),
+                    )
+                    .with_allowed(rank_allowed));
+                }
+            };
+            out.push(Correlation { params: pair, rank });
+        }
+        if !out.is_empty() && crate::sim::copula::Copula::new(&out).is_none() {
+            let names: Vec<String> = out.iter().map(Correlation::describe).collect();
+            return Err(self
+                .err(
+                    CORRELATION,
+                    format!(
+                        "the correlations of {} cannot hold together: no joint distribution has them (their matrix is not positive definite); weaken one of them",
+                        names.join(", ")
+                    ),
+                )
+                .with_value(names.join(", "))
+                .with_allowed("correlations whose matrix of 2 sin(pi rank / 6) is positive definite"));
+        }
+        Ok(out)
+    }
+
+    /// The parameter a correlation names: a real-valued key that is
+    /// uncertain in this scenario.
+    fn correlated_param(
+        &self,
+        n: usize,
+        name: &str,
+        shown: &str,
+        params: &[Uncertain],
+    ) -> Result<Param, InputError> {
+        let params_key = "correlation.params";
+        let Some(p) = Param::from_key(name) else {
+            let msg = if key_kind(name).is_some() {
+                format!(
+                    "[[correlation]] {n}: {name} is not a real-valued parameter; only those can be correlated"
+                )
+            } else {
+                match keys::suggest_param(name) {
+                    Some(s) => format!(
+                        "[[correlation]] {n}: unknown parameter `{name}`; did you mean `{s}`?"
+                    ),
+                    None => format!(
+                        "[[correlation]] {n}: unknown parameter `{name}`; a correlation names real-valued parameters such as acquisition.rate"
+                    ),
+                }
+            };
+            return Err(self
+                .err(params_key, msg)
+                .with_value(shown)
+                .with_allowed("real-valued parameter keys"));
+        };
+        let uncertain = "an uncertain value (\"a to b\" or a { dist = ... } table)";
+        match self.get(name) {
+            None => Err(self
+                .err(
+                    name,
+                    format!(
+                        "[[correlation]] {n}: {name} is not set in this scenario, so it cannot be correlated; give it {uncertain}"
+                    ),
+                )
+                .with_allowed(format!("{uncertain} while a [[correlation]] names it"))),
+            Some(v) if params[p as usize].is_fixed() => Err(self
+                .err(
+                    name,
+                    format!(
+                        "[[correlation]] {n}: {name} is fixed at {} in this scenario, so it cannot be correlated; give it {uncertain}",
+                        written(v)
+                    ),
+                )
+                .with_value(written(v))
+                .with_allowed(format!("{uncertain} while a [[correlation]] names it"))),
+            Some(_) => Ok(p),
+        }
     }
 
     /// Whether parameter `p` takes part in this scenario's model.
@@ -523,7 +797,7 @@ impl Builder<'_> {
             MarketSize | Innovation | Imitation => acq == AcquisitionModel::Bass,
             ChurnMonthly => churn == ChurnModel::Constant,
             ChurnAlpha | ChurnBeta => churn == ChurnModel::Sbg,
-            SemiPassiveMinNet | SemiPassiveMaxHours => sp,
+            SemiPassiveMinNet | SemiPassiveMaxHours | SemiPassiveMinPassivity => sp,
             _ => true,
         }
     }
@@ -553,14 +827,34 @@ impl Builder<'_> {
     }
 }
 
+/// The top-level key of the `[[correlation]]` tables.
+const CORRELATION: &str = "correlation";
+
+/// Whether a parameter without a default may be left out where it is used,
+/// meaning "no limit": burnout, the owner's capacity and the semi-passive
+/// limits on hours and passivity.
+fn may_be_absent(p: Param) -> bool {
+    matches!(
+        p,
+        Param::BurnoutHoursMonthly
+            | Param::CapacityHoursMonthly
+            | Param::SemiPassiveMaxHours
+            | Param::SemiPassiveMinPassivity
+    )
+}
+
 /// Value used for a parameter its scenario does not use; it still takes its
-/// uniform so the parameter stream stays aligned.
+/// uniform so the parameter stream stays aligned. An absent limit is one
+/// that nothing reaches.
 fn placeholder(p: Param) -> f64 {
     match p.spec().default {
         Some(d) => d,
         None => match p {
             Param::MarketSize | Param::ChurnAlpha | Param::ChurnBeta => 1.0,
-            Param::BurnoutHoursMonthly => f64::INFINITY,
+            Param::BurnoutHoursMonthly
+            | Param::CapacityHoursMonthly
+            | Param::SemiPassiveMaxHours => f64::INFINITY,
+            Param::SemiPassiveMinPassivity => f64::NEG_INFINITY,
             _ => 0.0,
         },
     }
@@ -771,7 +1065,9 @@ mod tests {
         assert!(e.contains("acquisition.imitation is required"), "{e}");
         let e = model("name = \"x\"\n[semi_passive]\nmin_net_monthly = 100").unwrap_err();
         assert!(
-            e.contains("semi_passive.max_hours_monthly is required"),
+            e.contains(
+                "[semi_passive] needs semi_passive.max_hours_monthly or semi_passive.min_passivity"
+            ),
             "{e}"
         );
         let e = model("name = \"x\"\n[churn]\nmonthly = { dist = \"triangular\", min = 0, mode = 2, max = 1 }").unwrap_err();
@@ -891,7 +1187,11 @@ mod tests {
         let e = error("description = \"no name\"");
         assert_eq!(fields(&e)[..2], [Some("t.toml"), Some("name")]);
         let e = error("name = \"x\"\n[semi_passive]\nmin_net_monthly = 500");
-        assert_eq!(e.key(), Some("semi_passive.max_hours_monthly"));
+        assert_eq!(e.key(), Some("semi_passive"));
+        assert_eq!(
+            e.allowed(),
+            Some("max_hours_monthly, min_passivity or both")
+        );
         // A syntax error has a source but no key.
         let e = error("name = \"x\"\n[churn\n");
         assert_eq!(fields(&e)[..2], [Some("t.toml"), None]);
@@ -947,6 +1247,180 @@ mod tests {
             s.model().unwrap().origin(Param::ChurnMonthly),
             Origin::Default
         );
+    }
+
+    const CORRELATED: &str = "name = \"x\"\n\
+        [acquisition]\nrate = \"2 to 8\"\n\
+        [churn]\nmodel = \"sbg\"\nalpha = 1\nbeta = { dist = \"uniform\", min = 3, max = 9 }\n\
+        [pricing]\nmonthly = { dist = \"normal\", mean = 20, sd = 4 }\n";
+
+    #[test]
+    fn owner_hours_keys_take_their_defaults_and_limits() {
+        let m = model("name = \"x\"").unwrap();
+        assert!(!m.uses_owner_hours_keys());
+        assert!(!m.capacity_enabled());
+        assert_eq!(m.origin(Param::ReworkProbability), Origin::Default);
+        assert_eq!(m.origin(Param::CapacityHoursMonthly), Origin::Unused);
+        assert_eq!(m.origin(Param::SemiPassiveMinPassivity), Origin::Unused);
+        let m = model(
+            "name = \"x\"\n[owner]\ncapacity_hours_monthly = 40\nhourly_value = 20\n\
+             [effort]\nrework_probability = 0.1\nrework_hours = \"2 to 9\"\n\
+             [semi_passive]\nmin_net_monthly = 100\nmin_passivity = 0.5",
+        )
+        .unwrap();
+        assert!(m.uses_owner_hours_keys() && m.capacity_enabled());
+        assert_eq!(m.origin(Param::SemiPassiveMaxHours), Origin::Unused);
+        assert_eq!(
+            *m.param(Param::CapacityHoursMonthly),
+            Uncertain::fixed(40.0)
+        );
+        // A key at its neutral value still counts as used.
+        let m = model("name = \"x\"\n[effort]\nrework_probability = 0").unwrap();
+        assert!(m.uses_owner_hours_keys());
+        for bad in [
+            "[owner]\ncapacity_hours_monthly = 0",
+            "[effort]\nrework_probability = 1.5",
+            "[effort]\nrework_hours = -1",
+            "[owner]\nhourly_value = 20\n[semi_passive]\nmin_net_monthly = 0\nmin_passivity = 2",
+        ] {
+            let e = error(&format!("name = \"x\"\n{bad}"));
+            assert!(e.key().is_some() && e.allowed().is_some(), "{e}");
+        }
+    }
+
+    #[test]
+    fn min_passivity_needs_an_hourly_value_that_can_be_above_zero() {
+        let sp = "[semi_passive]\nmin_net_monthly = 0\nmin_passivity = 0.5";
+        for owner in ["", "[owner]\nhourly_value = 0\n"] {
+            let e = error(&format!("name = \"x\"\n{owner}{sp}"));
+            assert_eq!(e.key(), Some("semi_passive.min_passivity"));
+            assert_eq!(e.value(), Some("0.5"));
+            assert!(e.message().contains("owner.hourly_value"), "{e}");
+        }
+        // Uncertain, or above 0: fine.
+        for owner in ["hourly_value = \"0 to 40\"", "hourly_value = 25"] {
+            model(&format!("name = \"x\"\n[owner]\n{owner}\n{sp}")).unwrap();
+        }
+        // The same through --set, which is named as the source.
+        let mut s = Scenario::parse(
+            &format!("name = \"x\"\n[owner]\nhourly_value = 25\n{sp}"),
+            "t.toml",
+            "t",
+        )
+        .unwrap();
+        s.set("owner.hourly_value=0").unwrap();
+        let e = s.model().unwrap_err();
+        assert!(e.message().contains("is set to 0"), "{e}");
+    }
+
+    #[test]
+    fn correlations_are_read_and_checked() {
+        let ok = format!(
+            "{CORRELATED}[[correlation]]\nparams = [\"churn.beta\", \"acquisition.rate\"]\nrank = 0.4\n"
+        );
+        let m = model(&ok).unwrap();
+        assert_eq!(m.correlations.len(), 1);
+        assert_eq!(
+            m.correlations[0].params,
+            [Param::ChurnBeta, Param::AcquisitionRate]
+        );
+        assert!(m.uses_owner_hours_keys());
+        let case = |table: &str| error(&format!("{CORRELATED}[[correlation]]\n{table}\n"));
+        // An unknown key: the nearest parameter.
+        let e = case("params = [\"acquisition.rat\", \"churn.beta\"]\nrank = 0.4");
+        assert!(
+            e.message().contains("did you mean `acquisition.rate`"),
+            "{e}"
+        );
+        assert_eq!(e.key(), Some("correlation.params"));
+        assert_eq!(e.value(), Some("[\"acquisition.rat\", \"churn.beta\"]"));
+        // A key that is not real-valued.
+        let e = case("params = [\"churn.model\", \"churn.beta\"]\nrank = 0.4");
+        assert!(e.message().contains("not a real-valued parameter"), "{e}");
+        // A fixed key, and one not set.
+        let e = case("params = [\"churn.alpha\", \"churn.beta\"]\nrank = 0.4");
+        assert_eq!(e.key(), Some("churn.alpha"));
+        assert!(e.message().contains("churn.alpha is fixed at 1"), "{e}");
+        let e = case("params = [\"costs.fixed_monthly\", \"churn.beta\"]\nrank = 0.4");
+        assert!(e.message().contains("is not set in this scenario"), "{e}");
+        // The same key twice; a pair twice (either order).
+        let e = case("params = [\"churn.beta\", \"churn.beta\"]\nrank = 0.4");
+        assert!(e.message().contains("names churn.beta twice"), "{e}");
+        let e = error(&format!(
+            "{ok}[[correlation]]\nparams = [\"acquisition.rate\", \"churn.beta\"]\nrank = 0.1\n"
+        ));
+        assert!(
+            e.message()
+                .contains("already correlated by [[correlation]] 1"),
+            "{e}"
+        );
+        // rank: within -1..1 exclusive, and a fixed number.
+        for rank in ["1", "-1", "1.5", "\"0.2 to 0.4\"", "nan"] {
+            let e = case(&format!(
+                "params = [\"acquisition.rate\", \"churn.beta\"]\nrank = {rank}"
+            ));
+            assert_eq!(e.key(), Some("correlation.rank"), "{e}");
+            assert_eq!(e.allowed(), Some("a number with -1 < rank < 1"));
+        }
+        // Missing and unknown fields; not an array of tables.
+        let e = case("params = [\"acquisition.rate\", \"churn.beta\"]");
+        assert!(e.message().contains("needs rank"), "{e}");
+        let e = case("params = [\"acquisition.rate\", \"churn.beta\"]\nrnak = 0.3");
+        assert!(e.message().contains("did you mean `rank`"), "{e}");
+        let e = case("params = \"acquisition.rate\"\nrank = 0.3");
+        assert!(e.message().contains("must name two parameters"), "{e}");
+        let e = error(&format!("correlation = 0.4\n{CORRELATED}"));
+        assert_eq!(e.key(), Some("correlation"));
+        let e = error(&format!("{CORRELATED}[[corelation]]\nrank = 0.3\n"));
+        assert!(e.message().contains("did you mean [[correlation]]"), "{e}");
+    }
+
+    #[test]
+    fn inconsistent_correlations_are_named() {
+        let pair = |a: &str, b: &str, r: f64| {
+            format!("[[correlation]]\nparams = [\"{a}\", \"{b}\"]\nrank = {r}\n")
+        };
+        let text = format!(
+            "{CORRELATED}{}{}{}",
+            pair("acquisition.rate", "churn.beta", 0.9),
+            pair("acquisition.rate", "pricing.monthly", 0.9),
+            pair("churn.beta", "pricing.monthly", -0.9)
+        );
+        let e = error(&text);
+        assert_eq!(e.key(), Some("correlation"));
+        for named in [
+            "acquisition.rate and churn.beta (rank 0.9)",
+            "acquisition.rate and pricing.monthly (rank 0.9)",
+            "churn.beta and pricing.monthly (rank -0.9)",
+        ] {
+            assert!(e.message().contains(named), "{e}");
+        }
+        assert!(e.message().contains("not positive definite"), "{e}");
+    }
+
+    #[test]
+    fn pinning_a_correlated_parameter_through_set_is_an_error() {
+        let ok = format!(
+            "{CORRELATED}[[correlation]]\nparams = [\"churn.beta\", \"acquisition.rate\"]\nrank = 0.4\n"
+        );
+        let mut s = Scenario::parse(&ok, "t.toml", "t").unwrap();
+        s.set("churn.beta=5").unwrap();
+        let e = s.model().unwrap_err();
+        assert_eq!(
+            fields(&e)[..3],
+            [Some("--set"), Some("churn.beta"), Some("5")]
+        );
+        // Overrides of the new keys are read like any other.
+        let mut s = Scenario::parse(&ok, "t.toml", "t").unwrap();
+        s.set("owner.capacity_hours_monthly=\"30 to 60\"").unwrap();
+        s.set("effort.rework_probability=0.2").unwrap();
+        let m = s.model().unwrap();
+        assert_eq!(m.origin(Param::CapacityHoursMonthly), Origin::Override);
+        assert!(matches!(
+            m.param(Param::CapacityHoursMonthly),
+            Uncertain::LogInterval { .. }
+        ));
+        assert_eq!(*m.param(Param::ReworkProbability), Uncertain::fixed(0.2));
     }
 
     #[test]

@@ -54,6 +54,8 @@ fixed_hours_monthly = 10            # upkeep hours per month after launch (>= 0)
 hours_per_customer_monthly = 0.25   # support hours per active customer (>= 0)
 hours_per_new_customer = 1.0        # onboarding hours per new customer (>= 0)
 automation_monthly = 0.03           # per-customer hours shrink by this share each month (0..1)
+# rework_probability = 0.1          # monthly chance that a model, API or platform change forces rework (0..=1)
+# rework_hours = 8                  # hours that rework adds to its month (>= 0)
 
 [competition]
 entry_rate = 0.1         # expected new competitors per month (>= 0)
@@ -78,11 +80,18 @@ quit_after_months = 6        # that many such months in a row and the owner quit
 burnout_hours_monthly = 60   # a launched month above this many hours counts toward burnout (remove = never)
 burnout_after_months = 3     # that many such months in a row and the owner burns out (>= 1)
 hourly_value = 40            # what an hour is worth elsewhere, for comparison (>= 0)
+# capacity_hours_monthly = 60  # the most hours a month the owner gives; new customers beyond it are declined (> 0; remove = unlimited)
 
 [semi_passive]
 min_net_monthly = 500     # a semi-passive month nets at least this ...
-max_hours_monthly = 15    # ... and takes at most this many hours (>= 0)
+max_hours_monthly = 15    # ... and takes at most this many hours (>= 0; remove = no limit)
+# min_passivity = 0.5     # ... and has at least this passivity: 1 - hourly_value x hours / net (0..=1)
 sustain_months = 3        # qualifying months in a row that make income semi-passive (>= 1)
+
+# Rank correlation between two uncertain values (-1 < rank < 1):
+# [[correlation]]
+# params = ["acquisition.rate", "churn.monthly"]
+# rank = -0.3
 "#;
 
 #[cfg(test)]

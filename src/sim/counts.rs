@@ -25,13 +25,17 @@ pub struct OutcomeCounts {
     pub semi_passive_qualifying: Vec<u64>,
     /// Trajectories that broke even in month t (index t - 1).
     pub break_even_reached: Vec<u64>,
+    /// Trajectories with passivity >= 0.5 in month t (index t - 1); empty
+    /// unless the run reports passivity.
+    pub passive_half: Vec<u64>,
     /// Clamped draws per parameter.
     pub clamped: [u64; NPARAMS],
 }
 
 impl OutcomeCounts {
-    /// No trajectories yet, for horizon H.
-    pub(crate) fn new(horizon: usize) -> Self {
+    /// No trajectories yet, for horizon H; counting the months of
+    /// passivity >= 0.5 when `passivity` is set.
+    pub(crate) fn new(horizon: usize, passivity: bool) -> Self {
         OutcomeCounts {
             trajectories: 0,
             beat_hourly_value: 0,
@@ -39,6 +43,11 @@ impl OutcomeCounts {
             semi_passive_reached: vec![0; horizon],
             semi_passive_qualifying: vec![0; horizon],
             break_even_reached: vec![0; horizon],
+            passive_half: if passivity {
+                vec![0; horizon]
+            } else {
+                Vec::new()
+            },
             clamped: [0; NPARAMS],
         }
     }
@@ -65,6 +74,13 @@ impl OutcomeCounts {
             self.semi_passive_qualifying[q.trailing_zeros() as usize] += 1;
             q &= q - 1;
         }
+        if !self.passive_half.is_empty() {
+            let mut p = outcome.passive_half;
+            while p != 0 {
+                self.passive_half[p.trailing_zeros() as usize] += 1;
+                p &= p - 1;
+            }
+        }
         let mut c = outcome.clamped;
         while c != 0 {
             self.clamped[c.trailing_zeros() as usize] += 1;
@@ -87,6 +103,7 @@ impl OutcomeCounts {
             &o.semi_passive_qualifying,
         );
         add(&mut self.break_even_reached, &o.break_even_reached);
+        add(&mut self.passive_half, &o.passive_half);
         add(&mut self.clamped, &o.clamped);
     }
 
@@ -118,6 +135,58 @@ impl OutcomeCounts {
     /// Trajectories that failed by the horizon, whatever the cause.
     pub fn failed(&self) -> u64 {
         self.failures.iter().flatten().sum()
+    }
+}
+
+/// Order-free sums for the rank correlation of a pair of parameters: each
+/// drawn value enters as its grade, the probability of a value at most as
+/// large under the parameter's own distribution (the uniform it was drawn
+/// from), in 32-bit fixed point. Integer sums, so merging is exact in any
+/// order, and at most 2^30 trajectories keep every sum within 128 bits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GradeSums {
+    /// Pairs counted.
+    pub n: u64,
+    sum: [u128; 2],
+    squares: [u128; 2],
+    products: u128,
+}
+
+impl GradeSums {
+    /// Counts the grades of one trajectory's pair, each in (0, 1).
+    #[inline]
+    pub(crate) fn add(&mut self, a: f64, b: f64) {
+        let fixed = |u: f64| (u * 4_294_967_296.0) as u64 as u128;
+        let (a, b) = (fixed(a), fixed(b));
+        self.n += 1;
+        self.sum[0] += a;
+        self.sum[1] += b;
+        self.squares[0] += a * a;
+        self.squares[1] += b * b;
+        self.products += a * b;
+    }
+
+    /// Adds the sums of other trajectories.
+    pub(crate) fn merge(&mut self, o: &GradeSums) {
+        self.n += o.n;
+        for i in 0..2 {
+            self.sum[i] += o.sum[i];
+            self.squares[i] += o.squares[i];
+        }
+        self.products += o.products;
+    }
+
+    /// The Pearson correlation of the grades: Spearman's rank correlation
+    /// with each value ranked within its own distribution. `None` when
+    /// either grade does not vary (fewer than two trajectories).
+    pub fn correlation(&self) -> Option<f64> {
+        let n = self.n as i128;
+        // n * sum of squares - sum^2: each term below 2^124.
+        let spread = |i: usize| n * self.squares[i] as i128 - (self.sum[i] * self.sum[i]) as i128;
+        let co = n * self.products as i128 - (self.sum[0] * self.sum[1]) as i128;
+        let (sa, sb) = (spread(0), spread(1));
+        (sa > 0 && sb > 0)
+            .then(|| (co as f64 / ((sa as f64).sqrt() * (sb as f64).sqrt())).clamp(-1.0, 1.0))
     }
 }
 
@@ -167,6 +236,39 @@ mod tests {
         for (i, c) in FailureCause::ALL.into_iter().enumerate() {
             assert_eq!(c.index(), i);
         }
+    }
+
+    #[test]
+    fn grade_sums_give_the_correlation_in_any_order() {
+        let pairs: Vec<(f64, f64)> = (1..200)
+            .map(|i| {
+                let a = i as f64 / 200.0;
+                (a, (a * 7.3).fract() * 0.3 + a * 0.7)
+            })
+            .collect();
+        let mut all = GradeSums::default();
+        let (mut first, mut second) = (GradeSums::default(), GradeSums::default());
+        for (i, &(a, b)) in pairs.iter().enumerate() {
+            all.add(a, b);
+            if i % 3 == 0 { &mut first } else { &mut second }.add(a, b);
+        }
+        second.merge(&first);
+        assert_eq!(all, second);
+        // Against the plain Pearson correlation of the same grades.
+        let n = pairs.len() as f64;
+        let (ma, mb) = (
+            pairs.iter().map(|p| p.0).sum::<f64>() / n,
+            pairs.iter().map(|p| p.1).sum::<f64>() / n,
+        );
+        let cov: f64 = pairs.iter().map(|p| (p.0 - ma) * (p.1 - mb)).sum();
+        let va: f64 = pairs.iter().map(|p| (p.0 - ma).powi(2)).sum();
+        let vb: f64 = pairs.iter().map(|p| (p.1 - mb).powi(2)).sum();
+        let want = cov / (va * vb).sqrt();
+        let got = all.correlation().unwrap();
+        assert!((got - want).abs() < 1e-8, "{got} vs {want}");
+        let mut one = GradeSums::default();
+        one.add(0.3, 0.4);
+        assert_eq!(one.correlation(), None);
     }
 
     #[test]

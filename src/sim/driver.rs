@@ -11,8 +11,9 @@
 //! bounded by the sketches plus one wave of chunk moments.
 
 use super::cache::chunks_per_batch;
-use super::counts::OutcomeCounts;
-use super::{ChunkSlot, CompiledModel, Metric, NMETRICS, Outcome, Scratch, simulate};
+use super::counts::{GradeSums, OutcomeCounts};
+use super::outcome::BASE_METRICS;
+use super::{ChunkSlot, CompiledModel, Metric, NMETRICS, Outcome, Params, Scratch, simulate_with};
 use crate::model::Model;
 use crate::stats::{
     Moments, QuantileSketch, REPORTED_PERCENTILES, Recount, RecountRange, certified_quantiles,
@@ -117,27 +118,42 @@ pub const THREADS_PER_CORE: usize = 4;
 #[derive(Debug, Clone)]
 pub struct Tally {
     horizon: usize,
-    /// Sketch per (metric, month): index metric * H + (t - 1).
+    /// Sketch per (metric, month) of the metrics the run reports: index
+    /// metric * H + (t - 1).
     pub series: Vec<QuantileSketch>,
     /// Effective hourly rate of trajectories that worked any hours.
     pub hourly_rate: QuantileSketch,
     /// Failures, milestones, clamped draws and the rest of the outcomes.
     pub counts: OutcomeCounts,
+    /// For each of the model's correlations, in its order, the sums that
+    /// measure the rank correlation of the two parameters' drawn values.
+    pub correlation: Vec<GradeSums>,
 }
 
 impl Tally {
-    /// Empty totals for horizon H whose sketches count `atoms` exactly: one
-    /// list per (metric, month) column, then one for the hourly rate.
-    pub(crate) fn with_atoms(horizon: usize, atoms: &[Vec<f64>]) -> Self {
-        assert_eq!(atoms.len(), NMETRICS * horizon + 1, "atoms of every column");
+    /// Empty totals for a model's run whose sketches count `atoms` exactly:
+    /// one list per (metric, month) column of the metrics it reports, then
+    /// one for the hourly rate.
+    pub(crate) fn with_atoms(cm: &CompiledModel, atoms: &[Vec<f64>]) -> Self {
+        let (horizon, columns) = (cm.horizon(), cm.metrics * cm.horizon());
+        assert_eq!(atoms.len(), columns + 1, "atoms of every column");
         Tally {
             horizon,
-            series: atoms[..NMETRICS * horizon]
+            series: atoms[..columns]
                 .iter()
                 .map(|a| QuantileSketch::with_atoms(a.clone()))
                 .collect(),
-            hourly_rate: QuantileSketch::with_atoms(atoms[NMETRICS * horizon].clone()),
-            counts: OutcomeCounts::new(horizon),
+            hourly_rate: QuantileSketch::with_atoms(atoms[columns].clone()),
+            counts: OutcomeCounts::new(horizon, cm.metrics == NMETRICS),
+            correlation: vec![GradeSums::default(); cm.model.correlations.len()],
+        }
+    }
+
+    /// Counts the grades of one trajectory's correlated parameters (see
+    /// [`CompiledModel::draw_params_and_grades`]).
+    fn add_grades(&mut self, cm: &CompiledModel, grades: &[f64]) {
+        for (sums, c) in self.correlation.iter_mut().zip(&cm.model.correlations) {
+            sums.add(grades[c.params[0] as usize], grades[c.params[1] as usize]);
         }
     }
 
@@ -173,6 +189,9 @@ impl Tally {
             .for_each(|(a, b)| a.merge(b));
         self.hourly_rate.merge(&o.hourly_rate);
         self.counts.merge(&o.counts);
+        for (a, b) in self.correlation.iter_mut().zip(&o.correlation) {
+            a.merge(b);
+        }
     }
 }
 
@@ -186,16 +205,17 @@ struct ChunkMoments {
 /// Moments of every series and of the hourly rate.
 #[derive(Debug, Clone)]
 pub struct MomentTotals {
-    /// Per (metric, month): index metric * H + (t - 1).
+    /// Per (metric, month) of the metrics the run reports: index metric * H
+    /// + (t - 1).
     pub series: Vec<Moments>,
     /// Of the effective hourly rate.
     pub hourly_rate: Moments,
 }
 
 impl MomentTotals {
-    fn new(horizon: usize) -> Self {
+    fn new(columns: usize) -> Self {
         MomentTotals {
-            series: vec![Moments::default(); NMETRICS * horizon],
+            series: vec![Moments::default(); columns],
             hourly_rate: Moments::default(),
         }
     }
@@ -231,7 +251,8 @@ pub struct RunResult {
 /// of [`certified_quantiles`].
 #[derive(Debug, Clone)]
 pub struct Percentiles {
-    /// Per (metric, month): index metric * H + (t - 1).
+    /// Per (metric, month) of the metrics the run reports: index metric * H
+    /// + (t - 1).
     pub series: Vec<[f64; 5]>,
     /// Of the effective hourly rate; `None` when no trajectory worked any
     /// hours.
@@ -244,17 +265,28 @@ impl RunResult {
         self.model.horizon_months as usize
     }
 
-    /// The sketch of `metric` in month t (1-based).
+    /// The metrics the run reports, in `summary.json` order: passivity and
+    /// declined customers only when the scenario uses the owner's hours
+    /// keys ([`Model::uses_owner_hours_keys`]).
+    pub fn metrics(&self) -> &'static [Metric] {
+        let reported = self.moments.series.len() / self.horizon();
+        &Metric::ALL[..reported]
+    }
+
+    /// The sketch of `metric` in month t (1-based), for a metric the run
+    /// reports ([`RunResult::metrics`]; panics otherwise).
     pub fn sketch(&self, metric: Metric, t: usize) -> &QuantileSketch {
         &self.tally.series[metric as usize * self.horizon() + t - 1]
     }
 
-    /// The reported percentiles of `metric` in month t (1-based).
+    /// The reported percentiles of `metric` in month t (1-based), for a
+    /// metric the run reports ([`RunResult::metrics`]; panics otherwise).
     pub fn percentiles(&self, metric: Metric, t: usize) -> &[f64; 5] {
         &self.percentiles.series[metric as usize * self.horizon() + t - 1]
     }
 
-    /// The moments of `metric` in month t (1-based).
+    /// The moments of `metric` in month t (1-based), for a metric the run
+    /// reports ([`RunResult::metrics`]; panics otherwise).
     pub fn moments(&self, metric: Metric, t: usize) -> &Moments {
         &self.moments.series[metric as usize * self.horizon() + t - 1]
     }
@@ -293,7 +325,7 @@ struct BatchColumns<'a> {
 }
 
 impl BatchColumns<'_> {
-    /// The values of column c; the hourly rates for c = NMETRICS * H.
+    /// The values of column c; the hourly rates for c = metrics * H.
     fn column(&self, c: usize) -> &[f64] {
         if c * self.stride == self.columns.len() {
             self.rates
@@ -304,14 +336,17 @@ impl BatchColumns<'_> {
 }
 
 /// Simulates a batch of whole chunks (the last chunk of a run may be short)
-/// into the thread's buffers, column by column, hands `each` every
-/// trajectory's outcome in order, and then `use_columns` the figures.
+/// into the thread's buffers, column by column (the metrics the run
+/// reports), hands `each` every trajectory's outcome in order, with the
+/// grades of its correlated parameters when `grades` is set and the model
+/// has correlations, and then `use_columns` the figures.
 fn simulate_batch<S: ?Sized, T>(
     cm: &CompiledModel,
     seed: u64,
     range: std::ops::Range<u64>,
+    grades: bool,
     state: &mut S,
-    each: impl Fn(&mut S, &Outcome),
+    each: impl Fn(&mut S, &Outcome, Option<&[f64]>),
     use_columns: impl FnOnce(&mut S, &BatchColumns) -> T,
 ) -> T {
     debug_assert!(range.start.is_multiple_of(CHUNK));
@@ -319,29 +354,43 @@ fn simulate_batch<S: ?Sized, T>(
     let len = (range.end - range.start) as usize;
     let chunk = CHUNK as usize;
     let mut scratch = Scratch::new(h);
+    let grades = grades && cm.copula.is_some();
     // Columns a cache line more than the batch apart: with a stride of a
     // multiple of 4 KiB every cell a trajectory writes would fall into the
     // same L1 cache set.
     let stride = len + 8;
     BUFFERS.with_borrow_mut(|(columns, rates)| {
-        columns.resize(NMETRICS * h * stride, 0.0);
+        columns.resize(cm.metrics * h * stride, 0.0);
         rates.clear();
         let mut rates_from = Vec::with_capacity(len.div_ceil(chunk) + 1);
         for (j, i) in range.enumerate() {
             if j % chunk == 0 {
                 rates_from.push(rates.len());
             }
-            let outcome = simulate(
-                cm,
-                seed,
-                i,
-                &mut scratch,
-                &mut ChunkSlot::new(columns, h, stride, j),
-            );
+            // The run's metrics, as a constant: the base metrics' figures
+            // are stored exactly as they are without the others.
+            let mut one = |params: &Params| {
+                if cm.metrics == BASE_METRICS {
+                    let mut slot = ChunkSlot::<BASE_METRICS>::new(columns, h, stride, j);
+                    simulate_with(cm, params, seed, i, &mut scratch, &mut slot)
+                } else {
+                    let mut slot = ChunkSlot::<NMETRICS>::new(columns, h, stride, j);
+                    simulate_with(cm, params, seed, i, &mut scratch, &mut slot)
+                }
+            };
+            let outcome = if grades {
+                let (params, drawn) = cm.draw_params_and_grades(seed, i);
+                let outcome = one(&params);
+                each(state, &outcome, Some(&drawn));
+                outcome
+            } else {
+                let outcome = one(&cm.draw_params(seed, i));
+                each(state, &outcome, None);
+                outcome
+            };
             if let Some(r) = outcome.hourly_rate() {
                 rates.push(r);
             }
-            each(state, &outcome);
         }
         rates_from.push(rates.len());
         use_columns(
@@ -367,13 +416,19 @@ fn run_batch(
     range: std::ops::Range<u64>,
     tally: &mut Tally,
 ) -> Vec<ChunkMoments> {
-    let columns = NMETRICS * cm.horizon();
+    let columns = cm.metrics * cm.horizon();
     simulate_batch(
         cm,
         seed,
         range,
+        true,
         tally,
-        |tally, outcome| tally.add_outcome(outcome),
+        |tally, outcome, grades| {
+            tally.add_outcome(outcome);
+            if let Some(g) = grades {
+                tally.add_grades(cm, g);
+            }
+        },
         |tally, batch| {
             let mut parts: Vec<Vec<Moments>> = (1..batch.rates_from.len())
                 .map(|_| Vec::with_capacity(columns))
@@ -408,8 +463,9 @@ fn recount_batch(
         cm,
         seed,
         range,
+        false,
         counts,
-        |_, _| {},
+        |_, _, _| {},
         |counts, batch| {
             for (r, count) in ranges.iter().zip(counts.iter_mut()) {
                 count.extend(batch.column(r.source));
@@ -518,14 +574,14 @@ pub fn run_with_batch(
     let cm = CompiledModel::new(model);
     let h = cm.horizon();
     let atoms = pilot_atoms(&cm, opts.seed, opts.trajectories);
-    let mut moments = MomentTotals::new(h);
+    let mut moments = MomentTotals::new(cm.metrics * h);
     let tally = fold_chunks(
         opts.trajectories,
         opts.threads,
         batch,
         progress,
         cancel,
-        || Tally::with_atoms(h, &atoms),
+        || Tally::with_atoms(&cm, &atoms),
         |range, tally| run_batch(&cm, opts.seed, range, tally),
         |parts: Vec<ChunkMoments>| parts.iter().for_each(|part| moments.merge(part)),
         |total, t| total.merge(t),
@@ -556,13 +612,14 @@ const PILOT_ATOMS_MAX: usize = 64;
 /// chunk is fixed by the seed, so the atoms, and with them the results,
 /// are the same for every thread count.
 fn pilot_atoms(cm: &CompiledModel, seed: u64, n: u64) -> Vec<Vec<f64>> {
-    let columns = NMETRICS * cm.horizon() + 1;
+    let columns = cm.metrics * cm.horizon() + 1;
     simulate_batch(
         cm,
         seed,
         0..n.min(CHUNK),
+        false,
         &mut (),
-        |_, _| {},
+        |_, _, _| {},
         |_, batch| {
             (0..columns)
                 .map(|c| {

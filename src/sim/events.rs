@@ -107,6 +107,15 @@ impl MonthlyEvent {
         event
     }
 
+    /// An event that never happens (chance 0), drawing nothing.
+    pub(crate) fn never() -> Self {
+        MonthlyEvent {
+            next: u64::MAX,
+            ln_miss: 0.0,
+            rng: SplitMix64::new(0),
+        }
+    }
+
     /// Months to the next event (at least 1; saturates for never).
     fn wait(&mut self) -> u64 {
         if self.ln_miss == 0.0 {

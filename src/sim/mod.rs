@@ -16,6 +16,7 @@
 mod cache;
 pub(crate) mod cohort;
 mod competitors;
+pub(crate) mod copula;
 pub(crate) mod counts;
 pub(crate) mod driver;
 pub(crate) mod events;

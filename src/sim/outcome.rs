@@ -23,11 +23,19 @@ pub enum Metric {
     Competitors,
     /// The platform's cut of gross revenue.
     PlatformFee,
+    /// The share of the month's net beyond what its hours would have
+    /// earned at the owner's hourly value (0 outside launched months of a
+    /// running hustle and when net <= 0).
+    Passivity,
+    /// New customers turned away for want of the owner's hours.
+    DeclinedCustomers,
 }
 
 impl Metric {
-    /// Every metric, in `summary.json` order.
-    pub const ALL: [Metric; 8] = [
+    /// Every metric, in `summary.json` order. The last two are reported
+    /// only for scenarios that use the owner's hours keys
+    /// ([`crate::model::Model::uses_owner_hours_keys`]).
+    pub const ALL: [Metric; NMETRICS] = [
         Metric::NetIncome,
         Metric::GrossRevenue,
         Metric::Customers,
@@ -36,6 +44,8 @@ impl Metric {
         Metric::CumulativeNet,
         Metric::Competitors,
         Metric::PlatformFee,
+        Metric::Passivity,
+        Metric::DeclinedCustomers,
     ];
 
     /// Name in `summary.json` and `percentiles.csv`.
@@ -49,12 +59,17 @@ impl Metric {
             Metric::CumulativeNet => "cumulative_net",
             Metric::Competitors => "competitors",
             Metric::PlatformFee => "platform_fee",
+            Metric::Passivity => "passivity",
+            Metric::DeclinedCustomers => "declined_customers",
         }
     }
 }
 
-/// Number of metrics.
-pub const NMETRICS: usize = 8;
+/// Number of metrics a trajectory records.
+pub const NMETRICS: usize = 10;
+
+/// The metrics every run reports: the first of [`Metric::ALL`].
+pub const BASE_METRICS: usize = 8;
 
 /// Why a hustle failed (docs/model.md, One trajectory).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -114,6 +129,8 @@ pub struct Outcome {
     pub hourly_value: f64,
     /// Bit t-1 set: month t qualified as semi-passive.
     pub qualifying: u128,
+    /// Bit t-1 set: month t had passivity >= 0.5.
+    pub passive_half: u128,
     /// Parameters clamped for this trajectory (bit per
     /// [`Param`](crate::scenario::keys::Param)).
     pub clamped: u64,

@@ -57,7 +57,7 @@ pub struct VariantTally {
 impl VariantTally {
     fn new(horizon: usize, spec: PairedSpec) -> Self {
         VariantTally {
-            counts: OutcomeCounts::new(horizon),
+            counts: OutcomeCounts::new(horizon, false),
             cumulative_net: QuantileSketch::new(),
             net_income: if spec.monthly {
                 vec![QuantileSketch::new(); horizon]

@@ -5,8 +5,10 @@
 //! (docs/model.md, Random streams).
 
 use super::competitors::FactorTable;
+use super::copula::Copula;
+use super::outcome::{BASE_METRICS, Metric, NMETRICS};
 use super::rng::{Stream, open01, stream_rng};
-use crate::model::Model;
+use crate::model::{Model, Origin};
 use crate::scenario::keys::{Bound, NPARAMS, Param};
 use crate::scenario::uncertain::Sampler;
 use rand::Rng;
@@ -45,6 +47,16 @@ pub struct CompiledModel {
     /// Competitor factors by count, when the competition parameters are
     /// fixed.
     pub(super) factor_table: Option<FactorTable>,
+    /// The copula of the scenario's correlations, if it has any.
+    pub(crate) copula: Option<Copula>,
+    /// Whether the owner's capacity can decline new customers.
+    pub(super) capacity: bool,
+    /// Whether rework can happen (its chance is set).
+    pub(super) rework: bool,
+    /// Metrics a run reports: the first 8 of [`Metric::ALL`], or all when
+    /// the scenario uses the owner's hours keys
+    /// ([`Model::uses_owner_hours_keys`]).
+    pub(crate) metrics: usize,
 }
 
 impl CompiledModel {
@@ -68,8 +80,19 @@ impl CompiledModel {
             .iter()
             .all(|p| uncertain.iter().all(|(k, _, _)| *k != *p as usize))
             .then(|| FactorTable::new(competition.map(|p| fixed[p as usize])));
+        let copula = (!model.correlations.is_empty()).then(|| {
+            Copula::new(&model.correlations).expect("validation checked R is positive definite")
+        });
         CompiledModel {
             factor_table,
+            copula,
+            capacity: model.capacity_enabled(),
+            rework: model.origin(Param::ReworkProbability) != Origin::Default,
+            metrics: if model.uses_owner_hours_keys() {
+                NMETRICS
+            } else {
+                BASE_METRICS
+            },
             fixed,
             uncertain,
             horizon: model.horizon_months as usize,
@@ -84,11 +107,36 @@ impl CompiledModel {
         self.horizon
     }
 
+    /// The metrics a run of this model reports, in `summary.json` order.
+    pub fn metrics(&self) -> &'static [Metric] {
+        &Metric::ALL[..self.metrics]
+    }
+
     /// Draws trajectory `i`'s parameters: one uniform per parameter from its
     /// parameter stream, in table order, mapped by inverse CDF and clamped
     /// into the valid range. A fixed parameter's uniform is drawn and
-    /// discarded, so pinning one never shifts another's.
+    /// discarded, so pinning one never shifts another's. Correlated
+    /// parameters are drawn from their uniforms mixed by the copula.
     pub fn draw_params(&self, seed: u64, i: u64) -> Params {
+        match &self.copula {
+            None => self.draw_independent(seed, i),
+            Some(copula) => self.draw_correlated(copula, seed, i).0,
+        }
+    }
+
+    /// [`CompiledModel::draw_params`], and the uniforms each correlated
+    /// parameter was drawn from (indexed by parameter; 0 for the others):
+    /// the probability of its drawn value, before clamping, under its own
+    /// distribution.
+    pub(crate) fn draw_params_and_grades(&self, seed: u64, i: u64) -> (Params, [f64; NPARAMS]) {
+        match &self.copula {
+            None => (self.draw_independent(seed, i), [0.0; NPARAMS]),
+            Some(copula) => self.draw_correlated(copula, seed, i),
+        }
+    }
+
+    /// Every parameter from its own uniform.
+    fn draw_independent(&self, seed: u64, i: u64) -> Params {
         let mut rng = stream_rng(seed, i, Stream::Parameters);
         let mut values = self.fixed;
         let mut clamped = 0u64;
@@ -106,5 +154,39 @@ impl CompiledModel {
             values[k] = c;
         }
         Params { values, clamped }
+    }
+
+    /// The same uniforms, those of the correlated parameters mixed by the
+    /// copula (docs/model.md, *Correlated inputs*); the others are drawn
+    /// exactly as [`CompiledModel::draw_independent`] draws them.
+    fn draw_correlated(&self, copula: &Copula, seed: u64, i: u64) -> (Params, [f64; NPARAMS]) {
+        let mut rng = stream_rng(seed, i, Stream::Parameters);
+        let last = self
+            .uncertain
+            .iter()
+            .map(|u| u.0)
+            .chain(copula.members.iter().copied())
+            .max()
+            .unwrap_or(0);
+        let mut u = [0.5; NPARAMS];
+        for uk in &mut u[..=last] {
+            *uk = open01(&mut rng);
+        }
+        copula.mix(&mut u);
+        let mut values = self.fixed;
+        let mut clamped = 0u64;
+        for &(k, ref sampler, bound) in &self.uncertain {
+            let x = sampler.inverse_cdf(u[k]);
+            let c = bound.clamp(x);
+            if c != x || !bound.contains(x) {
+                clamped |= 1 << k;
+            }
+            values[k] = c;
+        }
+        let mut grades = [0.0; NPARAMS];
+        for &k in &copula.members {
+            grades[k] = u[k];
+        }
+        (Params { values, clamped }, grades)
     }
 }

@@ -40,6 +40,10 @@ impl Path {
 
 /// Where a trajectory's monthly figures go, month by month.
 pub trait Record {
+    /// How many metrics it keeps: the first of [`Metric::ALL`]. A figure
+    /// it does not keep need not be worked out.
+    const METRICS: usize = NMETRICS;
+
     /// Stores month t's (1-based) figures, in [`Metric::ALL`] order.
     fn record(&mut self, t: usize, figures: [f64; NMETRICS]);
 }
@@ -56,19 +60,19 @@ impl Record for Path {
 
 /// One trajectory's place in a chunk's column-major buffer: the figure of
 /// (metric, month t) goes to `columns[(metric * H + t - 1) * stride + slot]`,
-/// so each (metric, month) column of the chunk is contiguous.
-pub(crate) struct ChunkSlot<'a> {
+/// so each (metric, month) column of the chunk is contiguous. Only the
+/// first `M` metrics are kept (those the run reports).
+pub(crate) struct ChunkSlot<'a, const M: usize> {
     columns: &'a mut [f64],
     horizon: usize,
     stride: usize,
     slot: usize,
 }
 
-impl<'a> ChunkSlot<'a> {
-    /// Slot `slot` of a buffer of `NMETRICS * horizon` columns, `stride`
-    /// apart.
+impl<'a, const M: usize> ChunkSlot<'a, M> {
+    /// Slot `slot` of a buffer of `M * horizon` columns, `stride` apart.
     pub(crate) fn new(columns: &'a mut [f64], horizon: usize, stride: usize, slot: usize) -> Self {
-        assert!(slot < stride && columns.len() >= NMETRICS * horizon * stride);
+        assert!(M <= NMETRICS && slot < stride && columns.len() >= M * horizon * stride);
         ChunkSlot {
             columns,
             horizon,
@@ -78,15 +82,17 @@ impl<'a> ChunkSlot<'a> {
     }
 }
 
-impl Record for ChunkSlot<'_> {
+impl<const M: usize> Record for ChunkSlot<'_, M> {
+    const METRICS: usize = M;
+
     #[inline]
     fn record(&mut self, t: usize, figures: [f64; NMETRICS]) {
         let step = self.horizon * self.stride;
         let base = (t - 1) * self.stride + self.slot;
         // The last metric's cell is in bounds, so all are (new() checked the
         // buffer's size; t <= H).
-        let cells = &mut self.columns[base..=base + (NMETRICS - 1) * step];
-        for (m, v) in figures.into_iter().enumerate() {
+        let cells = &mut self.columns[base..=base + (M - 1) * step];
+        for (m, v) in figures.into_iter().take(M).enumerate() {
             cells[m * step] = v;
         }
     }

@@ -14,6 +14,9 @@
 //!   hustle, setup months included;
 //! - competitors, and Poisson acquisition, are Poisson draws each month;
 //!   Bass acquisition is a binomial draw;
+//! - rework is a Bernoulli draw in every launched month of a running
+//!   hustle, from a generator of its own;
+//! - the owner's capacity is tried one customer at a time;
 //! - every power is `powi` or `powf`.
 //!
 //! The fast simulator ([`super::trajectory`]) must agree with it in
@@ -25,11 +28,14 @@
 //! same function ([`CompiledModel::draw_params`]) from the same parameter
 //! stream, so trajectory i has identical parameter values in both. All its
 //! other random numbers come from one generator of its own, keyed by
-//! [`PURPOSE`]: they are not paired with the fast simulator's.
+//! [`PURPOSE`], except rework's, which come from a second one keyed by
+//! [`REWORK_PURPOSE`] (as the fast simulator keeps rework apart, so a
+//! scenario without rework draws exactly what it drew before rework
+//! existed): they are not paired with the fast simulator's.
 
 use super::rng::purpose_rng;
 use super::{CompiledModel, FailureCause, MAX_MONTHLY_ARRIVALS, Outcome, Record};
-use crate::model::{AcquisitionModel, ChurnModel};
+use crate::model::{AcquisitionModel, ChurnModel, Origin};
 use crate::scenario::keys::Param;
 use rand::{Rng, RngExt};
 use rand_distr::{Binomial, Distribution, Poisson};
@@ -38,6 +44,10 @@ use rand_distr::{Binomial, Distribution, Poisson};
 /// "REFERENC"), far from the fast simulator's stream keys (1 to 5), so the
 /// two never share random numbers beyond the parameters.
 pub const PURPOSE: u64 = 0x5245_4645_5245_4e43;
+
+/// The purpose key of the reference simulator's rework generator (the ASCII
+/// of "REFWORK!").
+pub const REWORK_PURPOSE: u64 = 0x5245_4657_4f52_4b21;
 
 /// A draw from Poisson(`lambda`); 0 when `lambda` is 0.
 fn poisson(rng: &mut impl Rng, lambda: f64) -> u64 {
@@ -67,6 +77,7 @@ pub fn simulate(cm: &CompiledModel, seed: u64, i: u64, path: &mut impl Record) -
     let params = cm.draw_params(seed, i);
     let v = |p: Param| params.get(p);
     let mut rng = purpose_rng(seed, i, PURPOSE);
+    let mut rework_rng = purpose_rng(seed, i, REWORK_PURPOSE);
 
     let horizon = model.horizon_months;
     let setup_months = model.setup_months;
@@ -75,6 +86,17 @@ pub fn simulate(cm: &CompiledModel, seed: u64, i: u64, path: &mut impl Record) -
     let market = v(MarketSize).floor() as u64; // M
     // Absent when the scenario sets no burnout limit (+inf: never).
     let burnout_hours = v(BurnoutHoursMonthly);
+    // The owner's capacity, when the scenario sets one.
+    let capacity = model.capacity_enabled().then(|| v(CapacityHoursMonthly));
+    // Semi-passive limits: an absent one does not apply.
+    let max_hours = model
+        .origin(SemiPassiveMaxHours)
+        .ne(&Origin::Unused)
+        .then(|| v(SemiPassiveMaxHours));
+    let min_passivity = model
+        .origin(SemiPassiveMinPassivity)
+        .ne(&Origin::Unused)
+        .then(|| v(SemiPassiveMinPassivity));
 
     // The state (docs/model.md): active customers, each by the month
     // it was won; adopters A; competitors C; fee f; acquisition multiplier
@@ -95,6 +117,7 @@ pub fn simulate(cm: &CompiledModel, seed: u64, i: u64, path: &mut impl Record) -
     let mut semi_passive_month = None;
     let mut break_even_month = None;
     let mut qualifying = 0u128;
+    let mut passive_half = 0u128;
     let mut cumulative_net = 0.0;
     let mut cumulative_hours = 0.0;
 
@@ -131,7 +154,7 @@ pub fn simulate(cm: &CompiledModel, seed: u64, i: u64, path: &mut impl Record) -
             // After an end every month is zero and cumulative net stays.
             path.record(
                 t as usize,
-                [0.0, 0.0, 0.0, 0.0, 0.0, cumulative_net, c, 0.0],
+                [0.0, 0.0, 0.0, 0.0, 0.0, cumulative_net, c, 0.0, 0.0, 0.0],
             );
             last_gross = 0.0;
             continue;
@@ -145,7 +168,7 @@ pub fn simulate(cm: &CompiledModel, seed: u64, i: u64, path: &mut impl Record) -
             cumulative_hours += hours;
             path.record(
                 t as usize,
-                [net, 0.0, 0.0, 0.0, hours, cumulative_net, c, 0.0],
+                [net, 0.0, 0.0, 0.0, hours, cumulative_net, c, 0.0, 0.0, 0.0],
             );
             last_gross = 0.0;
             continue;
@@ -168,6 +191,14 @@ pub fn simulate(cm: &CompiledModel, seed: u64, i: u64, path: &mut impl Record) -
         });
         let survivors = customers.len() as u64;
 
+        // Rework: with its chance, this launched month of a running hustle
+        // takes rework_hours more.
+        let rework = if rework_rng.random_bool(v(ReworkProbability)) {
+            v(ReworkHours)
+        } else {
+            0.0
+        };
+
         // Acquisition, with m = s (1 - acquisition_loss)^C.
         let m = s * (1.0 - v(AcquisitionLoss)).powf(c);
         let new = match model.acquisition {
@@ -179,10 +210,39 @@ pub fn simulate(cm: &CompiledModel, seed: u64, i: u64, path: &mut impl Record) -
                 let share = adopters as f64 / market as f64; // A / M
                 let p = ((v(Innovation) + v(Imitation) * share) * m).min(1.0);
                 let won = binomial(&mut rng, market - adopters, p);
+                // Every adopter is used up, whether the owner accepts them
+                // or not.
                 adopters += won;
                 won
             }
         };
+
+        // The owner's capacity: committed is every hour of the month but
+        // new customers' (setup hours included in month 1 without setup
+        // months), marginal the hours of one more new customer; accept one
+        // at a time while committed + j marginal <= capacity.
+        let automation = (1.0 - v(AutomationMonthly)).powi(k as i32 - 1);
+        let mut accepted = new;
+        if let Some(capacity) = capacity {
+            let setup_hours = if setup_months == 0 && t == 1 {
+                v(SetupHours)
+            } else {
+                0.0
+            };
+            let committed = v(FixedHoursMonthly)
+                + v(HoursPerCustomerMonthly) * survivors as f64 * automation
+                + rework
+                + setup_hours;
+            let marginal = v(HoursPerNewCustomer) + v(HoursPerCustomerMonthly) * automation;
+            if marginal > 0.0 {
+                accepted = 0;
+                while accepted < new && committed + (accepted + 1) as f64 * marginal <= capacity {
+                    accepted += 1;
+                }
+            }
+        }
+        let declined = (new - accepted) as f64;
+        let new = accepted;
         customers.extend(std::iter::repeat_n(t, new as usize));
 
         // Money, with price factor e = (1 - price_erosion)^C.
@@ -196,10 +256,9 @@ pub fn simulate(cm: &CompiledModel, seed: u64, i: u64, path: &mut impl Record) -
 
         // Hours.
         let mut hours = v(FixedHoursMonthly)
-            + v(HoursPerCustomerMonthly)
-                * n_active
-                * (1.0 - v(AutomationMonthly)).powi(k as i32 - 1)
-            + v(HoursPerNewCustomer) * new;
+            + v(HoursPerCustomerMonthly) * n_active * automation
+            + v(HoursPerNewCustomer) * new
+            + rework;
 
         // With setup.months = 0, month 1 carries all setup hours and cost
         // on top of its launched figures.
@@ -216,9 +275,23 @@ pub fn simulate(cm: &CompiledModel, seed: u64, i: u64, path: &mut impl Record) -
             break_even_month = Some(t);
         }
 
+        // Passivity: in this launched month of a running hustle, the share
+        // of net beyond what its hours would have earned at the owner's
+        // hourly value; 0 without a positive net.
+        let passivity = if net > 0.0 {
+            f64::max(0.0, 1.0 - v(HourlyValue) * hours / net)
+        } else {
+            0.0
+        };
+        if passivity >= 0.5 {
+            passive_half |= 1 << (t - 1);
+        }
+
         // Semi-passive: this month qualifies even if the owner quits in it.
         if let Some(sustain) = model.semi_passive_sustain_months {
-            if net >= v(SemiPassiveMinNet) && hours <= v(SemiPassiveMaxHours) {
+            let hours_ok = max_hours.is_none_or(|m| hours <= m);
+            let passivity_ok = min_passivity.is_none_or(|m| passivity >= m);
+            if net >= v(SemiPassiveMinNet) && hours_ok && passivity_ok {
                 qualifying |= 1 << (t - 1);
                 semi_passive_streak += 1;
                 if semi_passive_streak == sustain && semi_passive_month.is_none() {
@@ -264,6 +337,8 @@ pub fn simulate(cm: &CompiledModel, seed: u64, i: u64, path: &mut impl Record) -
                 cumulative_net,
                 c,
                 platform_fee,
+                passivity,
+                declined,
             ],
         );
         // 5. R = this month's gross.
@@ -282,6 +357,7 @@ pub fn simulate(cm: &CompiledModel, seed: u64, i: u64, path: &mut impl Record) -
         cumulative_hours,
         hourly_value: v(HourlyValue),
         qualifying,
+        passive_half,
         clamped: params.clamped,
     }
 }

@@ -1,6 +1,6 @@
 //! Per-trajectory random streams (docs/model.md, Random streams).
 //!
-//! Trajectory i of a run with seed s draws from five generators, one per
+//! Trajectory i of a run with seed s draws from six generators, one per
 //! purpose, each a xoshiro256++ whose 256-bit state is four successive
 //! outputs of SplitMix64 started at a key mixed from (s, i, purpose). Both
 //! algorithms are fixed and portable, so a run reproduces bit for bit on
@@ -8,7 +8,8 @@
 //!
 //! Parts that must stay aligned on their own when a scenario changes draw
 //! from SplitMix64 sub-streams keyed from their purpose's stream: each
-//! cohort (churn stream) and each platform event (platform stream).
+//! cohort (churn stream), each platform event (platform stream) and rework
+//! (rework stream).
 
 use rand::{Rng, SeedableRng, TryRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -36,6 +37,8 @@ pub(crate) enum Stream {
     Churn = 4,
     /// New customers.
     Acquisition = 5,
+    /// Rework: one key, for the sub-stream of its waiting times.
+    Rework = 6,
 }
 
 /// SplitMix64's output function (Steele, Lea and Flood 2014).
@@ -100,7 +103,7 @@ pub(crate) fn stream_rng(seed: u64, trajectory: u64, stream: Stream) -> StreamRn
 
 /// The generator of one trajectory for any 64-bit purpose key, seeded as
 /// [`stream_rng`] seeds its streams (whose keys are the [`Stream`] values):
-/// for generators outside the simulation's five purposes, such as the
+/// for generators outside the simulation's six purposes, such as the
 /// reference simulator's ([`crate::sim::reference`]).
 #[inline]
 pub(crate) fn purpose_rng(seed: u64, trajectory: u64, purpose: u64) -> StreamRng {

@@ -2,8 +2,9 @@
 //!
 //! Read this file beside it: [`simulate_with`] follows its steps in order
 //! (1 platform, 2 competitors, 3 a setup month or 4 a launched month:
-//! churn, acquisition, money, hours, owner, semi-passive; 5 R), and the
-//! names are the model's. The machinery that makes a step fast lives in
+//! churn, rework, acquisition and the owner's capacity, money, hours,
+//! passivity, owner, semi-passive; 5 R), and the names are the model's.
+//! The machinery that makes a step fast lives in
 //! files of its own, each exact and tested there: the renewals of the
 //! customers won in each month (`cohort.rs`), the competitors'
 //! factors (`competitors.rs`), the platform events and competitor
@@ -15,7 +16,7 @@ use super::cohort::{Cohorts, TenureChances};
 use super::competitors::CompetitorFactors;
 use super::count;
 use super::events::{MonthlyEvent, PoissonArrivals};
-use super::outcome::{FailureCause, Outcome};
+use super::outcome::{FailureCause, NMETRICS, Outcome};
 use super::params::{CompiledModel, Params};
 use super::record::Record;
 use super::rng::{Stream, stream_rng};
@@ -62,13 +63,13 @@ pub fn simulate(
 }
 
 /// Simulates trajectory `i` with given parameter values.
-pub fn simulate_with(
+pub fn simulate_with<R: Record>(
     cm: &CompiledModel,
     prm: &Params,
     seed: u64,
     i: u64,
     scratch: &mut Scratch,
-    path: &mut impl Record,
+    path: &mut R,
 ) -> Outcome {
     use Param::*;
     let m = &cm.model;
@@ -77,6 +78,30 @@ pub fn simulate_with(
     let mut competitor_rng = stream_rng(seed, i, Stream::Competitors);
     let mut churn_rng = stream_rng(seed, i, Stream::Churn);
     let mut acquisition_rng = stream_rng(seed, i, Stream::Acquisition);
+    // Rework draws only from its own stream, by waiting times over the
+    // launched months of a running hustle; without a chance and hours it
+    // never happens and nothing is drawn.
+    let rework_hours = prm.get(ReworkHours);
+    // A recorder of only the base metrics is for a scenario without the
+    // owner's hours keys (no capacity, rework or passivity limit): then
+    // none of their work is compiled into the month.
+    let full = R::METRICS == NMETRICS;
+    assert!(
+        full || cm.metrics < NMETRICS,
+        "a scenario with the owner's hours keys records every metric"
+    );
+    let rework_on = full && cm.rework && prm.get(ReworkProbability) > 0.0 && rework_hours > 0.0;
+    let mut rework = if rework_on {
+        MonthlyEvent::new(
+            prm.get(ReworkProbability),
+            stream_rng(seed, i, Stream::Rework).next_u64(),
+        )
+    } else {
+        MonthlyEvent::never()
+    };
+    let capacity_set = full && cm.capacity;
+    let capacity = prm.get(CapacityHoursMonthly);
+    let hourly_value = prm.get(HourlyValue);
 
     // Each platform event has its own sub-stream, keyed from the platform
     // stream.
@@ -109,7 +134,12 @@ pub fn simulate_with(
     let (bass_p, bass_q) = (prm.get(Innovation), prm.get(Imitation));
     let quit_below = prm.get(QuitBelowNet);
     let burnout_hours = prm.get(BurnoutHoursMonthly);
-    let (sp_net, sp_hours) = (prm.get(SemiPassiveMinNet), prm.get(SemiPassiveMaxHours));
+    // An absent limit on hours is +inf, on passivity -inf: never binding.
+    let (sp_net, sp_hours, sp_passivity) = (
+        prm.get(SemiPassiveMinNet),
+        prm.get(SemiPassiveMaxHours),
+        prm.get(SemiPassiveMinPassivity),
+    );
     let sustain = m.semi_passive_sustain_months;
     let quit_after = m.quit_after_months;
     let burnout_after = m.burnout_after_months;
@@ -146,6 +176,7 @@ pub fn simulate_with(
     let mut sp_month = None;
     let mut break_even = None;
     let mut qualifying = 0u128;
+    let mut passive_half = 0u128;
     let mut cum_net = 0.0;
     let mut cum_hours = 0.0;
     // rate (1 + growth)^(k-1), held below 1e300 so that times m it stays
@@ -178,7 +209,7 @@ pub fn simulate_with(
         let c = count(competitors);
 
         if !alive {
-            path.record(t, [0.0, 0.0, 0.0, 0.0, 0.0, cum_net, c, 0.0]);
+            path.record(t, [0.0, 0.0, 0.0, 0.0, 0.0, cum_net, c, 0.0, 0.0, 0.0]);
             last_gross = 0.0;
             continue;
         }
@@ -197,6 +228,8 @@ pub fn simulate_with(
                     setup_hours_monthly,
                     cum_net,
                     c,
+                    0.0,
+                    0.0,
                     0.0,
                 ],
             );
@@ -219,6 +252,11 @@ pub fn simulate_with(
         // at its n-th renewal (a customer won in month a renews first in a + 1).
         let survivors = cohorts.renew(t, &tenure.renewal(factors.now.lure, factors.now.ln_lure));
 
+        // Rework: W hours with its chance, independently each launched
+        // month of a running hustle (k counts them).
+        let reworked = rework_on && rework.happens(k as u64);
+        let rework_w = if reworked { rework_hours } else { 0.0 };
+
         // Acquisition.
         let mult = acq_mult * factors.now.acquisition;
         let new = match m.acquisition {
@@ -231,9 +269,26 @@ pub fn simulate_with(
                 let share = adopters as f64 / market as f64;
                 let p = ((bass_p + bass_q * share) * mult).min(1.0);
                 let won = binomial(&mut acquisition_rng, remaining, p);
+                // Every adopter is used up, accepted or not.
                 adopters += won;
                 won
             }
+        };
+        // The owner's capacity: new customers whose hours would not fit
+        // are declined; from here on the month has only the accepted.
+        let (new, declined) = if capacity_set {
+            let setup_hours = if setup_months == 0 && t == 1 {
+                setup_hours_monthly
+            } else {
+                0.0
+            };
+            let per_customer = hours_per * automation;
+            let committed =
+                hours_fixed + hours_per * count(survivors) * automation + rework_w + setup_hours;
+            let accepted = accepted(new, committed, hours_new + per_customer, capacity);
+            (accepted, new - accepted)
+        } else {
+            (new, 0)
         };
         cohorts.win(t, new);
 
@@ -248,9 +303,23 @@ pub fn simulate_with(
 
         // Hours.
         let mut hours = hours_fixed + hours_per * n_active * automation + hours_new * new_f;
+        if reworked {
+            hours += rework_w;
+        }
         if setup_months == 0 && t == 1 {
             hours += setup_hours_monthly;
             net += setup_net;
+        }
+
+        // Passivity: the share of net beyond what the hours would have
+        // earned at the owner's hourly value.
+        let passivity = if full && net > 0.0 {
+            (1.0 - hourly_value * hours / net).max(0.0)
+        } else {
+            0.0
+        };
+        if full && passivity >= 0.5 {
+            passive_half |= 1u128 << (t - 1);
         }
 
         cum_net += net;
@@ -276,7 +345,7 @@ pub fn simulate_with(
 
         // Semi-passive: this month counts even if the owner quits in it.
         if let Some(sustain) = sustain {
-            if net >= sp_net && hours <= sp_hours {
+            if net >= sp_net && hours <= sp_hours && (!full || passivity >= sp_passivity) {
                 qualifying |= 1u128 << (t - 1);
                 sp_streak += 1;
                 if sp_streak >= sustain && sp_month.is_none() {
@@ -289,7 +358,18 @@ pub fn simulate_with(
 
         path.record(
             t,
-            [net, gross, n_active, new_f, hours, cum_net, c, platform_fee],
+            [
+                net,
+                gross,
+                n_active,
+                new_f,
+                hours,
+                cum_net,
+                c,
+                platform_fee,
+                passivity,
+                count(declined),
+            ],
         );
         // 5. R = this month's gross.
         last_gross = gross;
@@ -304,10 +384,41 @@ pub fn simulate_with(
         break_even_month: break_even,
         cumulative_net: cum_net,
         cumulative_hours: cum_hours,
-        hourly_value: prm.get(HourlyValue),
+        hourly_value,
         qualifying,
+        passive_half,
         clamped: prm.clamped,
     }
+}
+
+/// How many of `new` customers the owner accepts: every one when a new
+/// customer costs no hours (`marginal` = 0), otherwise the largest whole j,
+/// 0 <= j <= `new`, with `committed` + j `marginal` <= `capacity`, tested
+/// literally (a tie is accepted), and 0 when `committed` alone exceeds the
+/// capacity: a customer already won is never dropped.
+fn accepted(new: u64, committed: f64, marginal: f64, capacity: f64) -> u64 {
+    if marginal == 0.0 {
+        return new;
+    }
+    let fits = |j: u64| committed + count(j) * marginal <= capacity;
+    if !fits(0) {
+        return 0;
+    }
+    // The quotient's floor is the answer to within rounding; the literal
+    // test settles it (it is monotone in j).
+    let guess = ((capacity - committed) / marginal).floor();
+    let mut j = if guess >= count(new) {
+        new
+    } else {
+        guess as u64
+    };
+    while j < new && fits(j + 1) {
+        j += 1;
+    }
+    while j > 0 && !fits(j) {
+        j -= 1;
+    }
+    j
 }
 
 #[cfg(test)]
