@@ -7,7 +7,7 @@ use super::{interrupt_flag, with_progress};
 use crate::cli::CompareArgs;
 use hustle_sim::chart;
 use hustle_sim::experiment::{self, entrants};
-use hustle_sim::output::{OutputSet, list_paths, prepare_dir, sanitize_stem};
+use hustle_sim::output::{OutputSet, check_inputs_kept, list_paths, prepare_dir, sanitize_stem};
 use hustle_sim::report::compare::CompareJson;
 use std::path::PathBuf;
 
@@ -25,6 +25,12 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(sanitize_stem(&format!("{stem}-compare"))));
+    let inputs: Vec<(&str, &std::path::Path)> = args
+        .scenarios
+        .iter()
+        .map(|p| ("a scenario", p.as_path()))
+        .collect();
+    check_inputs_kept(&out, &FILE_NAMES, &inputs)?;
     prepare_dir(&out)?;
     let opts = args.sim.options();
     let c = with_progress(args.sim.trajectories, args.quiet, |progress| {

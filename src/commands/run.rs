@@ -5,7 +5,7 @@ use super::{load_scenario, with_progress};
 use crate::cli::RunArgs;
 use hustle_sim::chart;
 use hustle_sim::model::Model;
-use hustle_sim::output::{OutputSet, list_paths, prepare_dir, sanitize_stem};
+use hustle_sim::output::{OutputSet, check_inputs_kept, list_paths, prepare_dir, sanitize_stem};
 use hustle_sim::report::summary::{PercentilesCsv, SummaryJson};
 use hustle_sim::report::{Summary, table};
 use hustle_sim::sim::{self, RunOptions, RunResult};
@@ -58,6 +58,12 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(sanitize_stem(&scenario.stem)));
+    let inputs: Vec<(&str, &std::path::Path)> = args
+        .scenario
+        .iter()
+        .map(|p| ("the scenario", p.as_path()))
+        .collect();
+    check_inputs_kept(&out, &FILE_NAMES, &inputs)?;
     prepare_dir(&out)?;
     let opts = args.sim.options();
     let result = run_scenario(&model, &opts, args.quiet, interrupt_flag())?;
