@@ -31,8 +31,10 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         .map(|p| ("a scenario", p.as_path()))
         .collect();
     check_inputs_kept(&out, &FILE_NAMES, &inputs)?;
-    prepare_dir(&out)?;
     let opts = args.sim.options();
+    // Bad options are bad input: refused before the folder is created.
+    opts.check()?;
+    prepare_dir(&out)?;
     let c = with_progress(args.sim.trajectories, args.quiet, |progress| {
         experiment::compare(
             &entrants,

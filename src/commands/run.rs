@@ -64,8 +64,10 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
         .map(|p| ("the scenario", p.as_path()))
         .collect();
     check_inputs_kept(&out, &FILE_NAMES, &inputs)?;
-    prepare_dir(&out)?;
     let opts = args.sim.options();
+    // Bad options are bad input: refused before the folder is created.
+    opts.check()?;
+    prepare_dir(&out)?;
     let result = run_scenario(&model, &opts, args.quiet, interrupt_flag())?;
     let summary = Summary::from_run(&result, &scenario.source);
     let mut outputs = OutputSet::new(&out, &FILE_NAMES);

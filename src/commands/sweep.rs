@@ -29,8 +29,10 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
         )))
     });
     check_inputs_kept(&out, &FILE_NAMES, &[("the scenario", &args.scenario)])?;
-    prepare_dir(&out)?;
     let opts = args.sim.options();
+    // Bad options are bad input: refused before the folder is created.
+    opts.check()?;
+    prepare_dir(&out)?;
     let report = with_progress(args.sim.trajectories, args.quiet, |progress| {
         sweep.run(&opts, progress, interrupt_flag())
     })?;
