@@ -1121,11 +1121,13 @@ fn save_failure(dir: &Path, seed: u64, case: &Case, o: &Outcome, faults: &[Fault
          #   cargo test --test fuzz_binary -- --ignored --nocapture\n\
          set -e\n\
          here=$(cd \"$(dirname \"$0\")\" && pwd)\n\
+         sim=${{HUSTLE_SIM:-hustle-sim}}\n\
+         case $sim in */*) sim=$(cd \"$(dirname \"$sim\")\" && pwd)/$(basename \"$sim\") ;; esac\n\
          work=$(mktemp -d)\n\
          cp -a \"$here/inputs/.\" \"$work\"\n\
          cd \"$work\"\n\
          echo \"in $work\" >&2\n\
-         exec \"${{HUSTLE_SIM:-hustle-sim}}\" {args}\n",
+         exec \"$sim\" {args}\n",
         n = case.number,
         kind = case.kind,
         here = "repro.sh",
@@ -1472,4 +1474,43 @@ fn the_committed_corpus_through_the_binary() {
         "{} failing cases; see above",
         t.failures.len()
     );
+}
+
+/// A saved case runs again from its script, with the binary given by a
+/// relative path, in a fresh copy of its inputs.
+#[test]
+fn a_saved_case_runs_again_from_its_script() {
+    let mut c = Case {
+        number: 7,
+        kind: "check/test".into(),
+        files: vec![(
+            "my s.toml".into(),
+            b"name = \"x\"\n[churn]\nmonthly = 2\n".to_vec(),
+        )],
+        ..Case::default()
+    };
+    c.arg("check")
+        .arg("my s.toml")
+        .arg("--set")
+        .arg("name=\"it's\"");
+    let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fuzz_binary/script-test");
+    let _ = std::fs::remove_dir_all(&tmp);
+    let (o, _) = execute(&c, &tmp.join("work"), Duration::from_secs(20));
+    let folder = save_failure(&tmp, 0, &c, &o, &[Fault::Silent]);
+    let bin = Path::new(BIN);
+    let relative = Path::new("..").join(bin.file_name().unwrap());
+    let again = Command::new(folder.join("repro.sh"))
+        .current_dir(bin.parent().unwrap().join("deps"))
+        .env("HUSTLE_SIM", &relative)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(o.code, Some(2));
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        stderr.contains("churn.monthly must be within 0..=1, got 2"),
+        "{stderr}"
+    );
+    assert!(folder.join("inputs/my s.toml").is_file());
+    std::fs::remove_dir_all(&tmp).unwrap();
 }
