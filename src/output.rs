@@ -537,6 +537,40 @@ pub fn prepare_dir(dir: &Path) -> anyhow::Result<OutputDir> {
     Ok(prepared)
 }
 
+/// Refuses an output folder in which one of the command's files (`names`)
+/// would replace one of the files it reads: a scenario saved as
+/// `summary.json` and run with `-o .` would otherwise be overwritten by its
+/// own results. `inputs` are (what the file is, its path), e.g. ("the
+/// scenario", path). A symbolic link at an output's name is no conflict
+/// (the rename replaces the link, not what it points to); an input reached
+/// through a link is. Creates nothing; a folder that does not exist yet
+/// holds no input.
+pub fn check_inputs_kept(
+    dir: &Path,
+    names: &[&str],
+    inputs: &[(&str, &Path)],
+) -> Result<(), InputError> {
+    let Ok(real_dir) = std::fs::canonicalize(dir) else {
+        return Ok(());
+    };
+    for (what, input) in inputs {
+        let Ok(real) = std::fs::canonicalize(input) else {
+            continue;
+        };
+        if let Some(name) = names.iter().find(|n| real_dir.join(n) == real) {
+            return Err(InputError::new(format!(
+                "--out {}: writing {name} there would replace {what} {}; choose another output folder or rename the file",
+                dir.display(),
+                input.display()
+            ))
+            .with_source("--out")
+            .with_value(dir.display().to_string())
+            .with_allowed(format!("a folder without {what}")));
+        }
+    }
+    Ok(())
+}
+
 /// Writes `output` as a new file in `dir`, never replacing an existing
 /// one: its bytes go to a temporary beside it first, which is then linked
 /// into place only if nothing of that name exists, so the file appears

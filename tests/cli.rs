@@ -584,6 +584,37 @@ fn threads_far_beyond_the_cores_are_refused() {
     }
 }
 
+/// Too many threads were refused only once the output folder had been
+/// created, though bad input is refused before anything is written.
+#[test]
+fn too_many_threads_are_refused_before_the_output_folder_is_created() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bench = repo_bench();
+    let commands: [&[&str]; 3] = [
+        &["run", bench],
+        &[
+            "sweep",
+            bench,
+            "--param",
+            "platform.fee",
+            "--values",
+            "0,0.1",
+        ],
+        &["compare", bench, "--with", "platform.fee=0.1"],
+    ];
+    for cmd in commands {
+        let out = tmp.path().join(format!("out-{}", cmd[0]));
+        bin()
+            .args(cmd)
+            .args(["--threads", "1000", "-n", "10", "--no-charts", "-o"])
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("per core), got 1000"));
+        assert!(!out.exists(), "{}: {} was created", cmd[0], out.display());
+    }
+}
+
 fn repo_bench() -> &'static str {
     concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/bench.toml")
 }

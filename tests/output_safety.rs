@@ -489,3 +489,111 @@ fn ctrl_c_stops_sweep_compare_and_sensitivity_leaving_no_folder() {
         }
     }
 }
+
+/// An input saved under one of the command's output names, in the output
+/// folder, was replaced by the command's own results (a scenario called
+/// `summary.json` run with `-o .`, churn data called `fit.png`, a scenario
+/// called `final.png` that a run with `--no-charts` removes as an older
+/// chart). Each is refused with exit code 2 before anything is written.
+#[test]
+fn an_input_named_like_an_output_in_the_output_folder_is_never_replaced() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let scenario = std::fs::read(repo.join("scenarios/niche-saas-tool.toml")).unwrap();
+    let data = std::fs::read(repo.join("tests/data/fader_hardie_2007_regular.csv")).unwrap();
+    let cases: [(&str, &[u8], &[&str]); 5] = [
+        (
+            "summary.json",
+            &scenario,
+            &["run", "summary.json", "-n", "10", "-q"],
+        ),
+        (
+            "final.png",
+            &scenario,
+            &["run", "final.png", "-n", "10", "-q", "--no-charts"],
+        ),
+        (
+            "sweep.csv",
+            &scenario,
+            &[
+                "sweep",
+                "sweep.csv",
+                "--param",
+                "churn.beta",
+                "--values",
+                "10,20",
+                "-n",
+                "10",
+                "-q",
+            ],
+        ),
+        (
+            "compare.json",
+            &scenario,
+            &[
+                "compare",
+                "compare.json",
+                "--with",
+                "pricing.monthly=60",
+                "-n",
+                "10",
+                "-q",
+            ],
+        ),
+        ("fit.png", &data, &["fit-churn", "fit.png"]),
+    ];
+    for (name, bytes, args) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join(name), bytes).unwrap();
+        bin()
+            .current_dir(tmp.path())
+            .args(args)
+            .args(["-o", "."])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(format!(
+                "--out .: writing {name} there would replace"
+            )));
+        assert_eq!(names(tmp.path()), [name], "{name}: something was written");
+        assert_eq!(
+            std::fs::read(tmp.path().join(name)).unwrap(),
+            bytes,
+            "{name} changed"
+        );
+    }
+    // Reached through a symbolic link, the file is still the input.
+    #[cfg(unix)]
+    {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("summary.json"), &scenario).unwrap();
+        std::os::unix::fs::symlink("summary.json", tmp.path().join("s.toml")).unwrap();
+        bin()
+            .current_dir(tmp.path())
+            .args(["run", "s.toml", "-n", "10", "-q", "-o", "."])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(
+                "writing summary.json there would replace the scenario s.toml",
+            ));
+        assert_eq!(
+            std::fs::read(tmp.path().join("summary.json")).unwrap(),
+            scenario
+        );
+    }
+    // Elsewhere the same names are fine.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("summary.json"), &scenario).unwrap();
+    bin()
+        .current_dir(tmp.path())
+        .args([
+            "run",
+            "summary.json",
+            "-n",
+            "10",
+            "-q",
+            "--no-charts",
+            "-o",
+            "out",
+        ])
+        .assert()
+        .success();
+}

@@ -7,7 +7,7 @@ use super::{interrupt_flag, with_progress};
 use crate::cli::CompareArgs;
 use hustle_sim::chart;
 use hustle_sim::experiment::{self, entrants};
-use hustle_sim::output::{OutputSet, list_paths, prepare_dir, sanitize_stem};
+use hustle_sim::output::{OutputSet, check_inputs_kept, list_paths, prepare_dir, sanitize_stem};
 use hustle_sim::report::compare::CompareJson;
 use std::path::PathBuf;
 
@@ -28,8 +28,16 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(sanitize_stem(&format!("{stem}-compare"))));
-    let out_dir = prepare_dir(&out)?;
+    let inputs: Vec<(&str, &std::path::Path)> = args
+        .scenarios
+        .iter()
+        .map(|p| ("a scenario", p.as_path()))
+        .collect();
+    check_inputs_kept(&out, &FILE_NAMES, &inputs)?;
     let opts = args.sim.options();
+    // Bad options are bad input: refused before the folder is created.
+    opts.check()?;
+    let out_dir = prepare_dir(&out)?;
     let c = with_progress(args.sim.trajectories, args.display.quiet, |progress| {
         experiment::compare(
             &entrants,

@@ -14,7 +14,9 @@ use hustle_sim::error::InputError;
 use hustle_sim::fit::data::{self, Date, Format};
 use hustle_sim::fit::{self, ChurnFit, chart, report, rewrite};
 use hustle_sim::input::{SCENARIO_FILE, read_limited};
-use hustle_sim::output::{Output, OutputSet, prepare_dir, sanitize_stem, stage_replacement};
+use hustle_sim::output::{
+    Output, OutputSet, check_inputs_kept, prepare_dir, sanitize_stem, stage_replacement,
+};
 use std::path::{Path, PathBuf};
 
 /// A scenario rewrite, computed but not yet written.
@@ -142,6 +144,13 @@ pub(super) fn fit_churn(args: &FitChurnArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(format!("fit-{}", sanitize_stem(&stem))));
+    let mut inputs = vec![("the data file", args.data.as_path())];
+    inputs.extend(
+        args.into
+            .iter()
+            .map(|p| ("the --into scenario", p.as_path())),
+    );
+    check_inputs_kept(&out, &["fit.png"], &inputs)?;
     let out_dir = prepare_dir(&out)?;
     let mut outputs = OutputSet::new(&out, &["fit.png"]);
     // Ctrl-C stops the command until everything is staged; then the

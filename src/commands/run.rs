@@ -5,7 +5,7 @@ use super::{interrupt_flag, load_scenario, with_progress};
 use crate::cli::RunArgs;
 use hustle_sim::chart;
 use hustle_sim::model::Model;
-use hustle_sim::output::{OutputSet, list_paths, prepare_dir, sanitize_stem};
+use hustle_sim::output::{OutputSet, check_inputs_kept, list_paths, prepare_dir, sanitize_stem};
 use hustle_sim::report::summary::{PercentilesCsv, SummaryJson};
 use hustle_sim::report::{Summary, table};
 use hustle_sim::sim::{self, RunOptions, RunResult};
@@ -44,6 +44,15 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(sanitize_stem(&scenario.stem)));
+    let inputs: Vec<(&str, &std::path::Path)> = args
+        .scenario
+        .iter()
+        .map(|p| ("the scenario", p.as_path()))
+        .collect();
+    check_inputs_kept(&out, &FILE_NAMES, &inputs)?;
+    let opts = args.sim.options();
+    // Bad options are bad input: refused before the folder is created.
+    opts.check()?;
     let out_dir = prepare_dir(&out)?;
     if args.scenario.is_none() && !args.display.quiet {
         sayln!(
@@ -53,7 +62,6 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
             stem = scenario.stem
         );
     }
-    let opts = args.sim.options();
     let result = run_scenario(&model, &opts, args.display.quiet, interrupt_flag())?;
     let summary = Summary::from_run(&result, &scenario.source);
     let mut outputs = OutputSet::new(&out, &FILE_NAMES);

@@ -6,7 +6,7 @@ use super::{interrupt_flag, load_scenario, with_progress};
 use crate::cli::SensitivityArgs;
 use hustle_sim::chart::frame::RunInfo;
 use hustle_sim::chart::tornado;
-use hustle_sim::output::{OutputSet, list_paths, prepare_dir, sanitize_stem};
+use hustle_sim::output::{OutputSet, check_inputs_kept, list_paths, prepare_dir, sanitize_stem};
 use hustle_sim::report::sensitivity::SensitivityCsv;
 use hustle_sim::sensitivity::{self, Options, TABLE_ROWS};
 use std::path::PathBuf;
@@ -24,6 +24,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
     let out = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("output").join(format!("{}-sensitivity", sanitize_stem(&scenario.stem)))
     });
+    check_inputs_kept(&out, &FILE_NAMES, &[("the scenario", &args.scenario)])?;
     let out_dir = prepare_dir(&out)?;
     let opts = Options {
         metric,

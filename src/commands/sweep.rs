@@ -6,7 +6,7 @@ use super::{interrupt_flag, load_scenario, with_progress};
 use crate::cli::SweepArgs;
 use hustle_sim::chart;
 use hustle_sim::experiment::{Sweep, parse_range, parse_values};
-use hustle_sim::output::{OutputSet, list_paths, prepare_dir, sanitize_stem};
+use hustle_sim::output::{OutputSet, check_inputs_kept, list_paths, prepare_dir, sanitize_stem};
 use hustle_sim::report::sweep::SweepCsv;
 use std::path::PathBuf;
 
@@ -28,8 +28,11 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
             sweep.param.key()
         )))
     });
-    let out_dir = prepare_dir(&out)?;
+    check_inputs_kept(&out, &FILE_NAMES, &[("the scenario", &args.scenario)])?;
     let opts = args.sim.options();
+    // Bad options are bad input: refused before the folder is created.
+    opts.check()?;
+    let out_dir = prepare_dir(&out)?;
     let report = with_progress(args.sim.trajectories, args.display.quiet, |progress| {
         sweep.run(&opts, progress, interrupt_flag())
     })?;
