@@ -289,6 +289,12 @@ pub enum MetricArg {
     /// Median cumulative net at the horizon, the last month of series.cumulative_net.p50 in summary.json.
     #[value(name = "cumulative_net_p50")]
     CumulativeNetP50,
+    /// P(month H qualifies as semi-passive), semi_passive.at_horizon in summary.json.
+    #[value(name = "semi_passive_at_horizon")]
+    SemiPassiveAtHorizon,
+    /// P(passivity >= 50 % in month H): net beyond twice what its hours earn at owner.hourly_value.
+    #[value(name = "passivity")]
+    Passivity,
 }
 
 impl From<MetricArg> for hustle_sim::sensitivity::Metric {
@@ -297,6 +303,8 @@ impl From<MetricArg> for hustle_sim::sensitivity::Metric {
             MetricArg::SemiPassive => Self::SemiPassive,
             MetricArg::Failure => Self::Failure,
             MetricArg::CumulativeNetP50 => Self::CumulativeNetP50,
+            MetricArg::SemiPassiveAtHorizon => Self::SemiPassiveAtHorizon,
+            MetricArg::Passivity => Self::Passivity,
         }
     }
 }

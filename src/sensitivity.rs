@@ -30,11 +30,10 @@
 use crate::error::InputError;
 use crate::model::{AcquisitionModel, Model, Origin};
 use crate::report::format::{format_number, format_percent, round_12_digits};
-use crate::report::paired::OutcomeStats;
 use crate::scenario::keys::{Matters, Param};
 use crate::scenario::uncertain::Uncertain;
 use crate::sim::RunOptions;
-use crate::sim::{PairedSpec, run_paired};
+use crate::sim::{PairedSpec, VariantResult, run_paired};
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
@@ -58,6 +57,10 @@ pub enum Metric {
     Failure,
     /// Median cumulative net at the horizon, the last month of series.cumulative_net.p50 in summary.json.
     CumulativeNetP50,
+    /// P(month H qualifies as semi-passive), semi_passive.at_horizon in summary.json.
+    SemiPassiveAtHorizon,
+    /// P(passivity >= 50 % in month H), the last month of passivity.share_by_month in summary.json.
+    Passivity,
 }
 
 impl Metric {
@@ -67,6 +70,8 @@ impl Metric {
             Metric::SemiPassive => "semi_passive",
             Metric::Failure => "failure",
             Metric::CumulativeNetP50 => "cumulative_net_p50",
+            Metric::SemiPassiveAtHorizon => "semi_passive_at_horizon",
+            Metric::Passivity => "passivity",
         }
     }
 
@@ -76,6 +81,8 @@ impl Metric {
             Metric::SemiPassive => format!("P(semi-passive by month {h})"),
             Metric::Failure => format!("P(failure by month {h})"),
             Metric::CumulativeNetP50 => format!("median cumulative net at month {h} ({currency})"),
+            Metric::SemiPassiveAtHorizon => format!("P(month {h} qualifies as semi-passive)"),
+            Metric::Passivity => format!("P(passivity >= 50 % in month {h})"),
         }
     }
 
@@ -90,12 +97,22 @@ impl Metric {
         !matches!(self, Metric::CumulativeNetP50)
     }
 
-    /// The metric's value among a variant's figures.
-    pub fn of(self, s: &OutcomeStats) -> f64 {
+    /// The metric's value for one variant of a paired run: the same share
+    /// or percentile a plain run's `summary.json` states for it. (A paired
+    /// run counts every trajectory's months of passivity, so the two
+    /// passivity metrics are defined for scenarios without the owner's
+    /// hours keys too.)
+    pub fn of(self, v: &VariantResult) -> f64 {
+        let c = &v.tally.counts;
+        let share = |k: u64| k as f64 / c.trajectories as f64;
         match self {
-            Metric::SemiPassive => s.semi_passive_probability,
-            Metric::Failure => s.failure_probability,
-            Metric::CumulativeNetP50 => s.cumulative_net.p50,
+            Metric::SemiPassive => share(c.semi_passive()),
+            Metric::Failure => share(c.failed()),
+            Metric::CumulativeNetP50 => v.cumulative_net_percentiles[2],
+            Metric::SemiPassiveAtHorizon => {
+                share(*c.semi_passive_qualifying.last().expect("H >= 1"))
+            }
+            Metric::Passivity => share(*c.passive_half.last().expect("H >= 1")),
         }
     }
 
@@ -134,14 +151,19 @@ impl Metric {
     /// Whether the scenario defines this metric: `semi_passive` needs a
     /// `[semi_passive]` section.
     pub fn check(self, model: &Model) -> Result<(), InputError> {
-        if self == Metric::SemiPassive && model.semi_passive_sustain_months.is_none() {
-            return Err(InputError::new(
-                "--metric semi_passive: the scenario has no [semi_passive] section, so it never \
-                 becomes semi-passive; add one or choose --metric failure or cumulative_net_p50",
-            )
+        let semi_passive = matches!(self, Metric::SemiPassive | Metric::SemiPassiveAtHorizon);
+        if semi_passive && model.semi_passive_sustain_months.is_none() {
+            return Err(InputError::new(format!(
+                "--metric {}: the scenario has no [semi_passive] section, so it never \
+                 becomes semi-passive; add one or choose --metric failure, cumulative_net_p50 \
+                 or passivity",
+                self.name()
+            ))
             .with_source("--metric")
-            .with_value("semi_passive")
-            .with_allowed("failure or cumulative_net_p50 for a scenario without [semi_passive]"));
+            .with_value(self.name())
+            .with_allowed(
+                "failure, cumulative_net_p50 or passivity for a scenario without [semi_passive]",
+            ));
         }
         Ok(())
     }
@@ -531,11 +553,7 @@ pub fn analyse(
     };
     let result = run_paired(&models, &run_opts, spec, progress, cancel)?;
     let total = jobs.len();
-    let metrics: Vec<f64> = result
-        .variants
-        .iter()
-        .map(|v| opts.metric.of(&OutcomeStats::new(v, result.trajectories)))
-        .collect();
+    let metrics: Vec<f64> = result.variants.iter().map(|v| opts.metric.of(v)).collect();
 
     let baseline = metrics[0];
     let metric_at = |p: Param, x: f64| -> f64 {

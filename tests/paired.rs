@@ -255,8 +255,14 @@ fn each_variant_matches_its_own_plain_run() {
     let plain = common::run(&m, 3_000, 5, Some(2));
     let v = &r.variants[1].tally;
     // Every count, failures by month and cause, milestones and clamped
-    // draws included.
-    assert_eq!(v.counts, plain.tally.counts);
+    // draws included. (A paired run also counts the months of passivity
+    // >= 0.5, which a plain run of a scenario without the owner's hours
+    // keys does not keep.)
+    let mut counts = v.counts.clone();
+    assert_eq!(counts.passive_half.len(), plain.horizon());
+    assert!(plain.tally.counts.passive_half.is_empty());
+    counts.passive_half.clear();
+    assert_eq!(counts, plain.tally.counts);
     let h = plain.horizon();
     let last = plain.sketch(hustle_sim::sim::Metric::CumulativeNet, h);
     assert_eq!(
@@ -310,4 +316,32 @@ fn a_paired_run_refuses_a_trajectory_count_out_of_bounds_as_a_run_does() {
     let defaults = RunOptions::default();
     assert_eq!((defaults.trajectories, defaults.seed), (10_000, 42));
     assert_eq!(defaults.threads, None);
+}
+
+#[test]
+fn a_variant_with_the_owner_hours_keys_reports_what_its_plain_run_does() {
+    // compare.json and sweep.csv carry, for a scenario with the owner's
+    // hours keys, the month-H qualifying share and when months become
+    // passive: exactly the counts of a plain run's summary.json. A
+    // scenario without those keys reports neither, as summary.json does.
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/owner-hours.toml"
+    ))
+    .unwrap();
+    let with_keys = model(&text);
+    let without = model(BENCH);
+    let n = 3_000;
+    let r = paired(&[with_keys.clone(), with_keys.clone()], n, 9, 2, false);
+    let stats = OutcomeStats::new(&r.variants[0], n);
+    let o = stats
+        .owner_hours
+        .expect("reported with the owner's hours keys");
+    let s = common::summary(&with_keys, n, 9);
+    assert_eq!(Some(o.semi_passive_at_horizon), s.semi_passive.at_horizon);
+    let p = s.passivity.unwrap();
+    assert_eq!(o.passivity_month, p.month);
+    assert_eq!(o.passive_at_horizon, *p.share_by_month.last().unwrap());
+    let r = paired(&[without.clone(), without], n, 9, 2, false);
+    assert!(OutcomeStats::new(&r.variants[0], n).owner_hours.is_none());
 }

@@ -88,7 +88,46 @@ fn of_summary(metric: Metric, s: &Summary) -> f64 {
         Metric::SemiPassive => s.semi_passive.probability,
         Metric::Failure => s.failure.probability,
         Metric::CumulativeNetP50 => *s.series.cumulative_net.p50.last().unwrap(),
+        Metric::SemiPassiveAtHorizon => s.semi_passive.at_horizon.unwrap(),
+        Metric::Passivity => *s.passivity.as_ref().unwrap().share_by_month.last().unwrap(),
     }
+}
+
+#[test]
+fn the_owner_hours_metrics_equal_a_plain_runs_summary() {
+    // A scenario with the owner's hours keys reports the two metrics in
+    // summary.json; the paired run gives each variant exactly those shares.
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/owner-hours.toml"
+    ))
+    .unwrap();
+    let m = common::model(&text);
+    for metric in [Metric::SemiPassiveAtHorizon, Metric::Passivity] {
+        let opts = Options {
+            metric,
+            swing: 0.2,
+            trajectories: 1_000,
+            seed: SEED,
+            threads: None,
+        };
+        let a = analyse(&m, &opts, &|_| {}, &AtomicBool::new(false)).unwrap();
+        let plain = of_summary(metric, &common::summary(&m, 1_000, SEED));
+        assert_eq!(a.baseline, plain, "{metric:?}");
+        assert!(a.rows.iter().any(|r| r.range() > 0.0), "{metric:?}");
+        // A row is exactly an independent run with that value pinned.
+        let r = &a.rows[0];
+        let pinned = m.with_fixed(r.param, r.high_value).unwrap();
+        assert_eq!(
+            r.metric_high,
+            of_summary(metric, &common::summary(&pinned, 1_000, SEED)),
+            "{metric:?} {}",
+            r.param.key()
+        );
+    }
+    // Passivity is defined without those keys too: a paired run counts it.
+    let a = analysis(Metric::Passivity, None);
+    assert!((0.0..=1.0).contains(&a.baseline));
 }
 
 #[test]

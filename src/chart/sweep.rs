@@ -319,6 +319,7 @@ mod tests {
                     p50: net,
                     p95: net + 3000.0,
                 },
+                owner_hours: None,
             },
         }
     }

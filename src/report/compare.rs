@@ -91,6 +91,11 @@ impl CompareReport {
                 "net".into(),
             ],
         ];
+        let owner_hours = self.scenarios.iter().any(|s| s.stats.owner_hours.is_some());
+        if owner_hours {
+            rows[0].insert(3, format!("month {h}"));
+            rows[1].insert(3, "qualifies".into());
+        }
         for s in &self.scenarios {
             let st = &s.stats;
             let (sp, month) = if st.semi_passive_defined {
@@ -103,22 +108,33 @@ impl CompareReport {
             } else {
                 ("undefined".into(), String::new())
             };
-            rows.push(vec![
+            let mut row = vec![
                 label(&s.label),
                 sp,
                 month,
                 pct_ci(st.failure_probability, st.failure_ci95),
                 format_money(st.cumulative_net.p50),
-            ]);
+            ];
+            if owner_hours {
+                row.insert(3, super::sweep::qualifies(st));
+            }
+            rows.push(row);
         }
         use Align::{Left, Right};
-        o.push_str(&layout(&rows, &[Left, Right, Right, Right, Right]));
+        let mut align = vec![Left, Right, Right, Right, Right];
+        if owner_hours {
+            align.push(Right);
+        }
+        o.push_str(&layout(&rows, &align));
         o.push_str(&format!(
             "\n  Median month: first month by which half of all trajectories were semi-passive\n  \
              (- if fewer than half by month {h}). Median net: cumulative net by month {h}, setup\n  \
              included ({}); compare.json has its p5 and p95.\n",
             terminal_text(&self.currency)
         ));
+        if owner_hours {
+            o.push_str(super::sweep::QUALIFIES);
+        }
         if let Some(first) = self.paired.first() {
             o.push_str(&format!(
                 "\n  Against {}, trajectory by trajectory:\n",

@@ -65,6 +65,26 @@ pub struct OutcomeStats {
     pub failure_causes: Causes,
     /// Cumulative net at the horizon, setup included.
     pub cumulative_net: Distribution,
+    /// The owner's-hours figures, for a scenario that uses those keys (as
+    /// `summary.json` reports them); absent otherwise.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub owner_hours: Option<OwnerHoursStats>,
+}
+
+/// What a variant with the owner's hours keys adds: whether its income is
+/// still semi-passive at the horizon, and when months become passive.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OwnerHoursStats {
+    /// Share of trajectories whose month H qualifies as semi-passive
+    /// (`semi_passive.at_horizon` in `summary.json`).
+    pub semi_passive_at_horizon: f64,
+    /// Wilson 95 % interval of `semi_passive_at_horizon`.
+    pub semi_passive_at_horizon_ci95: [f64; 2],
+    /// The first months in which 25, 50 and 75 % of all trajectories have
+    /// passivity >= 0.5 (`passivity.month` in `summary.json`).
+    pub passivity_month: MonthQuantiles,
+    /// Share of trajectories with passivity >= 0.5 in month H.
+    pub passive_at_horizon: f64,
 }
 
 impl OutcomeStats {
@@ -93,6 +113,16 @@ impl OutcomeStats {
                 unprofitable: share(by_cause[3]),
             },
             cumulative_net: Distribution::new(v.cumulative_net.mean, &v.cumulative_net_percentiles),
+            owner_hours: v.model.uses_owner_hours_keys().then(|| {
+                let at_h = *t.semi_passive_qualifying.last().expect("H >= 1");
+                let passive: Vec<f64> = t.passive_half.iter().map(|&c| share(c)).collect();
+                OwnerHoursStats {
+                    semi_passive_at_horizon: share(at_h),
+                    semi_passive_at_horizon_ci95: ci(at_h),
+                    passivity_month: MonthQuantiles::from_reached(&passive),
+                    passive_at_horizon: *passive.last().expect("H >= 1"),
+                }
+            }),
         }
     }
 }

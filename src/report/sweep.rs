@@ -3,7 +3,7 @@
 
 use super::columns::{Align, layout};
 use super::format::{format_money, format_number, format_percent, terminal_text};
-use super::paired::OutcomeStats;
+use super::paired::{OutcomeStats, OwnerHoursStats};
 use crate::output::Output;
 use crate::sim::FailureCause;
 
@@ -37,7 +37,19 @@ pub struct SweepReport {
     pub rows: Vec<SweepRow>,
 }
 
-/// The columns of `sweep.csv`, in order.
+/// The columns `sweep.csv` adds when the swept scenario uses the owner's
+/// hours keys, after [`csv_header`]'s.
+pub const OWNER_HOURS_COLUMNS: [&str; 6] = [
+    "semi_passive_at_horizon",
+    "semi_passive_at_horizon_ci_low",
+    "semi_passive_at_horizon_ci_high",
+    "passive_at_horizon",
+    "passivity_month_p50",
+    "passivity_month_p75",
+];
+
+/// The columns of `sweep.csv`, in order (then [`OWNER_HOURS_COLUMNS`] for a
+/// scenario with the owner's hours keys).
 pub fn csv_header() -> Vec<String> {
     let mut h: Vec<String> = [
         "value",
@@ -71,11 +83,22 @@ pub fn value_text(v: f64) -> String {
 }
 
 impl SweepReport {
+    /// Whether any value's scenario uses the owner's hours keys, and so
+    /// reports their figures.
+    pub fn owner_hours(&self) -> bool {
+        self.rows.iter().any(|r| r.stats.owner_hours.is_some())
+    }
+
     /// `sweep.csv` bytes: a header, then one row per value. An empty cell
     /// is a month that does not exist (fewer than half became
     /// semi-passive).
     pub fn to_csv(&self) -> Vec<u8> {
-        let mut out = csv_header().join(",");
+        let owner_hours = self.owner_hours();
+        let mut header = csv_header();
+        if owner_hours {
+            header.extend(OWNER_HOURS_COLUMNS.map(String::from));
+        }
+        let mut out = header.join(",");
         out.push('\n');
         let month = |m: Option<u32>| m.map(|m| m.to_string()).unwrap_or_default();
         for r in &self.rows {
@@ -100,6 +123,20 @@ impl SweepReport {
                     .iter()
                     .map(|c| s.failure_causes.get(*c).to_string()),
             );
+            if owner_hours {
+                let o = s.owner_hours.as_ref();
+                let num = |f: &dyn Fn(&OwnerHoursStats) -> f64| {
+                    o.map(|o| f(o).to_string()).unwrap_or_default()
+                };
+                cells.extend([
+                    num(&|o| o.semi_passive_at_horizon),
+                    num(&|o| o.semi_passive_at_horizon_ci95[0]),
+                    num(&|o| o.semi_passive_at_horizon_ci95[1]),
+                    num(&|o| o.passive_at_horizon),
+                    month(o.and_then(|o| o.passivity_month.p50)),
+                    month(o.and_then(|o| o.passivity_month.p75)),
+                ]);
+            }
             out.push_str(&cells.join(","));
             out.push('\n');
         }
@@ -144,6 +181,11 @@ impl SweepReport {
                 "p5 to p95".into(),
             ],
         ];
+        let owner_hours = self.owner_hours();
+        if owner_hours {
+            rows[0].insert(3, format!("month {h}"));
+            rows[1].insert(3, "qualifies".into());
+        }
         for r in &self.rows {
             let s = &r.stats;
             let (sp, month) = if s.semi_passive_defined {
@@ -156,7 +198,7 @@ impl SweepReport {
             } else {
                 ("undefined".into(), String::new())
             };
-            rows.push(vec![
+            let mut row = vec![
                 value_text(r.value),
                 sp,
                 month,
@@ -167,19 +209,45 @@ impl SweepReport {
                     format_money(s.cumulative_net.p5),
                     format_money(s.cumulative_net.p95)
                 ),
-            ]);
+            ];
+            if owner_hours {
+                row.insert(3, qualifies(s));
+            }
+            rows.push(row);
         }
         use Align::{Left, Right};
-        o.push_str(&layout(&rows, &[Left, Right, Right, Right, Right, Right]));
+        let mut align = vec![Left, Right, Right, Right, Right, Right];
+        if owner_hours {
+            align.push(Right);
+        }
+        o.push_str(&layout(&rows, &align));
         o.push_str(&format!(
             "\n  Median month: first month by which half of all trajectories were semi-passive\n  \
              (- if fewer than half by month {h}). Net: cumulative net by month {h}, setup\n  \
              included ({}).\n",
             terminal_text(&self.currency)
         ));
+        if owner_hours {
+            o.push_str(QUALIFIES);
+        }
         o
     }
 }
+
+/// The share of trajectories whose month H qualifies as semi-passive, for
+/// the tables of `sweep` and `compare`: "-" for a scenario without the
+/// owner's hours keys beside ones with them.
+pub(super) fn qualifies(s: &OutcomeStats) -> String {
+    match (&s.owner_hours, s.semi_passive_defined) {
+        (Some(o), true) => format_percent(o.semi_passive_at_horizon),
+        _ => "-".into(),
+    }
+}
+
+/// What the "month H qualifies" column means.
+pub(super) const QUALIFIES: &str = "  Month qualifies: share of trajectories whose last month meets the semi-passive\n  \
+     bar (one month; becoming semi-passive takes sustain_months in a row). Reported\n  \
+     for scenarios with the owner's hours keys.\n";
 
 /// `sweep.csv`: a sweep's rows.
 #[derive(Debug, Clone, Copy)]

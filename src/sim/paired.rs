@@ -57,7 +57,11 @@ pub struct VariantTally {
 impl VariantTally {
     fn new(horizon: usize, spec: PairedSpec) -> Self {
         VariantTally {
-            counts: OutcomeCounts::new(horizon, false),
+            // A paired trajectory records every metric, passivity
+            // included, for every variant: its months of passivity >= 0.5
+            // are counted (and reported for scenarios with the owner's
+            // hours keys).
+            counts: OutcomeCounts::new(horizon, true),
             cumulative_net: QuantileSketch::new(),
             net_income: if spec.monthly {
                 vec![QuantileSketch::new(); horizon]
