@@ -964,7 +964,8 @@ fn judge(
             let a = String::from_utf8_lossy(a);
             !a.is_empty()
                 && std::fs::symlink_metadata(cwd.join(a.as_ref())).is_ok()
-                && stderr.contains(a.as_ref())
+                // Named as the terminal shows it: control characters escaped.
+                && stderr.contains(hustle_sim::report::format::terminal_text(&a).as_ref())
         });
         if !named {
             faults.push(Fault::Unclear(format!(
@@ -1028,9 +1029,11 @@ fn judge(
                 &[
                     "median_month_semi_passive",
                     "median_month_semi_passive_if_reached",
+                    "passivity_month_p50",
+                    "passivity_month_p75",
                 ],
             ),
-            "sensitivity.csv" => oracle::check_csv(&shown, bytes, &["parameter"], &[]),
+            "sensitivity.csv" => oracle::check_csv(&shown, bytes, &["parameter", "monotone"], &[]),
             n if n.ends_with(".png") => {
                 let f = oracle::check_png(&shown, bytes);
                 faults.extend(f.into_iter().map(Fault::BadOutput));

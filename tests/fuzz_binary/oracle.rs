@@ -8,6 +8,10 @@ use serde_json::Value;
 /// a month never reached within the horizon, or no hourly rate because no
 /// trajectory worked any hours (src/report/summary.rs).
 pub const SUMMARY_NULLS: &[&str] = &[
+    "passivity.month.p25",
+    "passivity.month.p50",
+    "passivity.month.p75",
+    "correlation[].spearman",
     "semi_passive.month.p25",
     "semi_passive.month.p50",
     "semi_passive.month.p75",
@@ -27,6 +31,9 @@ pub const SUMMARY_NULLS: &[&str] = &[
 /// Fields of `compare.json` that may be null: the median month when fewer
 /// than half, or none, became semi-passive (src/report/paired.rs).
 pub const COMPARE_NULLS: &[&str] = &[
+    "scenarios[].passivity_month.p25",
+    "scenarios[].passivity_month.p50",
+    "scenarios[].passivity_month.p75",
     "scenarios[].median_month_semi_passive",
     "scenarios[].median_month_semi_passive_if_reached",
 ];
@@ -328,8 +335,13 @@ const NOT_NUMBERS: &[&str] = &["nan", "inf", "infinity", "null"];
 /// Words of `text` that stand for a missing or non-finite number, unless
 /// the user wrote them (`inputs`): a name may well be "nan".
 pub fn non_numbers_in_text(text: &str, inputs: &[u8]) -> Vec<String> {
-    // The fit report's plain-words explanation of a homogeneous fit.
-    let text = text.replace("alpha and beta -> infinity", "");
+    // The fit report's plain-words explanation of a homogeneous fit, which
+    // may break across lines.
+    let text = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("alpha and beta -> infinity", "");
     let words = |s: &str| -> Vec<String> {
         s.split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
