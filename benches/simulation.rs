@@ -56,6 +56,33 @@ fn whole_run(c: &mut Criterion) {
     group.finish();
 }
 
+/// The owner's hours keys (capacity, rework, two correlations) against the
+/// same bench scenario without them: 10,000 trajectories on two threads.
+fn owner_hours(c: &mut Criterion) {
+    let plain = bench_model();
+    let with_keys = Scenario::parse(
+        include_str!("../tests/data/bench-owner-hours.toml"),
+        "bench-owner-hours.toml",
+        "bench-owner-hours",
+    )
+    .and_then(|s| s.model())
+    .expect("the bench scenario with the owner's hours is valid");
+    let mut group = c.benchmark_group("owner_hours");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(10_000));
+    let opts = RunOptions {
+        trajectories: 10_000,
+        seed: 7,
+        threads: Some(2),
+    };
+    for (name, model) in [("bench", &plain), ("bench_with_owner_hours", &with_keys)] {
+        group.bench_function(name, |b| {
+            b.iter(|| run(model, &opts, &|_| {}, &AtomicBool::new(false)).unwrap())
+        });
+    }
+    group.finish();
+}
+
 fn accumulators(c: &mut Criterion) {
     // One chunk column of the bench scenario's net income in month 12:
     // discrete values (exact counting) and cumulative net in month 24
@@ -100,6 +127,6 @@ criterion_group! {
     // See benches/charts.rs: criterion's plots need a font this crate's
     // plotters features do not register.
     config = Criterion::default().without_plots();
-    targets = one_trajectory, whole_run, accumulators
+    targets = one_trajectory, whole_run, owner_hours, accumulators
 }
 criterion_main!(benches);
