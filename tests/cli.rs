@@ -136,6 +136,87 @@ fn check_prints_resolved_parameters_with_defaults() {
         .stdout(predicate::str::is_match(r"pricing.monthly += 0 +# default").unwrap());
 }
 
+/// The lines `check` prints from its correlations heading on.
+fn correlation_block(stdout: &str) -> Vec<&str> {
+    stdout
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("Correlations"))
+        .collect()
+}
+
+#[test]
+fn check_prints_each_correlation_with_the_rank_it_gives_and_notes_clamping() {
+    let done = bin()
+        .args(["check", &repo("tests/data/owner-hours.toml")])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Spearman rank correlation"))
+        .stdout(
+            predicate::str::is_match(r"\n {4}acquisition.rate and churn.beta +rank +0.4\n")
+                .unwrap(),
+        )
+        .stdout(
+            predicate::str::is_match(
+                r"\n {4}effort.rework_hours and owner.capacity_hours_monthly +rank +-0.5\n",
+            )
+            .unwrap(),
+        );
+    let stdout = String::from_utf8(done.get_output().stdout.clone()).unwrap();
+    // Neither pair's distributions reach outside their keys' ranges.
+    assert!(!stdout.contains("clamped"), "{stdout}");
+
+    // Normal(0.05, 0.05) for churn.monthly puts Phi(-1) = 15.9 % of its
+    // draws below 0; the lognormal acquisition.rate none. The longest keys
+    // of the table, one of them half outside its range, still fit.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("clamps.toml");
+    std::fs::write(
+        &file,
+        r#"name = "clamps"
+[acquisition]
+rate = "2 to 10"
+[churn]
+monthly = { dist = "normal", mean = 0.05, sd = 0.05 }
+[competition]
+acquisition_loss = { dist = "uniform", min = -1, max = 1 }
+[platform]
+policy_shock_probability = "0.01 to 0.05"
+[[correlation]]
+params = ["acquisition.rate", "churn.monthly"]
+rank = -0.3
+[[correlation]]
+params = ["platform.policy_shock_probability", "competition.acquisition_loss"]
+rank = 0.25
+"#,
+    )
+    .unwrap();
+    let done = bin()
+        .args(["check", file.to_str().unwrap()])
+        .assert()
+        .success();
+    let stdout = String::from_utf8(done.get_output().stdout.clone()).unwrap();
+    let block = correlation_block(&stdout);
+    for line in &block {
+        assert!(line.chars().count() <= 100, "wider than 100: {line:?}");
+    }
+    let text = block.join(" ");
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        text.contains(
+            "about 16 % of churn.monthly's draws (valid: within 0..=1) are clamped, so the \
+             values the trajectories use may be less correlated than that."
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("about 50 % of competition.acquisition_loss's draws"),
+        "{text}"
+    );
+    for unclamped in ["acquisition.rate's", "policy_shock_probability's"] {
+        assert!(!text.contains(unclamped), "{text}");
+    }
+}
+
 #[test]
 fn list_shows_names_and_descriptions() {
     bin()
