@@ -2,7 +2,7 @@
 //! with every default filled in.
 
 use crate::error::InputError;
-use crate::scenario::keys::{MAX_MAGNITUDE, NPARAMS, Param};
+use crate::scenario::keys::{Bound, MAX_MAGNITUDE, NPARAMS, Param};
 use crate::scenario::uncertain::{Sampler, Uncertain};
 use serde::Serialize;
 
@@ -164,6 +164,26 @@ impl Model {
     /// Whether burnout can happen (`owner.burnout_hours_monthly` is set).
     pub fn burnout_enabled(&self) -> bool {
         self.origin(Param::BurnoutHoursMonthly) != Origin::Unused
+    }
+
+    /// The chance that a draw of `p` falls outside its valid range (or
+    /// beyond [`MAX_MAGNITUDE`]) and is clamped (docs/model.md, A scenario
+    /// file, *Uncertain parameters*); 0 for a fixed value, which is valid.
+    pub fn clamp_chance(&self, p: Param) -> f64 {
+        let s = self.param(p).sampler();
+        if matches!(s, Sampler::Fixed(_)) {
+            return 0.0;
+        }
+        let (lo, hi) = match p.spec().bound {
+            Bound::Any => (-MAX_MAGNITUDE, MAX_MAGNITUDE),
+            Bound::AtLeast(lo) | Bound::Above(lo) => (lo.max(-MAX_MAGNITUDE), MAX_MAGNITUDE),
+            Bound::Closed(lo, hi) | Bound::HalfOpen(lo, hi) => {
+                (lo.max(-MAX_MAGNITUDE), hi.min(MAX_MAGNITUDE))
+            }
+        };
+        // Every distribution is continuous: whether an end is open or
+        // closed changes nothing.
+        (s.cdf(lo) + (1.0 - s.cdf(hi))).min(1.0)
     }
 
     /// Samplers for every parameter, in draw order.

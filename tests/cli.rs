@@ -136,6 +136,221 @@ fn check_prints_resolved_parameters_with_defaults() {
         .stdout(predicate::str::is_match(r"pricing.monthly += 0 +# default").unwrap());
 }
 
+/// Runs `hustle-sim run` with `args` into a fresh folder and returns its
+/// terminal text and summary.json.
+fn run_table(args: &[&str]) -> (String, serde_json::Value) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let done = bin()
+        .args(["run", "--no-charts", "-o", out.to_str().unwrap()])
+        .args(args)
+        .assert()
+        .success();
+    let stdout = String::from_utf8(done.get_output().stdout.clone()).unwrap();
+    (stdout, summary(&out))
+}
+
+/// The table's line that starts with `label` (after its indent).
+fn table_line<'a>(stdout: &'a str, label: &str) -> Option<&'a str> {
+    stdout.lines().find(|l| l.trim_start().starts_with(label))
+}
+
+fn f64s(v: &serde_json::Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
+
+/// Every line of the table but its first, which holds the scenario's name
+/// (the user's text, of any length), fits in 100 columns.
+fn assert_fits_in_100_columns(stdout: &str) {
+    for line in stdout
+        .lines()
+        .filter(|l| !l.contains(" trajectories over "))
+    {
+        assert!(line.chars().count() <= 100, "wider than 100: {line:?}");
+    }
+}
+
+#[test]
+fn run_table_shows_passivity_and_customers_declined_for_want_of_hours() {
+    use hustle_sim::report::format::format_percent;
+    for horizon in ["24", "120"] {
+        let (stdout, s) = run_table(&[
+            &repo("tests/data/owner-hours.toml"),
+            "-n",
+            "2000",
+            "--set",
+            &format!("horizon_months={horizon}"),
+        ]);
+        let h: usize = horizon.parse().unwrap();
+        assert_fits_in_100_columns(&stdout);
+        // Ever semi-passive, then the share whose month H itself qualifies.
+        let by = table_line(&stdout, &format!("Semi-passive by month {h} ")).unwrap();
+        assert!(by.contains(&format_percent(
+            s["semi_passive"]["probability"].as_f64().unwrap()
+        )));
+        let last = f64s(&s["semi_passive"]["share_by_month"])[h - 1];
+        assert_eq!(last, s["semi_passive"]["at_horizon"].as_f64().unwrap());
+        let in_h = table_line(&stdout, &format!("Semi-passive in month {h} ")).unwrap();
+        assert!(in_h.contains(&format_percent(last)), "{in_h}");
+        // Passivity in month H: median and quartiles.
+        let p = &s["series"]["passivity"];
+        let at = |q: &str| f64s(&p[q])[h - 1];
+        let line = table_line(&stdout, &format!("Passivity in month {h}, median")).unwrap();
+        assert!(line.contains(&format_percent(at("p50"))), "{line}");
+        assert!(
+            line.contains(&format!(
+                "(p25-p75 {:.1}-{:.1} %)",
+                at("p25") * 100.0,
+                at("p75") * 100.0
+            )),
+            "{line}"
+        );
+        let half = match s["passivity"]["month"]["p50"].as_u64() {
+            Some(m) => format!("month {m}"),
+            None => "not within the horizon".into(),
+        };
+        assert!(stdout.contains(&format!(
+            "first month with half of trajectories at passivity >= 50 %: {half}\n"
+        )));
+        // Declined: the share of would-be customers, the mean a month and
+        // month H's mean.
+        let declined = f64s(&s["series"]["declined_customers"]["mean"]);
+        let accepted: f64 = f64s(&s["series"]["new_customers"]["mean"]).iter().sum();
+        let total: f64 = declined.iter().sum();
+        assert!(total > 0.0, "the capacity binds in this scenario");
+        let line = table_line(&stdout, "Declined for want of hours").unwrap();
+        assert!(
+            line.contains(&format_percent(total / (total + accepted))),
+            "{line}"
+        );
+        assert!(stdout.contains(&format!(
+            "on average {:.1} a month over {h} months, {:.1} in month {h}\n",
+            total / h as f64,
+            declined[h - 1]
+        )));
+    }
+}
+
+#[test]
+fn run_table_shows_declined_customers_only_when_some_were_declined() {
+    // Rework alone: the passivity lines, no capacity and nothing declined.
+    let (stdout, s) = run_table(&["-n", "500", "--set", "effort.rework_probability=0.1"]);
+    assert!(s["series"]["declined_customers"].is_object());
+    assert!(table_line(&stdout, "Passivity in month 24, median").is_some());
+    assert!(!stdout.contains("Declined"), "{stdout}");
+    // A capacity no month can reach declines nobody.
+    let (stdout, _) = run_table(&["-n", "500", "--set", "owner.capacity_hours_monthly=100000"]);
+    assert!(table_line(&stdout, "Passivity in month 24, median").is_some());
+    assert!(!stdout.contains("Declined"), "{stdout}");
+}
+
+#[test]
+fn run_table_of_a_scenario_without_the_owner_hours_keys_adds_only_the_last_month_share() {
+    let (stdout, s) = run_table(&["-n", "500"]);
+    assert_fits_in_100_columns(&stdout);
+    let last = f64s(&s["semi_passive"]["share_by_month"])[23];
+    let line = table_line(&stdout, "Semi-passive in month 24 ").unwrap();
+    assert!(
+        line.contains(&hustle_sim::report::format::format_percent(last)),
+        "{line}"
+    );
+    for absent in ["Passivity", "passivity", "Declined"] {
+        assert!(!stdout.contains(absent), "{stdout}");
+    }
+    // Without a [semi_passive] section there is neither semi-passive line.
+    let tmp = tempfile::tempdir().unwrap();
+    let bare = tmp.path().join("bare.toml");
+    std::fs::write(&bare, "name = \"bare\"\n[acquisition]\nrate = 2\n").unwrap();
+    let (stdout, _) = run_table(&[bare.to_str().unwrap(), "-n", "100"]);
+    assert!(stdout.contains("not defined (the scenario has no [semi_passive] section)"));
+    assert!(!stdout.contains("Semi-passive in month"), "{stdout}");
+}
+
+/// The lines `check` prints from its correlations heading on.
+fn correlation_block(stdout: &str) -> Vec<&str> {
+    stdout
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("Correlations"))
+        .collect()
+}
+
+#[test]
+fn check_prints_each_correlation_with_the_rank_it_gives_and_notes_clamping() {
+    let done = bin()
+        .args(["check", &repo("tests/data/owner-hours.toml")])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Spearman rank correlation"))
+        .stdout(
+            predicate::str::is_match(r"\n {4}acquisition.rate and churn.beta +rank +0.4\n")
+                .unwrap(),
+        )
+        .stdout(
+            predicate::str::is_match(
+                r"\n {4}effort.rework_hours and owner.capacity_hours_monthly +rank +-0.5\n",
+            )
+            .unwrap(),
+        );
+    let stdout = String::from_utf8(done.get_output().stdout.clone()).unwrap();
+    // Neither pair's distributions reach outside their keys' ranges.
+    assert!(!stdout.contains("clamped"), "{stdout}");
+
+    // Normal(0.05, 0.05) for churn.monthly puts Phi(-1) = 15.9 % of its
+    // draws below 0; the lognormal acquisition.rate none. The longest keys
+    // of the table, one of them half outside its range, still fit.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("clamps.toml");
+    std::fs::write(
+        &file,
+        r#"name = "clamps"
+[acquisition]
+rate = "2 to 10"
+[churn]
+monthly = { dist = "normal", mean = 0.05, sd = 0.05 }
+[competition]
+acquisition_loss = { dist = "uniform", min = -1, max = 1 }
+[platform]
+policy_shock_probability = "0.01 to 0.05"
+[[correlation]]
+params = ["acquisition.rate", "churn.monthly"]
+rank = -0.3
+[[correlation]]
+params = ["platform.policy_shock_probability", "competition.acquisition_loss"]
+rank = 0.25
+"#,
+    )
+    .unwrap();
+    let done = bin()
+        .args(["check", file.to_str().unwrap()])
+        .assert()
+        .success();
+    let stdout = String::from_utf8(done.get_output().stdout.clone()).unwrap();
+    let block = correlation_block(&stdout);
+    for line in &block {
+        assert!(line.chars().count() <= 100, "wider than 100: {line:?}");
+    }
+    let text = block.join(" ");
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        text.contains(
+            "about 16 % of churn.monthly's draws (valid: within 0..=1) are clamped, so the \
+             values the trajectories use may be less correlated than that."
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("about 50 % of competition.acquisition_loss's draws"),
+        "{text}"
+    );
+    for unclamped in ["acquisition.rate's", "policy_shock_probability's"] {
+        assert!(!text.contains(unclamped), "{text}");
+    }
+}
+
 #[test]
 fn list_shows_names_and_descriptions() {
     bin()

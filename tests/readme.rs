@@ -1,32 +1,56 @@
-//! The README's worked example is what `cargo run --release -- run` prints:
-//! a change to the default scenario or to the random streams must update
-//! the README (and its reading aloud) too.
+//! The README's examples are what `cargo run --release -- run ...` prints:
+//! a change to the library's scenarios, to the random streams or to the
+//! terminal table must update the README (and its reading aloud) too.
 
 use assert_cmd::Command;
 
+/// Every example in the README that shows a run: its arguments after
+/// `run` and the lines printed below the command.
+fn run_examples(readme: &str) -> Vec<(Vec<&str>, &str)> {
+    const COMMAND: &str = "```\n$ cargo run --release -- run";
+    let mut examples = Vec::new();
+    let mut rest = readme;
+    while let Some(at) = rest.find(COMMAND) {
+        let block = &rest[at + COMMAND.len()..];
+        let (command, output) = block.split_once('\n').unwrap();
+        let output = &output[..output.find("```").expect("the example's block ends")];
+        examples.push((command.split_whitespace().collect(), output));
+        rest = &block[command.len()..];
+    }
+    examples
+}
+
 #[test]
-fn readme_worked_example_matches_the_default_run() {
+fn readme_run_examples_match_the_runs() {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let start = readme
-        .find("$ cargo run --release -- run\n")
-        .expect("worked example in README")
-        + 29;
-    let block = &readme[start..start + readme[start..].find("```").unwrap()];
-    let tmp = tempfile::tempdir().unwrap();
-    let out = Command::cargo_bin("hustle-sim")
-        .unwrap()
-        .current_dir(tmp.path())
-        .args(["run", "--no-charts"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    // Timing and file lines vary; the README stops before them.
-    let printed: Vec<&str> = stdout.lines().take(block.lines().count()).collect();
-    let expected: Vec<&str> = block.lines().collect();
-    assert_eq!(
-        printed, expected,
-        "update the README's worked example:\n{stdout}"
+    let examples = run_examples(&readme);
+    // The worked example of the default scenario, and the owner's hours.
+    assert_eq!(examples.len(), 2, "README's run examples");
+    assert!(
+        examples[0].0.is_empty(),
+        "the first runs the default scenario"
     );
+    for (args, block) in examples {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = Command::cargo_bin("hustle-sim")
+            .unwrap()
+            .current_dir(tmp.path())
+            .arg("run")
+            .args(&args)
+            .arg("--no-charts")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "run {args:?}");
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        // Timing and file lines vary; the README stops before them.
+        let printed: Vec<&str> = stdout.lines().take(block.lines().count()).collect();
+        let expected: Vec<&str> = block.lines().collect();
+        assert_eq!(
+            printed,
+            expected,
+            "update the README's example of `run {}`:\n{stdout}",
+            args.join(" ")
+        );
+    }
 }

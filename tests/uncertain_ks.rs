@@ -177,6 +177,59 @@ fn clamped_draws_are_counted_and_land_on_the_bound() {
 }
 
 #[test]
+fn clamp_chance_is_the_share_of_draws_clamped() {
+    // `check` warns of clamping from this chance: each form against the
+    // share of N draws the run clamps, within 5 binomial standard errors
+    // (a correct chance misses with probability about 6e-7), and exactly 0
+    // where no draw can leave the range.
+    let cases = [
+        (
+            "churn.monthly",
+            r#"{ dist = "normal", mean = 0.05, sd = 0.05 }"#,
+        ),
+        (
+            "platform.fee",
+            r#"{ dist = "uniform", min = -0.2, max = 0.6 }"#,
+        ),
+        (
+            "acquisition.growth",
+            r#"{ dist = "triangular", min = -1.5, mode = 0, max = 0.5 }"#,
+        ),
+        (
+            "effort.automation_monthly",
+            r#"{ dist = "lognormal", median = 0.5, p95 = 2 }"#,
+        ),
+        (
+            "setup.hours",
+            r#"{ dist = "pert", min = -10, mode = 20, max = 100 }"#,
+        ),
+        ("acquisition.growth", r#""-1.2 to 0.3""#),
+        ("acquisition.rate", r#""2 to 10""#),
+        (
+            "pricing.monthly",
+            r#"{ dist = "beta", alpha = 2, beta = 30 }"#,
+        ),
+    ];
+    for (key, value) in cases {
+        let param = Param::from_key(key).unwrap();
+        let (section, leaf) = key.split_once('.').unwrap();
+        let m = model(&format!("name = \"c\"\n[{section}]\n{leaf} = {value}\n"));
+        let p = m.clamp_chance(param);
+        let clamped = common::run(&m, N, 11, None).tally.counts.clamped[param as usize];
+        let share = clamped as f64 / N as f64;
+        if p == 0.0 {
+            assert_eq!(clamped, 0, "{key} = {value}");
+        } else {
+            let se = (p * (1.0 - p) / N as f64).sqrt();
+            assert!(
+                (share - p).abs() < 5.0 * se,
+                "{key} = {value}: {share} vs {p}"
+            );
+        }
+    }
+}
+
+#[test]
 fn parameter_draws_do_not_depend_on_other_parameters() {
     // Pinning or changing one parameter never shifts another's draw.
     let a = model("name = \"a\"\n[acquisition]\nrate = \"5 to 15\"\n[churn]\nmonthly = 0.05\n");

@@ -4,7 +4,7 @@
 use super::load_scenario;
 use hustle_sim::error::InputError;
 use hustle_sim::model::{Model, Origin};
-use hustle_sim::report::format::terminal_text;
+use hustle_sim::report::format::{format_value, terminal_text};
 use hustle_sim::scenario::keys::Param;
 use std::path::PathBuf;
 
@@ -87,11 +87,8 @@ pub fn describe_model(m: &Model) -> String {
             "default",
         ));
     }
-    for c in &m.correlations {
-        lines.push(("correlation".into(), c.describe(), "file"));
-    }
     let width = lines.iter().map(|(k, _, _)| k.len()).max().unwrap_or(0);
-    lines
+    let mut out: String = lines
         .iter()
         .map(|(k, v, o)| {
             if o.is_empty() {
@@ -100,7 +97,105 @@ pub fn describe_model(m: &Model) -> String {
                 format!("  {k:<width$} = {v:<36} # {o}\n")
             }
         })
-        .collect()
+        .collect();
+    out.push_str(&describe_correlations(m));
+    out
+}
+
+/// Widest line `check` prints of its own (values the user wrote may be
+/// longer).
+const COLUMNS: usize = 100;
+
+/// A clamp chance below this is not worth a note: fewer than one draw in
+/// 10,000, the default number of trajectories.
+const NOTABLE_CLAMP_CHANCE: f64 = 1e-4;
+
+/// `text` broken at spaces into lines of at most [`COLUMNS`] columns, each
+/// starting with `indent` (a word longer than a line stands alone).
+fn wrap(text: &str, indent: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::from(indent);
+    for word in text.split_whitespace() {
+        if line.len() > indent.len() && line.len() + 1 + word.len() > COLUMNS {
+            out.push_str(&line);
+            out.push('\n');
+            line = String::from(indent);
+        }
+        if line.len() > indent.len() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if line.len() > indent.len() {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The `[[correlation]]` tables and the rank correlation each gives its
+/// pair (docs/model.md, Random streams: the Gaussian copula), with a note
+/// for each parameter whose draws are likely to be clamped.
+fn describe_correlations(m: &Model) -> String {
+    if m.correlations.is_empty() {
+        return String::new();
+    }
+    let mut out = wrap(
+        "Correlations (Gaussian copula): each pair's draws have exactly this Spearman rank \
+         correlation before clamping, as summary.json measures it; pairs not named are \
+         independent.",
+        "  ",
+    );
+    let pairs: Vec<String> = m
+        .correlations
+        .iter()
+        .map(|c| format!("{} and {}", c.params[0].key(), c.params[1].key()))
+        .collect();
+    let width = pairs.iter().map(String::len).max().unwrap_or(0);
+    for (c, pair) in m.correlations.iter().zip(&pairs) {
+        out.push_str(&format!(
+            "    {pair:<width$}  rank {:>5}\n",
+            c.rank.to_string()
+        ));
+        let clamped: Vec<String> = c
+            .params
+            .iter()
+            .map(|&p| (p, m.clamp_chance(p)))
+            .filter(|&(_, chance)| chance >= NOTABLE_CLAMP_CHANCE)
+            .map(|(p, chance)| {
+                format!(
+                    "about {} of {}'s draws (valid: {})",
+                    format_share(chance),
+                    p.key(),
+                    p.spec().bound
+                )
+            })
+            .collect();
+        if !clamped.is_empty() {
+            out.push_str(&wrap(
+                &format!(
+                    "{} are clamped, so the values the trajectories use may be less \
+                     correlated than that.",
+                    clamped.join(" and ")
+                ),
+                "      ",
+            ));
+        }
+    }
+    out
+}
+
+/// A chance as a percentage with two significant digits: "16 %", "0.35 %".
+fn format_share(p: f64) -> String {
+    format!("{} %", format_value(round_to_two_digits(p * 100.0)))
+}
+
+fn round_to_two_digits(x: f64) -> f64 {
+    if x == 0.0 {
+        return 0.0;
+    }
+    let scale = 10f64.powi(1 - x.abs().log10().floor() as i32);
+    (x * scale).round() / scale
 }
 
 pub(super) fn check(files: &[PathBuf], overrides: &[String]) -> anyhow::Result<()> {

@@ -3,6 +3,7 @@
 use super::Summary;
 use super::format::{format_money, format_number, format_percent, terminal_text};
 use crate::sim::FailureCause;
+use crate::stats::{Z95_TWO_SIDED, wilson_interval};
 
 fn month(m: Option<u32>) -> String {
     m.map(|m| format!("month {m}"))
@@ -13,46 +14,107 @@ fn interval(ci: [f64; 2]) -> String {
     format!("(95 % CI {:.1}-{:.1} %)", ci[0] * 100.0, ci[1] * 100.0)
 }
 
+/// Width of the labels of the outcome rows: "Passivity in month 120, median"
+/// is the longest.
+const LABEL: usize = 30;
+
+/// An outcome row: label, a share right-aligned below the others, then
+/// `rest` (an interval, a median month).
+fn outcome_row(label: &str, share: f64, rest: &str) -> String {
+    format!("  {label:<LABEL$} {:>8}{rest}\n", format_percent(share))
+}
+
 /// The terminal table for a run.
 pub fn render(s: &Summary) -> String {
     let h = s.horizon_months as usize;
     let cur = terminal_text(&s.currency);
+    let n = s.trajectories;
     let mut o = String::new();
     o.push_str(&format!(
         "{}: {} trajectories over {} months (seed {})\n\n",
         terminal_text(&s.scenario),
-        format_number(s.trajectories as f64, 0),
+        format_number(n as f64, 0),
         h,
         s.seed
     ));
     if s.semi_passive.defined {
-        o.push_str(&format!(
-            "  Semi-passive by month {h:<4} {:>8}  {}  median: {}\n",
-            format_percent(s.semi_passive.probability),
-            interval(s.semi_passive.ci95),
-            month(s.semi_passive.month.p50)
+        let sp = &s.semi_passive;
+        o.push_str(&outcome_row(
+            &format!("Semi-passive by month {h}"),
+            sp.probability,
+            &format!("  {}  median: {}", interval(sp.ci95), month(sp.month.p50)),
+        ));
+        // The share whose month H itself meets the bar: a trajectory that
+        // became semi-passive may have slipped below it or ended since, and
+        // one may meet it without yet having held it `sustain_months` long.
+        let in_last = sp.share_by_month[h - 1];
+        // The share is a count over n, so the count is recovered exactly.
+        let count = (in_last * n as f64).round() as u64;
+        o.push_str(&outcome_row(
+            &format!("Semi-passive in month {h}"),
+            in_last,
+            &format!("  {}", interval(wilson_interval(count, n, Z95_TWO_SIDED))),
         ));
     } else {
-        o.push_str("  Semi-passive               not defined (the scenario has no [semi_passive] section)\n");
+        o.push_str(&format!(
+            "  {:<LABEL$} not defined (the scenario has no [semi_passive] section)\n",
+            "Semi-passive"
+        ));
     }
-    o.push_str(&format!(
-        "  Failure by month {h:<9} {:>8}  {}\n",
-        format_percent(s.failure.probability),
-        interval(s.failure.ci95)
+    o.push_str(&outcome_row(
+        &format!("Failure by month {h}"),
+        s.failure.probability,
+        &format!("  {}", interval(s.failure.ci95)),
     ));
     for c in FailureCause::ALL {
         o.push_str(&format!(
-            "    {:<24} {:>8}\n",
+            "    {:<w$} {:>8}\n",
             c.name().replace('_', " "),
-            format_percent(s.failure.causes.get(c))
+            format_percent(s.failure.causes.get(c)),
+            w = LABEL - 2
         ));
     }
-    o.push_str(&format!(
-        "  Break-even by month {h:<6} {:>8}  {}  median: {}\n\n",
-        format_percent(s.break_even.probability),
-        interval(s.break_even.ci95),
-        month(s.break_even.month.p50)
+    o.push_str(&outcome_row(
+        &format!("Break-even by month {h}"),
+        s.break_even.probability,
+        &format!(
+            "  {}  median: {}",
+            interval(s.break_even.ci95),
+            month(s.break_even.month.p50)
+        ),
     ));
+    if let (Some(p), Some(reached)) = (&s.series.passivity, &s.passivity) {
+        o.push_str(&outcome_row(
+            &format!("Passivity in month {h}, median"),
+            p.p50[h - 1],
+            &format!(
+                "  (p25-p75 {:.1}-{:.1} %)",
+                p.p25[h - 1] * 100.0,
+                p.p75[h - 1] * 100.0
+            ),
+        ));
+        o.push_str(&format!(
+            "    first month with half of trajectories at passivity >= 50 %: {}\n",
+            month(reached.month.p50)
+        ));
+    }
+    if let Some(d) = &s.series.declined_customers {
+        let declined: f64 = d.mean.iter().sum();
+        if declined > 0.0 {
+            let accepted: f64 = s.series.new_customers.mean.iter().sum();
+            o.push_str(&outcome_row(
+                "Declined for want of hours",
+                declined / (declined + accepted),
+                "  of would-be customers",
+            ));
+            o.push_str(&format!(
+                "    on average {} a month over {h} months, {} in month {h}\n",
+                format_number(declined / h as f64, 1),
+                format_number(d.mean[h - 1], 1)
+            ));
+        }
+    }
+    o.push('\n');
 
     o.push_str(&format!(
         "  {:<32} {:>10} {:>10} {:>10}\n",

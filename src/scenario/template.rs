@@ -54,8 +54,10 @@ fixed_hours_monthly = 10            # upkeep hours per month after launch (>= 0)
 hours_per_customer_monthly = 0.25   # support hours per active customer (>= 0)
 hours_per_new_customer = 1.0        # onboarding hours per new customer (>= 0)
 automation_monthly = 0.03           # per-customer hours shrink by this share each month (0..1)
-# rework_probability = 0.1          # monthly chance that a model, API or platform change forces rework (0..=1)
-# rework_hours = 8                  # hours that rework adds to its month (>= 0)
+# Rework: in each launched month a model, API or platform change may force
+# extra work. Absent = no rework.
+# rework_probability = 0.1          # chance of rework in a month (0..=1; default 0)
+# rework_hours = 8                  # hours it adds to that month (>= 0; default 0)
 
 [competition]
 entry_rate = 0.1         # expected new competitors per month (>= 0)
@@ -79,26 +81,38 @@ quit_below_net = 100         # a launched month netting less than this counts to
 quit_after_months = 6        # that many such months in a row and the owner quits (0 = never)
 burnout_hours_monthly = 60   # a launched month above this many hours counts toward burnout (remove = never)
 burnout_after_months = 3     # that many such months in a row and the owner burns out (>= 1)
-hourly_value = 40            # what an hour is worth elsewhere, for comparison (>= 0)
-# capacity_hours_monthly = 60  # the most hours a month the owner gives; new customers beyond it are declined (> 0; remove = unlimited)
+hourly_value = 40            # what an hour is worth elsewhere, for comparison and passivity (>= 0)
+# The most hours a month the owner gives the hustle: new customers whose
+# hours would not fit are declined and lost (the run counts them).
+# capacity_hours_monthly = 45  # hours a month at most (> 0; absent = unlimited)
 
 [semi_passive]
 min_net_monthly = 500     # a semi-passive month nets at least this ...
 max_hours_monthly = 15    # ... and takes at most this many hours (>= 0; remove = no limit)
-# min_passivity = 0.5     # ... and has at least this passivity: 1 - hourly_value x hours / net (0..=1)
+# Passivity of a month: max(0, 1 - hourly_value x hours / net) when net > 0,
+# else 0: the share of its net beyond what its hours would have earned at
+# hourly_value (0.5 = a net per hour twice hourly_value, 1 = no hours).
+# Needs hourly_value above 0.
+# min_passivity = 0.5     # ... and has at least this passivity (0..=1; absent = no limit)
 sustain_months = 3        # qualifying months in a row that make income semi-passive (>= 1)
 
-# Rank correlation between two uncertain values (-1 < rank < 1):
+# Correlated assumptions: two uncertain values that tend to move together
+# (rank > 0) or against each other (rank < 0), drawn with this Spearman rank
+# correlation (-1 < rank < 1). Both must be uncertain (an interval or a
+# distribution); repeat the table for more pairs. Absent = independent.
+# `hustle-sim check` shows each pair. Here: a build that takes more hours
+# makes a product that sells better.
 # [[correlation]]
-# params = ["acquisition.rate", "churn.monthly"]
-# rank = -0.3
+# params = ["setup.hours", "acquisition.rate"]
+# rank = 0.3
 "#;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Origin;
     use crate::scenario::Scenario;
-    use crate::scenario::keys::{OTHER_KEYS, PARAMS};
+    use crate::scenario::keys::{OTHER_KEYS, PARAMS, Param};
 
     #[test]
     fn template_is_valid_and_mentions_every_key() {
@@ -117,5 +131,36 @@ mod tests {
                 "template lacks {key}"
             );
         }
+    }
+
+    #[test]
+    fn the_commented_owner_hours_keys_and_correlation_are_valid_uncommented() {
+        // The lines a user uncomments to try the owner's hours, rework,
+        // passivity and a correlation, as written.
+        let uncommented: String = TEMPLATE
+            .lines()
+            .map(|l| {
+                let keep = [
+                    "# rework_",
+                    "# capacity_hours_monthly",
+                    "# min_passivity",
+                    "# [[correlation]]",
+                    "# params",
+                    "# rank",
+                ]
+                .iter()
+                .any(|p| l.starts_with(p));
+                if keep { &l[2..] } else { l }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let m = Scenario::parse(&uncommented, "template", "template")
+            .unwrap()
+            .model()
+            .unwrap();
+        for p in Param::OWNER_HOURS {
+            assert_eq!(m.origin(p), Origin::File, "{}", p.key());
+        }
+        assert_eq!(m.correlations.len(), 1);
     }
 }
