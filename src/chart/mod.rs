@@ -2,11 +2,14 @@
 //! DejaVu Sans font, so that neither building nor running needs a system
 //! font library.
 //!
-//! A run writes six charts (`docs/charts.md` describes each):
+//! A run writes six charts, seven when it reports passivity
+//! (`docs/charts.md` describes each):
 //!
 //! - [`fan`]: `fan_net_income.png`, `fan_customers.png`, `fan_hours.png`
-//!   and `fan_cumulative_net.png`, one monthly metric's bands across all
-//!   trajectories with a few single trajectories;
+//!   and `fan_cumulative_net.png`, and `fan_passivity.png` for a run that
+//!   reports passivity: one monthly metric's bands across all trajectories
+//!   with a few single trajectories (`fan_customers.png` adds the customers
+//!   declined for want of hours when the owner's capacity is limited);
 //! - [`outcomes`]: `outcomes.png`, the shares semi-passive, broken even and
 //!   failed (by cause) month by month;
 //! - [`final_dist`]: `final.png`, histograms of cumulative net at the
@@ -42,15 +45,32 @@ use frame::RunInfo;
 /// the run's seed, the same ones the run simulated.
 pub const SAMPLE_TRAJECTORIES: u64 = 5;
 
-/// The file name of every chart a run writes, in order.
-pub const FILE_NAMES: [&str; 6] = [
+/// The file name of every chart a run can write, in order: a run writes
+/// all but [`PASSIVITY_FILE_NAME`] always, and that one when it reports
+/// passivity ([`file_names`]). A run's output set names them all, so a run
+/// that does not write one removes an older one.
+pub const FILE_NAMES: [&str; 7] = [
     "fan_net_income.png",
     "fan_customers.png",
     "fan_hours.png",
     "fan_cumulative_net.png",
+    PASSIVITY_FILE_NAME,
     "outcomes.png",
     "final.png",
 ];
+
+/// The chart of monthly passivity, written only by a run that reports
+/// passivity (a scenario that uses the owner's hours keys).
+pub const PASSIVITY_FILE_NAME: &str = "fan_passivity.png";
+
+/// The charts a run writes, in [`FILE_NAMES`] order: every one, less
+/// [`PASSIVITY_FILE_NAME`] unless the run reports passivity.
+pub fn file_names(reports_passivity: bool) -> Vec<&'static str> {
+    FILE_NAMES
+        .into_iter()
+        .filter(|&n| reports_passivity || n != PASSIVITY_FILE_NAME)
+        .collect()
+}
 
 /// Re-simulates the first `k` trajectories of a run for the fan charts.
 /// Trajectory i depends only on (seed, i), so these are exactly the paths
@@ -106,7 +126,8 @@ impl Output for RunChart {
     }
 }
 
-/// Every chart of a run, in [`FILE_NAMES`] order, ready to draw.
+/// Every chart of a run, in [`FILE_NAMES`] order, ready to draw: the
+/// names of [`file_names`] for a run that reports passivity or not.
 pub fn run_charts(r: &RunResult, s: &Summary) -> Vec<RunChart> {
     let info = RunInfo::from_summary(s);
     let paths = sample_paths(r, SAMPLE_TRAJECTORIES);
@@ -117,23 +138,38 @@ pub fn run_charts(r: &RunResult, s: &Summary) -> Vec<RunChart> {
             drawing,
         })
     };
-    for kind in FanKind::ALL {
+    let passivity = s.series.passivity.is_some().then_some(FanKind::Passivity);
+    for kind in FanKind::ALL.into_iter().chain(passivity) {
         let rows: Vec<Vec<f64>> = paths
             .iter()
             .map(|p| p.row(kind.metric()).to_vec())
             .collect();
         let refs = fan::references(kind, &r.model, &s.currency);
-        let data = fan::fan_data(kind, s.series.get(kind.metric()), &rows, refs);
+        let mut data = fan::fan_data(kind, s.series.get(kind.metric()), &rows, refs)
+            .with_notes(fan::metric_notes(kind, &r.model, &s.currency));
+        // Declined customers are drawn only when a capacity can decline
+        // them: without one they are 0 in every month.
+        if kind == FanKind::Customers
+            && r.model.capacity_enabled()
+            && let Some(declined) = &s.series.declined_customers
+        {
+            data = data.with_declined(fan::declined_data(declined, &s.series.new_customers));
+        }
         push(Drawing::Fan(kind, data));
     }
     push(Drawing::Outcomes(outcomes::outcomes_data(s)));
     push(Drawing::Final(Box::new(final_dist::final_data(r, s))));
-    debug_assert!(charts.iter().map(RunChart::name).eq(FILE_NAMES));
+    debug_assert!(
+        charts
+            .iter()
+            .map(RunChart::name)
+            .eq(file_names(passivity.is_some()))
+    );
     charts
 }
 
 /// Draws every chart of a run: (file name, PNG bytes), in [`FILE_NAMES`]
-/// order.
+/// order ([`file_names`]).
 pub fn render_charts(r: &RunResult, s: &Summary) -> anyhow::Result<Vec<(&'static str, Vec<u8>)>> {
     run_charts(r, s)
         .iter()
@@ -172,21 +208,98 @@ pub(crate) mod tests {
         (info.width, info.height)
     }
 
-    fn assert_all_charts(toml: Option<&str>) {
+    /// Draws every chart of a run of `toml` and checks their names and
+    /// sizes; returns the names.
+    fn assert_all_charts(toml: Option<&str>) -> Vec<&'static str> {
         let (r, s) = run_scenario(toml, 500);
         let charts = render_charts(&r, &s).unwrap();
         let names: Vec<&str> = charts.iter().map(|c| c.0).collect();
-        assert_eq!(names, FILE_NAMES);
+        assert_eq!(names, file_names(s.series.passivity.is_some()));
         for (name, bytes) in &charts {
             let (w, h) = png_size(bytes);
             assert_eq!((w, h), (style::WIDTH, style::HEIGHT), "{name}");
             assert!(w >= 1200 && h >= 675, "{name} is {w}x{h}");
         }
+        names
     }
+
+    /// Every fan chart's data of a run of `toml`, by kind.
+    fn fans(toml: &str) -> Vec<(FanKind, fan::FanData)> {
+        let (r, s) = run_scenario(Some(toml), 200);
+        run_charts(&r, &s)
+            .into_iter()
+            .filter_map(|c| match c.drawing {
+                Drawing::Fan(kind, d) => Some((kind, d)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A scenario with every key of the owner's hours: a capacity that
+    /// declines customers, rework, a minimum passivity.
+    const OWNER_HOURS: &str = "name = \"owner\"\nhorizon_months = 12\n\
+         [setup]\nmonths = 1\nhours = 20\n\
+         [acquisition]\nrate = \"3 to 12\"\n[churn]\nmonthly = 0.05\n\
+         [pricing]\nmonthly = 30\n[costs]\nfixed_monthly = 40\n\
+         [effort]\nfixed_hours_monthly = 8\nhours_per_customer_monthly = 0.3\n\
+         hours_per_new_customer = 2\nrework_probability = 0.15\nrework_hours = \"4 to 12\"\n\
+         [owner]\ncapacity_hours_monthly = { dist = \"uniform\", min = 25, max = 45 }\n\
+         hourly_value = \"15 to 40\"\n\
+         [semi_passive]\nmin_net_monthly = 300\nmin_passivity = \"0.3 to 0.6\"";
 
     #[test]
     fn the_default_scenario_draws_six_full_size_charts() {
-        assert_all_charts(None);
+        let names = assert_all_charts(None);
+        assert_eq!(names.len(), 6);
+        assert!(!names.contains(&PASSIVITY_FILE_NAME));
+    }
+
+    #[test]
+    fn a_scenario_with_the_owners_hours_draws_seven_full_size_charts() {
+        let names = assert_all_charts(Some(OWNER_HOURS));
+        assert_eq!(names, FILE_NAMES);
+    }
+
+    #[test]
+    fn declined_customers_are_drawn_only_when_a_capacity_can_decline_them() {
+        let with_capacity = fans(OWNER_HOURS);
+        let customers = |fans: &[(FanKind, fan::FanData)]| {
+            fans.iter()
+                .find(|(k, _)| *k == FanKind::Customers)
+                .map(|(_, d)| d.clone())
+                .unwrap()
+        };
+        let declined = customers(&with_capacity).declined.expect("a declined plot");
+        assert!(declined.mean_total > 0.0, "{declined:?}");
+        // The owner's hours keys without a capacity: passivity is drawn,
+        // but nothing can be declined.
+        let no_capacity = OWNER_HOURS.replace(
+            "capacity_hours_monthly = { dist = \"uniform\", min = 25, max = 45 }\n",
+            "",
+        );
+        let fans = fans(&no_capacity);
+        assert!(fans.iter().any(|(k, _)| *k == FanKind::Passivity));
+        assert_eq!(customers(&fans).declined, None);
+        // Only the customers chart has one, and only the passivity chart
+        // has notes about its metric.
+        for (kind, d) in &with_capacity {
+            assert_eq!(
+                d.declined.is_some(),
+                *kind == FanKind::Customers,
+                "{kind:?}"
+            );
+            assert_eq!(!d.notes.is_empty(), *kind == FanKind::Passivity, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn the_owners_hours_charts_draw_for_a_one_month_horizon_and_a_long_one() {
+        for (h, setup) in [("1", "0"), ("120", "1")] {
+            let toml = OWNER_HOURS
+                .replace("horizon_months = 12", &format!("horizon_months = {h}"))
+                .replace("[setup]\nmonths = 1", &format!("[setup]\nmonths = {setup}"));
+            assert_eq!(assert_all_charts(Some(&toml)), FILE_NAMES, "H = {h}");
+        }
     }
 
     #[test]

@@ -184,12 +184,20 @@ pub fn fit(s: &str, style: &TextStyle, max: i32) -> String {
     s.to_string()
 }
 
+/// A no-break space: [`wrap`] never breaks a line there, so a number and
+/// its unit written with one (`"40\u{a0}%"`) stay on one line.
+pub const NO_BREAK: char = '\u{a0}';
+
 /// `s` broken into lines at spaces so that each fits `max` canvas pixels
-/// (a single word longer than that is shortened with [`fit`]).
+/// (a single word longer than that is shortened with [`fit`]); a
+/// [`NO_BREAK`] space joins the words on either side.
 pub fn wrap(s: &str, style: &TextStyle, max: i32) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
-    for word in s.split_whitespace() {
+    let words = s
+        .split(|c: char| c.is_whitespace() && c != NO_BREAK)
+        .filter(|w| !w.is_empty());
+    for word in words {
         let candidate = if line.is_empty() {
             word.to_string()
         } else {
@@ -293,6 +301,14 @@ mod tests {
         assert!(lines.len() > 1);
         assert!(lines.iter().all(|l| text_width(l, &s) <= max));
         assert_eq!(lines.join(" "), sentence);
+        // A number and its unit joined by a no-break space stay together
+        // wherever the line would break.
+        for n in 0..30 {
+            let text = format!("{}passivity at least 40{NO_BREAK}%", "x ".repeat(n));
+            let lines = wrap(&text, &s, max);
+            assert!(lines.iter().any(|l| l.ends_with(&format!("40{NO_BREAK}%"))));
+            assert!(lines.iter().all(|l| l != "%" && !l.starts_with("% ")));
+        }
         let short = fit("a very long title that cannot possibly fit", &s, px(80.0));
         assert!(short.ends_with('…') && text_width(&short, &s) <= px(80.0));
     }

@@ -24,9 +24,11 @@ fn run_scenario(
     })
 }
 
-/// Every file `run` writes into its output folder: the summary, the
-/// percentiles and the charts.
-pub const FILE_NAMES: [&str; 8] = [
+/// Every file `run` can write into its output folder: the summary, the
+/// percentiles and the charts (`fan_passivity.png` only for a run that
+/// reports passivity; named here so that a run without it removes an older
+/// one).
+pub const FILE_NAMES: [&str; 9] = [
     "summary.json",
     "percentiles.csv",
     chart::FILE_NAMES[0],
@@ -35,6 +37,7 @@ pub const FILE_NAMES: [&str; 8] = [
     chart::FILE_NAMES[3],
     chart::FILE_NAMES[4],
     chart::FILE_NAMES[5],
+    chart::FILE_NAMES[6],
 ];
 
 pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
