@@ -3,8 +3,8 @@
 //! terminal table.
 
 use super::columns::{Align, layout, shorten};
-use super::format::{format_money, format_number, format_percent, terminal_text};
-use super::paired::{OutcomeStats, PairedStats};
+use super::format::{format_money, format_number, terminal_text};
+use super::paired::{OutcomeColumns, OutcomeStats, PairedStats};
 use crate::output::Output;
 use serde::Serialize;
 
@@ -67,64 +67,18 @@ impl CompareReport {
             self.seed
         );
         let label = |s: &str| shorten(&terminal_text(s), LABEL_CHARS);
-        let pct_ci = |p: f64, c: [f64; 2]| {
-            format!(
-                "{} ({:.1}-{:.1})",
-                format_percent(p),
-                c[0] * 100.0,
-                c[1] * 100.0
-            )
+        let cols = OutcomeColumns {
+            owner_hours: self.scenarios.iter().any(|s| s.stats.owner_hours.is_some()),
         };
+        let [top, below] = cols.headers(h);
         let mut rows = vec![
-            vec![
-                String::new(),
-                format!("semi-passive by {h}"),
-                "median".into(),
-                format!("failure by {h}"),
-                "median".into(),
-            ],
-            vec![
-                "scenario".into(),
-                "share (95 % CI)".into(),
-                "month".into(),
-                "share (95 % CI)".into(),
-                "net".into(),
-            ],
+            [vec![String::new()], top].concat(),
+            [vec!["scenario".to_string()], below].concat(),
         ];
-        let owner_hours = self.scenarios.iter().any(|s| s.stats.owner_hours.is_some());
-        if owner_hours {
-            rows[0].insert(3, format!("month {h}"));
-            rows[1].insert(3, "qualifies".into());
-        }
         for s in &self.scenarios {
-            let st = &s.stats;
-            let (sp, month) = if st.semi_passive_defined {
-                (
-                    pct_ci(st.semi_passive_probability, st.semi_passive_ci95),
-                    st.median_month_semi_passive
-                        .map(|m| m.to_string())
-                        .unwrap_or_else(|| "-".into()),
-                )
-            } else {
-                ("undefined".into(), String::new())
-            };
-            let mut row = vec![
-                label(&s.label),
-                sp,
-                month,
-                pct_ci(st.failure_probability, st.failure_ci95),
-                format_money(st.cumulative_net.p50),
-            ];
-            if owner_hours {
-                row.insert(3, super::sweep::qualifies(st));
-            }
-            rows.push(row);
+            rows.push([vec![label(&s.label)], cols.cells(&s.stats)].concat());
         }
-        use Align::{Left, Right};
-        let mut align = vec![Left, Right, Right, Right, Right];
-        if owner_hours {
-            align.push(Right);
-        }
+        let align = [vec![Align::Left], cols.align()].concat();
         o.push_str(&layout(&rows, &align));
         o.push_str(&format!(
             "\n  Median month: first month by which half of all trajectories were semi-passive\n  \
@@ -132,9 +86,7 @@ impl CompareReport {
              included ({}); compare.json has its p5 and p95.\n",
             terminal_text(&self.currency)
         ));
-        if owner_hours {
-            o.push_str(super::sweep::QUALIFIES);
-        }
+        o.push_str(cols.note());
         if let Some(first) = self.paired.first() {
             o.push_str(&format!(
                 "\n  Against {}, trajectory by trajectory:\n",

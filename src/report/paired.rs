@@ -3,6 +3,7 @@
 //! first. Plain serde types, documented field by field because users read
 //! `compare.json` and `sweep.csv`.
 
+use super::format::{format_money, format_percent};
 use super::summary::{Causes, MonthQuantiles};
 use crate::sim::counts::{cumulative_shares, median_month_among_reached};
 use crate::sim::paired::{PairResult, VariantResult};
@@ -205,6 +206,91 @@ impl PairedStats {
                 t.failure_avoided,
             ),
             interval_method: PAIRED_INTERVAL_METHOD.to_string(),
+        }
+    }
+}
+
+/// The outcome columns the tables of `compare` and `sweep` share, after
+/// their first (the scenario or the value): two header rows, then a row's
+/// cells from its figures. P(semi-passive) with its interval and its median
+/// month, the month-H qualifying share when `owner_hours`, P(failure) with
+/// its interval and the median net.
+pub(crate) struct OutcomeColumns {
+    /// Whether any row reports the owner's hours figures.
+    pub owner_hours: bool,
+}
+
+impl OutcomeColumns {
+    /// The two header rows, for horizon `h`.
+    pub fn headers(&self, h: u32) -> [Vec<String>; 2] {
+        let mut top = vec![
+            format!("semi-passive by {h}"),
+            "median".to_string(),
+            format!("failure by {h}"),
+            "median".to_string(),
+        ];
+        let mut below = vec![
+            "share (95 % CI)".to_string(),
+            "month".to_string(),
+            "share (95 % CI)".to_string(),
+            "net".to_string(),
+        ];
+        if self.owner_hours {
+            top.insert(2, format!("month {h}"));
+            below.insert(2, "qualifies".into());
+        }
+        [top, below]
+    }
+
+    /// One row's cells.
+    pub fn cells(&self, s: &OutcomeStats) -> Vec<String> {
+        let pct_ci = |p: f64, c: [f64; 2]| {
+            format!(
+                "{} ({:.1}-{:.1})",
+                format_percent(p),
+                c[0] * 100.0,
+                c[1] * 100.0
+            )
+        };
+        let (sp, month) = if s.semi_passive_defined {
+            (
+                pct_ci(s.semi_passive_probability, s.semi_passive_ci95),
+                s.median_month_semi_passive
+                    .map(|m| m.to_string())
+                    .unwrap_or_else(|| "-".into()),
+            )
+        } else {
+            ("undefined".into(), String::new())
+        };
+        let mut cells = vec![
+            sp,
+            month,
+            pct_ci(s.failure_probability, s.failure_ci95),
+            format_money(s.cumulative_net.p50),
+        ];
+        if self.owner_hours {
+            let qualifies = match (&s.owner_hours, s.semi_passive_defined) {
+                (Some(o), true) => format_percent(o.semi_passive_at_horizon),
+                _ => "-".into(),
+            };
+            cells.insert(2, qualifies);
+        }
+        cells
+    }
+
+    /// The columns' alignment: every one a figure.
+    pub fn align(&self) -> Vec<super::columns::Align> {
+        vec![super::columns::Align::Right; if self.owner_hours { 5 } else { 4 }]
+    }
+
+    /// What the "month H qualifies" column means, when shown.
+    pub fn note(&self) -> &'static str {
+        if self.owner_hours {
+            "  Month qualifies: share of trajectories whose last month meets the semi-passive\n  \
+             bar (one month; becoming semi-passive takes sustain_months in a row). Reported\n  \
+             for scenarios with the owner's hours keys.\n"
+        } else {
+            ""
         }
     }
 }

@@ -2,8 +2,8 @@
 //! `sweep.csv` bytes and as the terminal table.
 
 use super::columns::{Align, layout};
-use super::format::{format_money, format_number, format_percent, terminal_text};
-use super::paired::{OutcomeStats, OwnerHoursStats};
+use super::format::{format_money, format_number, terminal_text};
+use super::paired::{OutcomeColumns, OutcomeStats, OwnerHoursStats};
 use crate::output::Output;
 use crate::sim::FailureCause;
 
@@ -155,71 +155,30 @@ impl SweepReport {
             format_number(self.trajectories as f64, 0),
             self.seed
         );
-        let pct_ci = |p: f64, c: [f64; 2]| {
-            format!(
-                "{} ({:.1}-{:.1})",
-                format_percent(p),
-                c[0] * 100.0,
-                c[1] * 100.0
-            )
+        let cols = OutcomeColumns {
+            owner_hours: self.owner_hours(),
         };
+        let [top, below] = cols.headers(h);
         let mut rows = vec![
-            vec![
-                String::new(),
-                format!("semi-passive by {h}"),
-                "median".into(),
-                format!("failure by {h}"),
-                "median".into(),
-                "net".into(),
-            ],
-            vec![
-                self.key.clone(),
-                "share (95 % CI)".into(),
-                "month".into(),
-                "share (95 % CI)".into(),
-                "net".into(),
-                "p5 to p95".into(),
-            ],
+            [vec![String::new()], top, vec!["net".into()]].concat(),
+            [vec![self.key.clone()], below, vec!["p5 to p95".into()]].concat(),
         ];
-        let owner_hours = self.owner_hours();
-        if owner_hours {
-            rows[0].insert(3, format!("month {h}"));
-            rows[1].insert(3, "qualifies".into());
-        }
         for r in &self.rows {
             let s = &r.stats;
-            let (sp, month) = if s.semi_passive_defined {
-                (
-                    pct_ci(s.semi_passive_probability, s.semi_passive_ci95),
-                    s.median_month_semi_passive
-                        .map(|m| m.to_string())
-                        .unwrap_or_else(|| "-".into()),
-                )
-            } else {
-                ("undefined".into(), String::new())
-            };
-            let mut row = vec![
-                value_text(r.value),
-                sp,
-                month,
-                pct_ci(s.failure_probability, s.failure_ci95),
-                format_money(s.cumulative_net.p50),
-                format!(
-                    "{} to {}",
-                    format_money(s.cumulative_net.p5),
-                    format_money(s.cumulative_net.p95)
-                ),
-            ];
-            if owner_hours {
-                row.insert(3, qualifies(s));
-            }
-            rows.push(row);
+            rows.push(
+                [
+                    vec![value_text(r.value)],
+                    cols.cells(s),
+                    vec![format!(
+                        "{} to {}",
+                        format_money(s.cumulative_net.p5),
+                        format_money(s.cumulative_net.p95)
+                    )],
+                ]
+                .concat(),
+            );
         }
-        use Align::{Left, Right};
-        let mut align = vec![Left, Right, Right, Right, Right, Right];
-        if owner_hours {
-            align.push(Right);
-        }
+        let align = [vec![Align::Left], cols.align(), vec![Align::Right]].concat();
         o.push_str(&layout(&rows, &align));
         o.push_str(&format!(
             "\n  Median month: first month by which half of all trajectories were semi-passive\n  \
@@ -227,27 +186,10 @@ impl SweepReport {
              included ({}).\n",
             terminal_text(&self.currency)
         ));
-        if owner_hours {
-            o.push_str(QUALIFIES);
-        }
+        o.push_str(cols.note());
         o
     }
 }
-
-/// The share of trajectories whose month H qualifies as semi-passive, for
-/// the tables of `sweep` and `compare`: "-" for a scenario without the
-/// owner's hours keys beside ones with them.
-pub(super) fn qualifies(s: &OutcomeStats) -> String {
-    match (&s.owner_hours, s.semi_passive_defined) {
-        (Some(o), true) => format_percent(o.semi_passive_at_horizon),
-        _ => "-".into(),
-    }
-}
-
-/// What the "month H qualifies" column means.
-pub(super) const QUALIFIES: &str = "  Month qualifies: share of trajectories whose last month meets the semi-passive\n  \
-     bar (one month; becoming semi-passive takes sustain_months in a row). Reported\n  \
-     for scenarios with the owner's hours keys.\n";
 
 /// `sweep.csv`: a sweep's rows.
 #[derive(Debug, Clone, Copy)]
