@@ -467,7 +467,7 @@ fn by_hand(capacity: &str, setup_hours: f64) -> String {
 }
 
 fn stats(s: &Summary, m: Metric) -> Vec<f64> {
-    s.series.get(m).mean.clone()
+    s.series.metric(m).expect("the run reports it").mean.clone()
 }
 
 #[test]
@@ -568,7 +568,7 @@ fn passivity_is_zero_without_a_positive_net_and_outside_running_months() {
     assert_eq!(pas[0], 0.0);
     for (t, &x) in pas.iter().enumerate().skip(1) {
         assert!((0.7..=1.0).contains(&x), "month {}: {x}", t + 1);
-        let p5 = s.series.get(Metric::Passivity).p5[t];
+        let p5 = s.series.metric(Metric::Passivity).unwrap().p5[t];
         assert!((p5 - 0.7).abs() < 1e-12, "month {}: p5 {p5}", t + 1);
     }
 }

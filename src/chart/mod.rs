@@ -139,14 +139,23 @@ pub fn run_charts(r: &RunResult, s: &Summary) -> Vec<RunChart> {
         })
     };
     let passivity = s.series.passivity.is_some().then_some(FanKind::Passivity);
-    for kind in FanKind::ALL.into_iter().chain(passivity) {
+    // Every kind the summary reports: the base metrics always, passivity
+    // when the run has it.
+    let reported = FanKind::ALL
+        .into_iter()
+        .chain(passivity)
+        .filter_map(|kind| s.series.metric(kind.metric()).map(|stats| (kind, stats)));
+    for (kind, stats) in reported {
         let rows: Vec<Vec<f64>> = paths
             .iter()
             .map(|p| p.row(kind.metric()).to_vec())
             .collect();
         let refs = fan::references(kind, &r.model, &s.currency);
-        let mut data = fan::fan_data(kind, s.series.get(kind.metric()), &rows, refs)
-            .with_notes(fan::metric_notes(kind, &r.model, &s.currency));
+        let mut data = fan::fan_data(kind, stats, &rows, refs).with_notes(fan::metric_notes(
+            kind,
+            &r.model,
+            &s.currency,
+        ));
         // Declined customers are drawn only when a capacity can decline
         // them: without one they are 0 in every month.
         if kind == FanKind::Customers

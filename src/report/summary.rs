@@ -156,16 +156,6 @@ impl Series {
             Metric::DeclinedCustomers => self.declined_customers.as_ref(),
         }
     }
-
-    /// The statistics of one metric.
-    ///
-    /// # Panics
-    /// For passivity and declined customers when the run does not report
-    /// them (see [`Series::metric`]).
-    pub fn get(&self, m: Metric) -> &SeriesStats {
-        self.metric(m)
-            .unwrap_or_else(|| panic!("the run does not report {}", m.name()))
-    }
 }
 
 /// Months by which 25, 50 and 75 % of all trajectories reached a milestone.
