@@ -254,8 +254,13 @@ pub fn simulate_with<R: Record>(
 
         // Rework: W hours with its chance, independently each launched
         // month of a running hustle (k counts them).
-        let reworked = rework_on && rework.happens(k as u64);
-        let rework_w = if reworked { rework_hours } else { 0.0 };
+        let rework_w = if rework_on && rework.happens(k as u64) {
+            rework_hours
+        } else {
+            0.0
+        };
+        // With no setup months, month 1 carries the setup's hours and cost.
+        let setup_now = setup_months == 0 && t == 1;
 
         // Acquisition.
         let mult = acq_mult * factors.now.acquisition;
@@ -277,11 +282,7 @@ pub fn simulate_with<R: Record>(
         // The owner's capacity: new customers whose hours would not fit
         // are declined; from here on the month has only the accepted.
         let (new, declined) = if capacity_set {
-            let setup_hours = if setup_months == 0 && t == 1 {
-                setup_hours_monthly
-            } else {
-                0.0
-            };
+            let setup_hours = if setup_now { setup_hours_monthly } else { 0.0 };
             let per_customer = hours_per * automation;
             let committed =
                 hours_fixed + hours_per * count(survivors) * automation + rework_w + setup_hours;
@@ -302,11 +303,9 @@ pub fn simulate_with<R: Record>(
         let mut net = gross - platform_fee - costs;
 
         // Hours.
-        let mut hours = hours_fixed + hours_per * n_active * automation + hours_new * new_f;
-        if reworked {
-            hours += rework_w;
-        }
-        if setup_months == 0 && t == 1 {
+        let mut hours =
+            hours_fixed + hours_per * n_active * automation + hours_new * new_f + rework_w;
+        if setup_now {
             hours += setup_hours_monthly;
             net += setup_net;
         }
