@@ -111,6 +111,7 @@ pub mod fit;
 pub mod input;
 pub mod model;
 pub mod output;
+pub mod portfolio;
 pub mod report;
 pub mod scenario;
 pub mod sensitivity;
