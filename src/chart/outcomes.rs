@@ -131,6 +131,7 @@ pub fn cause_color(c: FailureCause) -> RGBColor {
         FailureCause::BurnedOut => palette::REDDISH_PURPLE,
         FailureCause::Deplatformed => palette::VERMILLION,
         FailureCause::Unprofitable => palette::SKY_BLUE,
+        FailureCause::AllFailed => palette::VERMILLION,
     }
 }
 
@@ -141,6 +142,7 @@ pub fn cause_label(c: FailureCause) -> &'static str {
         FailureCause::BurnedOut => "failed: burned out after too many long months",
         FailureCause::Deplatformed => "failed: de-platformed",
         FailureCause::Unprofitable => "failed: unprofitable at the horizon",
+        FailureCause::AllFailed => "failed: every hustle ended by a failure of its own",
     }
 }
 

@@ -226,6 +226,7 @@ impl Causes {
             FailureCause::BurnedOut => self.burned_out,
             FailureCause::Deplatformed => self.deplatformed,
             FailureCause::Unprofitable => self.unprofitable,
+            FailureCause::AllFailed => 0.0,
         }
     }
 }

@@ -4,6 +4,7 @@
 //! month among those that reached it.
 
 use super::Outcome;
+use super::outcome::NCAUSES;
 use crate::scenario::keys::NPARAMS;
 
 /// Order-free counts of a set of trajectories' outcomes: how many failed
@@ -16,9 +17,9 @@ pub struct OutcomeCounts {
     pub trajectories: u64,
     /// Trajectories whose hourly rate was at least their `hourly_value`.
     pub beat_hourly_value: u64,
-    /// Failures by month ended (index t - 1) and cause (in
-    /// [`super::FailureCause::ALL`] order).
-    pub failures: Vec<[u64; 4]>,
+    /// Failures by month ended (index t - 1) and cause (indexed by
+    /// [`super::FailureCause::index`]).
+    pub failures: Vec<[u64; NCAUSES]>,
     /// Trajectories that became semi-passive in month t (index t - 1).
     pub semi_passive_reached: Vec<u64>,
     /// Trajectories qualifying in month t (index t - 1).
@@ -39,7 +40,7 @@ impl OutcomeCounts {
         OutcomeCounts {
             trajectories: 0,
             beat_hourly_value: 0,
-            failures: vec![[0; 4]; horizon],
+            failures: vec![[0; NCAUSES]; horizon],
             semi_passive_reached: vec![0; horizon],
             semi_passive_qualifying: vec![0; horizon],
             break_even_reached: vec![0; horizon],
@@ -117,10 +118,10 @@ impl OutcomeCounts {
         self.break_even_reached.iter().sum()
     }
 
-    /// Failures by the horizon by cause, in [`super::FailureCause::ALL`]
-    /// order.
-    pub fn failures_by_cause(&self) -> [u64; 4] {
-        let mut by_cause = [0; 4];
+    /// Failures by the horizon by cause, indexed by
+    /// [`super::FailureCause::index`].
+    pub fn failures_by_cause(&self) -> [u64; NCAUSES] {
+        let mut by_cause = [0; NCAUSES];
         for m in &self.failures {
             add(&mut by_cause, m);
         }

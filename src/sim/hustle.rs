@@ -71,7 +71,7 @@ pub(crate) struct Month {
 impl Month {
     /// The month of an ended hustle: nothing but its cumulative net and
     /// the market's competitors.
-    fn ended(cumulative_net: f64, competitors: f64) -> Self {
+    pub(crate) fn ended(cumulative_net: f64, competitors: f64) -> Self {
         Month {
             net: 0.0,
             gross: 0.0,
@@ -150,6 +150,10 @@ pub(crate) struct Hustle<'s, const FULL: bool> {
     tenure: &'s TenureChances,
     factors: CompetitorFactors<'s>,
     factors_for: u64,
+
+    /// Months before the hustle's month 1 on the owner's calendar, on
+    /// which its end is reported.
+    offset: u32,
 
     // The state the months carry.
     alive: bool,
@@ -268,6 +272,7 @@ impl<'s, const FULL: bool> Hustle<'s, FULL> {
             tenure,
             factors,
             factors_for: 0,
+            offset: 0,
             alive: true,
             failure: None,
             competitors: 0,
@@ -288,6 +293,13 @@ impl<'s, const FULL: bool> Hustle<'s, FULL> {
         }
     }
 
+    /// The hustle as one of a person's, started in the person's month
+    /// `start`: its ends are reported on the person's calendar.
+    pub(crate) fn starting_in(mut self, start: usize) -> Self {
+        self.offset = start as u32 - 1;
+        self
+    }
+
     /// Month `t` (the hustle's own) up to the draw of new customers:
     /// 1 platform, 2 competitors, then a setup month, or in a launched
     /// month churn, rework and acquisition.
@@ -299,7 +311,7 @@ impl<'s, const FULL: bool> Hustle<'s, FULL> {
             let month = t as u64;
             if self.ban.happens(month) {
                 self.alive = false;
-                self.failure = Some((FailureCause::Deplatformed, t as u32));
+                self.failure = Some((FailureCause::Deplatformed, t as u32 + self.offset));
             }
             if self.fee_hike.happens(month) {
                 self.fee = (self.fee + self.hike).min(1.0);
@@ -483,15 +495,22 @@ impl<'s, const FULL: bool> Hustle<'s, FULL> {
         }
     }
 
-    /// The owner ends the hustle in month `t` (the month counts in full).
+    /// Whether the hustle is still running.
+    #[inline(always)]
+    pub(crate) fn running(&self) -> bool {
+        self.alive
+    }
+
+    /// The owner ends the hustle in month `t` of the owner's calendar (the
+    /// month counts in full).
     #[inline(always)]
     pub(crate) fn end(&mut self, cause: FailureCause, t: usize) {
         self.alive = false;
         self.failure = Some((cause, t as u32));
     }
 
-    /// At the horizon `h`: a hustle still running with cumulative net
-    /// below 0 ends unprofitable. Returns its end, its cumulative net and
+    /// At the horizon `h` (of the owner's calendar): a hustle still running
+    /// with cumulative net below 0 ends unprofitable. Returns its end, its cumulative net and
     /// hours.
     #[inline(always)]
     pub(crate) fn finish(&mut self, h: usize) -> (Option<(FailureCause, u32)>, f64, f64) {

@@ -25,6 +25,7 @@ pub(crate) mod outcome;
 pub(crate) mod owner;
 pub(crate) mod paired;
 pub(crate) mod params;
+pub mod portfolio;
 pub(crate) mod record;
 pub mod reference;
 pub(crate) mod rng;

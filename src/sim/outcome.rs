@@ -83,10 +83,15 @@ pub enum FailureCause {
     Deplatformed,
     /// Still running at the horizon but with cumulative net below 0.
     Unprofitable,
+    /// A portfolio's person: every hustle ended by a failure of its own.
+    AllFailed,
 }
 
+/// Number of failure causes, a hustle's and a person's.
+pub const NCAUSES: usize = 5;
+
 impl FailureCause {
-    /// Every cause, in `summary.json` order.
+    /// Every cause of a hustle's failure, in `summary.json` order.
     pub const ALL: [FailureCause; 4] = [
         FailureCause::Abandoned,
         FailureCause::BurnedOut,
@@ -94,8 +99,13 @@ impl FailureCause {
         FailureCause::Unprofitable,
     ];
 
-    /// Position in [`FailureCause::ALL`]: the index of the cause in every
-    /// count by cause.
+    /// A portfolio person's causes of failure, in `summary.json` order:
+    /// burnout ends every hustle, or each hustle ended by a failure of its
+    /// own.
+    pub const PERSON: [FailureCause; 2] = [FailureCause::BurnedOut, FailureCause::AllFailed];
+
+    /// Position in [`FailureCause::ALL`], then `AllFailed`: the index of
+    /// the cause in every count by cause.
     pub fn index(self) -> usize {
         self as usize
     }
@@ -107,6 +117,7 @@ impl FailureCause {
             FailureCause::BurnedOut => "burned_out",
             FailureCause::Deplatformed => "deplatformed",
             FailureCause::Unprofitable => "unprofitable",
+            FailureCause::AllFailed => "all_failed",
         }
     }
 }

@@ -119,7 +119,7 @@ impl CompiledModel {
     /// parameters are drawn from their uniforms mixed by the copula.
     pub fn draw_params(&self, seed: u64, i: u64) -> Params {
         match &self.copula {
-            None => self.draw_independent(seed, i),
+            None => self.draw_independent(seed, i, Stream::Parameters),
             Some(copula) => self.draw_correlated(copula, seed, i).0,
         }
     }
@@ -130,14 +130,25 @@ impl CompiledModel {
     /// distribution.
     pub(crate) fn draw_params_and_grades(&self, seed: u64, i: u64) -> (Params, [f64; NPARAMS]) {
         match &self.copula {
-            None => (self.draw_independent(seed, i), [0.0; NPARAMS]),
+            None => (
+                self.draw_independent(seed, i, Stream::Parameters),
+                [0.0; NPARAMS],
+            ),
             Some(copula) => self.draw_correlated(copula, seed, i),
         }
     }
 
-    /// Every parameter from its own uniform.
-    fn draw_independent(&self, seed: u64, i: u64) -> Params {
-        let mut rng = stream_rng(seed, i, Stream::Parameters);
+    /// A portfolio person's parameters for trajectory `i`: drawn as
+    /// [`CompiledModel::draw_params`] draws a scenario's, from the person's
+    /// own stream. The person's model has no correlations.
+    pub(crate) fn draw_person_params(&self, seed: u64, i: u64) -> Params {
+        debug_assert!(self.copula.is_none());
+        self.draw_independent(seed, i, Stream::Person)
+    }
+
+    /// Every parameter from its own uniform of `stream`.
+    fn draw_independent(&self, seed: u64, i: u64, stream: Stream) -> Params {
+        let mut rng = stream_rng(seed, i, stream);
         let mut values = self.fixed;
         let mut clamped = 0u64;
         let mut next = 0;

@@ -39,6 +39,9 @@ pub(crate) enum Stream {
     Acquisition = 5,
     /// Rework: one key, for the sub-stream of its waiting times.
     Rework = 6,
+    /// A portfolio's person: one uniform per real-valued parameter of the
+    /// person's model, in table order.
+    Person = 7,
 }
 
 /// SplitMix64's output function (Steele, Lea and Flood 2014).
