@@ -199,6 +199,15 @@ fn competitors_keep_arriving_after_the_end() {
     for t in 1..=24 {
         let mu = 0.5 * t as f64;
         let se = (mu / n as f64).sqrt();
-        assert!((s.series.competitors.mean[t - 1] - mu).abs() < 5.0 * se);
+        assert!(
+            (s.series
+                .competitors
+                .as_ref()
+                .expect("a scenario reports competitors")
+                .mean[t - 1]
+                - mu)
+                .abs()
+                < 5.0 * se
+        );
     }
 }

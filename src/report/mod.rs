@@ -7,6 +7,7 @@ pub mod columns;
 pub mod compare;
 pub mod format;
 pub mod paired;
+pub mod portfolio;
 pub mod sensitivity;
 pub mod summary;
 pub mod sweep;

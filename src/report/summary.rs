@@ -1,10 +1,10 @@
 //! `summary.json`: *What a run reports* in docs/model.md, as plain serde
 //! types. Every field is documented because users read the file.
 
-use crate::model::Origin;
+use crate::model::{Model, Origin};
 use crate::output::Output;
 use crate::scenario::keys::Param;
-use crate::sim::counts::cumulative_shares;
+use crate::sim::counts::{OutcomeCounts, cumulative_shares};
 use crate::sim::driver::RunResult;
 use crate::sim::rng::GENERATOR_NAME;
 use crate::sim::{FailureCause, Metric};
@@ -124,8 +124,11 @@ pub struct Series {
     pub hours: SeriesStats,
     /// Net income so far, setup included.
     pub cumulative_net: SeriesStats,
-    /// Competitors in the market (counted after the hustle ends too).
-    pub competitors: SeriesStats,
+    /// Competitors in the market (counted after the hustle ends too); not
+    /// reported for a portfolio's person, whose hustles each have their
+    /// own market.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub competitors: Option<SeriesStats>,
     /// The platform's cut of gross revenue.
     pub platform_fee: SeriesStats,
     /// Passivity: the share of the month's net beyond what its hours would
@@ -150,7 +153,7 @@ impl Series {
             Metric::NewCustomers => Some(&self.new_customers),
             Metric::Hours => Some(&self.hours),
             Metric::CumulativeNet => Some(&self.cumulative_net),
-            Metric::Competitors => Some(&self.competitors),
+            Metric::Competitors => self.competitors.as_ref(),
             Metric::PlatformFee => Some(&self.platform_fee),
             Metric::Passivity => self.passivity.as_ref(),
             Metric::DeclinedCustomers => self.declined_customers.as_ref(),
@@ -231,16 +234,27 @@ impl Causes {
     }
 }
 
-/// Failure (docs/model.md, One trajectory): abandoned, burned out,
-/// de-platformed or unprofitable.
+/// A portfolio person's failure causes, as shares of all trajectories.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PersonCauses {
+    /// The person burned out after too many long months, which ended
+    /// every hustle.
+    pub burned_out: f64,
+    /// Every hustle ended by a failure of its own.
+    pub all_failed: f64,
+}
+
+/// Failure (docs/model.md, One trajectory): for a hustle abandoned, burned
+/// out, de-platformed or unprofitable ([`Causes`]); for a portfolio's
+/// person burned out or every hustle failed ([`PersonCauses`]).
 #[derive(Debug, Clone, Serialize)]
-pub struct Failure {
+pub struct Failure<C = Causes> {
     /// Share of trajectories that failed.
     pub probability: f64,
     /// Wilson 95 % interval of `probability`.
     pub ci95: [f64; 2],
     /// Shares of all trajectories by cause; they sum to `probability`.
-    pub causes: Causes,
+    pub causes: C,
     /// Share of all trajectories ended by failure by month t.
     pub failed_by_month: Vec<f64>,
     /// `failed_by_month` split by cause.
@@ -284,13 +298,18 @@ pub struct HourlyRate {
     pub beats_hourly_value: Option<f64>,
 }
 
-fn series_stats(r: &RunResult, m: Metric) -> SeriesStats {
+/// The statistics of metric `m` of number `who` of a run: 0 the scenario or
+/// a portfolio's person, j + 1 a portfolio's hustle j.
+fn series_stats(r: &RunResult, who: usize, m: Metric) -> SeriesStats {
     let h = r.horizon();
-    let by_month: Vec<&[f64; 5]> = (1..=h).map(|t| r.percentiles(m, t)).collect();
+    let by_month: Vec<&[f64; 5]> = (1..=h)
+        .map(|t| &r.percentiles.series[r.column(who, m, t)])
+        .collect();
+    let moments = |t: usize| &r.moments.series[r.column(who, m, t)];
     let column = |i: usize| by_month.iter().map(|v| v[i]).collect();
     SeriesStats {
-        mean: (1..=h).map(|t| r.moments(m, t).mean).collect(),
-        sd: (1..=h).map(|t| r.moments(m, t).sd()).collect(),
+        mean: (1..=h).map(|t| moments(t).mean).collect(),
+        sd: (1..=h).map(|t| moments(t).sd()).collect(),
         p5: column(0),
         p25: column(1),
         p50: column(2),
@@ -299,29 +318,86 @@ fn series_stats(r: &RunResult, m: Metric) -> SeriesStats {
     }
 }
 
-impl Summary {
-    /// Builds the summary of a run.
-    pub fn from_run(r: &RunResult, source: &str) -> Summary {
-        let n = r.trajectories;
-        let t = &r.tally.counts;
-        let share = |c: u64| c as f64 / n as f64;
-        let ci = |c: u64| wilson_interval(c, n, Z95_TWO_SIDED);
+/// Every metric of number `who` of a run (see [`series_stats`]); the
+/// competitors when `competitors`, passivity and declined customers when
+/// `extended`.
+pub(crate) fn series_of(r: &RunResult, who: usize, competitors: bool, extended: bool) -> Series {
+    let stats = |m| series_stats(r, who, m);
+    Series {
+        net_income: stats(Metric::NetIncome),
+        gross_revenue: stats(Metric::GrossRevenue),
+        customers: stats(Metric::Customers),
+        new_customers: stats(Metric::NewCustomers),
+        hours: stats(Metric::Hours),
+        cumulative_net: stats(Metric::CumulativeNet),
+        competitors: competitors.then(|| stats(Metric::Competitors)),
+        platform_fee: stats(Metric::PlatformFee),
+        passivity: extended.then(|| stats(Metric::Passivity)),
+        declined_customers: extended.then(|| stats(Metric::DeclinedCustomers)),
+    }
+}
 
-        let sp_defined = r.model.semi_passive_sustain_months.is_some();
-        let sp_count = t.semi_passive();
-        let sp_reached = cumulative_shares(&t.semi_passive_reached, n);
-
-        let by_cause = t.failures_by_cause();
-        let failed = t.failed();
-        let failed_by_month = cumulative_shares(&t.failures_by_month(), n);
-        let failed_by_month_by_cause = FailureCause::ALL
+/// The failure figures of `t`'s trajectories, with their shares by cause
+/// as `causes` makes them of the counts by [`FailureCause::index`], and
+/// `listed` the causes by month.
+pub(crate) fn failure_of<C>(
+    t: &OutcomeCounts,
+    listed: &[FailureCause],
+    causes: impl Fn(&dyn Fn(FailureCause) -> f64) -> C,
+) -> Failure<C> {
+    let n = t.trajectories;
+    let by_cause = t.failures_by_cause();
+    let failed = t.failed();
+    Failure {
+        probability: failed as f64 / n as f64,
+        ci95: wilson_interval(failed, n, Z95_TWO_SIDED),
+        causes: causes(&|c| by_cause[c.index()] as f64 / n as f64),
+        failed_by_month: cumulative_shares(&t.failures_by_month(), n),
+        failed_by_month_by_cause: listed
             .iter()
             .map(|cause| {
                 let counts: Vec<u64> = t.failures.iter().map(|m| m[cause.index()]).collect();
                 (cause.name().to_string(), cumulative_shares(&counts, n))
             })
-            .collect();
+            .collect(),
+    }
+}
 
+/// A hustle's failure figures.
+pub(crate) fn hustle_failure_of(t: &OutcomeCounts) -> Failure {
+    failure_of(t, &FailureCause::ALL, |share| Causes {
+        abandoned: share(FailureCause::Abandoned),
+        burned_out: share(FailureCause::BurnedOut),
+        deplatformed: share(FailureCause::Deplatformed),
+        unprofitable: share(FailureCause::Unprofitable),
+    })
+}
+
+/// The figures of a run's milestones and hourly rate, the same for a
+/// scenario and a portfolio's person.
+pub(crate) struct Milestones {
+    pub(crate) semi_passive: SemiPassive,
+    pub(crate) break_even: BreakEven,
+    pub(crate) hourly_rate: HourlyRate,
+    pub(crate) passivity: Option<Passivity>,
+}
+
+impl Milestones {
+    /// Read off a run's tally; passivity and the share qualifying at the
+    /// horizon when `extended`.
+    pub(crate) fn of(r: &RunResult, extended: bool) -> Self {
+        let n = r.trajectories;
+        let t = &r.tally.counts;
+        let share = |c: u64| c as f64 / n as f64;
+        let ci = |c: u64| wilson_interval(c, n, Z95_TWO_SIDED);
+
+        let sp_count = t.semi_passive();
+        let sp_reached = cumulative_shares(&t.semi_passive_reached, n);
+        let qualifying_shares: Vec<f64> = t
+            .semi_passive_qualifying
+            .iter()
+            .map(|&c| share(c))
+            .collect();
         let be_count = t.break_even();
         let be_reached = cumulative_shares(&t.break_even_reached, n);
 
@@ -329,92 +405,15 @@ impl Summary {
         let hr_n = hr.count();
         let hq = |i: usize| r.percentiles.hourly_rate.map(|v| v[i]);
         let hm = &r.moments.hourly_rate;
-
-        let clamped = r
-            .model
-            .active_params()
-            .filter(|p| !r.model.param(*p).is_fixed() && r.model.origin(*p) != Origin::Unused)
-            .map(|p: Param| (p.key().to_string(), t.clamped[p as usize]))
-            .collect();
-
-        let extended = r.metrics().len() == Metric::ALL.len();
-        let qualifying_shares: Vec<f64> = t
-            .semi_passive_qualifying
-            .iter()
-            .map(|&c| share(c))
-            .collect();
-        let passivity = extended.then(|| {
-            let share_by_month: Vec<f64> = t.passive_half.iter().map(|&c| share(c)).collect();
-            Passivity {
-                month: MonthQuantiles::from_reached(&share_by_month),
-                share_by_month,
-            }
-        });
-        let correlation = extended.then(|| {
-            r.model
-                .correlations
-                .iter()
-                .zip(&r.tally.correlation)
-                .map(|(c, sums)| CorrelationReport {
-                    params: c.params.map(|p| p.key().to_string()),
-                    rank: c.rank,
-                    // A parameter pinned for a sensitivity analysis has no
-                    // rank correlation: its drawn value never varies.
-                    spearman: if c.params.iter().any(|&p| r.model.param(p).is_fixed()) {
-                        None
-                    } else {
-                        sums.correlation()
-                    },
-                })
-                .collect()
-        });
-
-        let secs = r.elapsed.as_secs_f64();
-        Summary {
-            scenario: r.model.name.clone(),
-            description: r.model.description.clone(),
-            source: source.to_string(),
-            currency: r.model.currency.clone(),
-            seed: r.seed,
-            trajectories: n,
-            horizon_months: r.model.horizon_months,
-            launch_month: r.model.launch_month(),
-            generator: GENERATOR_NAME.to_string(),
-            version: env!("CARGO_PKG_VERSION").to_string(),
-            elapsed_seconds: secs,
-            trajectories_per_second: if secs > 0.0 { n as f64 / secs } else { 0.0 },
-            series: Series {
-                net_income: series_stats(r, Metric::NetIncome),
-                gross_revenue: series_stats(r, Metric::GrossRevenue),
-                customers: series_stats(r, Metric::Customers),
-                new_customers: series_stats(r, Metric::NewCustomers),
-                hours: series_stats(r, Metric::Hours),
-                cumulative_net: series_stats(r, Metric::CumulativeNet),
-                competitors: series_stats(r, Metric::Competitors),
-                platform_fee: series_stats(r, Metric::PlatformFee),
-                passivity: extended.then(|| series_stats(r, Metric::Passivity)),
-                declined_customers: extended.then(|| series_stats(r, Metric::DeclinedCustomers)),
-            },
+        Milestones {
             semi_passive: SemiPassive {
-                defined: sp_defined,
+                defined: r.model.semi_passive_sustain_months.is_some(),
                 probability: share(sp_count),
                 ci95: ci(sp_count),
                 at_horizon: extended.then(|| *qualifying_shares.last().expect("H >= 1")),
                 month: MonthQuantiles::from_reached(&sp_reached),
                 reached_by_month: sp_reached,
                 share_by_month: qualifying_shares,
-            },
-            failure: Failure {
-                probability: share(failed),
-                ci95: ci(failed),
-                causes: Causes {
-                    abandoned: share(by_cause[0]),
-                    burned_out: share(by_cause[1]),
-                    deplatformed: share(by_cause[2]),
-                    unprofitable: share(by_cause[3]),
-                },
-                failed_by_month,
-                failed_by_month_by_cause,
             },
             break_even: BreakEven {
                 probability: share(be_count),
@@ -433,8 +432,72 @@ impl Summary {
                 p95: hq(4),
                 beats_hourly_value: (hr_n > 0).then(|| t.beat_hourly_value as f64 / hr_n as f64),
             },
-            clamped,
-            passivity,
+            passivity: extended.then(|| {
+                let share_by_month: Vec<f64> = t.passive_half.iter().map(|&c| share(c)).collect();
+                Passivity {
+                    month: MonthQuantiles::from_reached(&share_by_month),
+                    share_by_month,
+                }
+            }),
+        }
+    }
+}
+
+/// Draws of each uncertain parameter of `model` clamped into its valid
+/// range, by key, from `counts`.
+pub(crate) fn clamped_of(model: &Model, counts: &OutcomeCounts) -> BTreeMap<String, u64> {
+    model
+        .active_params()
+        .filter(|p| !model.param(*p).is_fixed() && model.origin(*p) != Origin::Unused)
+        .map(|p: Param| (p.key().to_string(), counts.clamped[p as usize]))
+        .collect()
+}
+
+impl Summary {
+    /// Builds the summary of a run.
+    pub fn from_run(r: &RunResult, source: &str) -> Summary {
+        let n = r.trajectories;
+        let extended = r.metrics().len() == Metric::ALL.len();
+        let correlation = extended.then(|| {
+            r.model
+                .correlations
+                .iter()
+                .zip(&r.tally.correlation)
+                .map(|(c, sums)| CorrelationReport {
+                    params: c.params.map(|p| p.key().to_string()),
+                    rank: c.rank,
+                    // A parameter pinned for a sensitivity analysis has no
+                    // rank correlation: its drawn value never varies.
+                    spearman: if c.params.iter().any(|&p| r.model.param(p).is_fixed()) {
+                        None
+                    } else {
+                        sums.correlation()
+                    },
+                })
+                .collect()
+        });
+        let m = Milestones::of(r, extended);
+        let secs = r.elapsed.as_secs_f64();
+        Summary {
+            scenario: r.model.name.clone(),
+            description: r.model.description.clone(),
+            source: source.to_string(),
+            currency: r.model.currency.clone(),
+            seed: r.seed,
+            trajectories: n,
+            horizon_months: r.model.horizon_months,
+            launch_month: r.model.launch_month(),
+            generator: GENERATOR_NAME.to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            elapsed_seconds: secs,
+            trajectories_per_second: if secs > 0.0 { n as f64 / secs } else { 0.0 },
+            series: series_of(r, 0, true, extended),
+            semi_passive: m.semi_passive,
+            failure: hustle_failure_of(&r.tally.counts),
+            break_even: m.break_even,
+            hourly_rate: m.hourly_rate,
+            clamped: clamped_of(&r.model, &r.tally.counts),
+            passivity: m.passivity,
             correlation,
         }
     }
@@ -449,24 +512,8 @@ impl Summary {
     /// `percentiles.csv` bytes: one row per (month, metric).
     pub fn percentiles_csv(&self) -> Vec<u8> {
         let mut out = String::from("month,metric,mean,sd,p5,p25,p50,p75,p95\n");
-        for t in 0..self.horizon_months as usize {
-            for m in Metric::ALL {
-                let Some(s) = self.series.metric(m) else {
-                    continue;
-                };
-                out.push_str(&format!(
-                    "{},{},{},{},{},{},{},{},{}\n",
-                    t + 1,
-                    m.name(),
-                    s.mean[t],
-                    s.sd[t],
-                    s.p5[t],
-                    s.p25[t],
-                    s.p50[t],
-                    s.p75[t],
-                    s.p95[t]
-                ));
-            }
+        for t in 1..=self.horizon_months as usize {
+            push_percentile_rows(&mut out, t, "", &self.series);
         }
         out.into_bytes()
     }
@@ -495,5 +542,27 @@ impl Output for PercentilesCsv<'_> {
     }
     fn bytes(&self) -> anyhow::Result<Vec<u8>> {
         Ok(self.0.percentiles_csv())
+    }
+}
+
+/// Appends the `percentiles.csv` rows of month t of `series`, one a metric
+/// it reports, each starting with `t`, then `lead`.
+pub(crate) fn push_percentile_rows(out: &mut String, t: usize, lead: &str, series: &Series) {
+    for m in Metric::ALL {
+        let Some(s) = series.metric(m) else {
+            continue;
+        };
+        let i = t - 1;
+        out.push_str(&format!(
+            "{t},{lead}{},{},{},{},{},{},{},{}\n",
+            m.name(),
+            s.mean[i],
+            s.sd[i],
+            s.p5[i],
+            s.p25[i],
+            s.p50[i],
+            s.p75[i],
+            s.p95[i]
+        ));
     }
 }

@@ -61,9 +61,7 @@ impl OutcomeCounts {
         {
             self.beat_hourly_value += 1;
         }
-        if let Some((cause, month)) = outcome.failure {
-            self.failures[month as usize - 1][cause.index()] += 1;
-        }
+        self.add_end(outcome.failure, outcome.clamped);
         if let Some(m) = outcome.semi_passive_month {
             self.semi_passive_reached[m as usize - 1] += 1;
         }
@@ -82,7 +80,16 @@ impl OutcomeCounts {
                 p &= p - 1;
             }
         }
-        let mut c = outcome.clamped;
+    }
+
+    /// Counts how a portfolio's hustle ended in one trajectory: its
+    /// failure, if any, and its clamped draws.
+    #[inline]
+    pub(crate) fn add_end(&mut self, failure: Option<(super::FailureCause, u32)>, clamped: u64) {
+        if let Some((cause, month)) = failure {
+            self.failures[month as usize - 1][cause.index()] += 1;
+        }
+        let mut c = clamped;
         while c != 0 {
             self.clamped[c.trailing_zeros() as usize] += 1;
             c &= c - 1;

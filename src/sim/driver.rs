@@ -13,8 +13,13 @@
 use super::cache::chunks_per_batch;
 use super::counts::{GradeSums, OutcomeCounts};
 use super::outcome::BASE_METRICS;
-use super::{ChunkSlot, CompiledModel, Metric, NMETRICS, Outcome, Params, Scratch, simulate_with};
+use super::portfolio::{CompiledPortfolio, simulate_portfolio};
+use super::{
+    ChunkSlot, ChunkSlots, CompiledModel, FailureCause, Metric, NMETRICS, Outcome, Params, Scratch,
+    simulate_with,
+};
 use crate::model::Model;
+use crate::portfolio::Portfolio;
 use crate::stats::{
     Moments, QuantileSketch, REPORTED_PERCENTILES, Recount, RecountRange, certified_quantiles,
 };
@@ -114,6 +119,36 @@ impl RunOptions {
 /// Threads a run may ask for per core (see [`RunOptions::check`]).
 pub const THREADS_PER_CORE: usize = 4;
 
+/// What a run simulates: one scenario (a hustle run by its own owner) or a
+/// portfolio (a person running several).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Subject<'a> {
+    /// One scenario.
+    Scenario(&'a CompiledModel),
+    /// A portfolio.
+    Portfolio(&'a CompiledPortfolio),
+}
+
+impl Subject<'_> {
+    /// Months simulated.
+    fn horizon(&self) -> usize {
+        match self {
+            Subject::Scenario(cm) => cm.horizon(),
+            Subject::Portfolio(cp) => cp.horizon(),
+        }
+    }
+
+    /// Columns (metric, month) a trajectory writes: a scenario's reported
+    /// metrics; a portfolio's every metric of the person, then of each
+    /// hustle.
+    fn columns(&self) -> usize {
+        match self {
+            Subject::Scenario(cm) => cm.metrics * cm.horizon(),
+            Subject::Portfolio(cp) => (1 + cp.hustles.len()) * NMETRICS * cp.horizon(),
+        }
+    }
+}
+
 /// Order-free totals of a set of trajectories: sketches and counts.
 #[derive(Debug, Clone)]
 pub struct Tally {
@@ -128,15 +163,22 @@ pub struct Tally {
     /// For each of the model's correlations, in its order, the sums that
     /// measure the rank correlation of the two parameters' drawn values.
     pub correlation: Vec<GradeSums>,
+    /// A portfolio's hustles, each its failures and clamped draws; empty
+    /// for a scenario.
+    pub hustles: Vec<OutcomeCounts>,
 }
 
 impl Tally {
     /// Empty totals for a model's run whose sketches count `atoms` exactly:
     /// one list per (metric, month) column of the metrics it reports, then
     /// one for the hourly rate.
-    pub(crate) fn with_atoms(cm: &CompiledModel, atoms: &[Vec<f64>]) -> Self {
-        let (horizon, columns) = (cm.horizon(), cm.metrics * cm.horizon());
+    pub(crate) fn with_atoms(subject: Subject, atoms: &[Vec<f64>]) -> Self {
+        let (horizon, columns) = (subject.horizon(), subject.columns());
         assert_eq!(atoms.len(), columns + 1, "atoms of every column");
+        let (passivity, correlations, hustles) = match subject {
+            Subject::Scenario(cm) => (cm.metrics == NMETRICS, cm.model.correlations.len(), 0),
+            Subject::Portfolio(cp) => (true, 0, cp.hustles.len()),
+        };
         Tally {
             horizon,
             series: atoms[..columns]
@@ -144,8 +186,16 @@ impl Tally {
                 .map(|a| QuantileSketch::with_atoms(a.clone()))
                 .collect(),
             hourly_rate: QuantileSketch::with_atoms(atoms[columns].clone()),
-            counts: OutcomeCounts::new(horizon, cm.metrics == NMETRICS),
-            correlation: vec![GradeSums::default(); cm.model.correlations.len()],
+            counts: OutcomeCounts::new(horizon, passivity),
+            correlation: vec![GradeSums::default(); correlations],
+            hustles: vec![OutcomeCounts::new(horizon, false); hustles],
+        }
+    }
+
+    /// Counts how each hustle of a portfolio trajectory ended.
+    fn add_ends(&mut self, ends: &[(Option<(FailureCause, u32)>, u64)]) {
+        for (counts, &(failure, clamped)) in self.hustles.iter_mut().zip(ends) {
+            counts.add_end(failure, clamped);
         }
     }
 
@@ -192,6 +242,9 @@ impl Tally {
         for (a, b) in self.correlation.iter_mut().zip(&o.correlation) {
             a.merge(b);
         }
+        for (a, b) in self.hustles.iter_mut().zip(&o.hustles) {
+            a.merge(b);
+        }
     }
 }
 
@@ -231,8 +284,11 @@ impl MomentTotals {
 /// Everything a run measured.
 #[derive(Debug, Clone)]
 pub struct RunResult {
-    /// The scenario run.
+    /// The scenario run; for a portfolio, its person.
     pub model: Model,
+    /// The portfolio run, if a portfolio was: the person's figures come
+    /// first, then each hustle's.
+    pub portfolio: Option<Portfolio>,
     /// N.
     pub trajectories: u64,
     /// Run seed.
@@ -269,8 +325,29 @@ impl RunResult {
     /// declined customers only when the scenario uses the owner's hours
     /// keys ([`Model::uses_owner_hours_keys`]).
     pub fn metrics(&self) -> &'static [Metric] {
+        if self.portfolio.is_some() {
+            return &Metric::ALL;
+        }
         let reported = self.moments.series.len() / self.horizon();
         &Metric::ALL[..reported]
+    }
+
+    /// The column of `metric` in month t (1-based) of number `who`: 0 the
+    /// scenario or the portfolio's person, j + 1 a portfolio's hustle j.
+    pub(crate) fn column(&self, who: usize, metric: Metric, t: usize) -> usize {
+        (who * NMETRICS + metric as usize) * self.horizon() + t - 1
+    }
+
+    /// The reported percentiles of `metric` in month t (1-based) of a
+    /// portfolio's hustle j (0 before its start month).
+    pub fn hustle_percentiles(&self, j: usize, metric: Metric, t: usize) -> &[f64; 5] {
+        &self.percentiles.series[self.column(j + 1, metric, t)]
+    }
+
+    /// The moments of `metric` in month t (1-based) of a portfolio's
+    /// hustle j.
+    pub fn hustle_moments(&self, j: usize, metric: Metric, t: usize) -> &Moments {
+        &self.moments.series[self.column(j + 1, metric, t)]
     }
 
     /// The sketch of `metric` in month t (1-based), for a metric the run
@@ -335,61 +412,84 @@ impl BatchColumns<'_> {
     }
 }
 
+/// How each hustle of a portfolio trajectory ended, and its clamped
+/// draws; empty for a scenario.
+type Ends<'a> = &'a [(Option<(FailureCause, u32)>, u64)];
+
 /// Simulates a batch of whole chunks (the last chunk of a run may be short)
 /// into the thread's buffers, column by column (the metrics the run
 /// reports), hands `each` every trajectory's outcome in order, with the
 /// grades of its correlated parameters when `grades` is set and the model
-/// has correlations, and then `use_columns` the figures.
+/// has correlations and, for a portfolio, how each hustle ended, and then
+/// `use_columns` the figures.
 fn simulate_batch<S: ?Sized, T>(
-    cm: &CompiledModel,
+    subject: Subject,
     seed: u64,
     range: std::ops::Range<u64>,
     grades: bool,
     state: &mut S,
-    each: impl Fn(&mut S, &Outcome, Option<&[f64]>),
+    each: impl Fn(&mut S, &Outcome, Option<&[f64]>, Ends),
     use_columns: impl FnOnce(&mut S, &BatchColumns) -> T,
 ) -> T {
     debug_assert!(range.start.is_multiple_of(CHUNK));
-    let h = cm.horizon();
+    let h = subject.horizon();
     let len = (range.end - range.start) as usize;
     let chunk = CHUNK as usize;
-    let mut scratch = Scratch::new(h);
-    let grades = grades && cm.copula.is_some();
     // Columns a cache line more than the batch apart: with a stride of a
     // multiple of 4 KiB every cell a trajectory writes would fall into the
     // same L1 cache set.
     let stride = len + 8;
     BUFFERS.with_borrow_mut(|(columns, rates)| {
-        columns.resize(cm.metrics * h * stride, 0.0);
+        columns.resize(subject.columns() * stride, 0.0);
         rates.clear();
         let mut rates_from = Vec::with_capacity(len.div_ceil(chunk) + 1);
-        for (j, i) in range.enumerate() {
+        let mut trajectory = |j: usize, outcome: Outcome| {
             if j % chunk == 0 {
                 rates_from.push(rates.len());
             }
-            // The run's metrics, as a constant: the base metrics' figures
-            // are stored exactly as they are without the others.
-            let mut one = |params: &Params| {
-                if cm.metrics == BASE_METRICS {
-                    let mut slot = ChunkSlot::<BASE_METRICS>::new(columns, h, stride, j);
-                    simulate_with(cm, params, seed, i, &mut scratch, &mut slot)
-                } else {
-                    let mut slot = ChunkSlot::<NMETRICS>::new(columns, h, stride, j);
-                    simulate_with(cm, params, seed, i, &mut scratch, &mut slot)
-                }
-            };
-            let outcome = if grades {
-                let (params, drawn) = cm.draw_params_and_grades(seed, i);
-                let outcome = one(&params);
-                each(state, &outcome, Some(&drawn));
-                outcome
-            } else {
-                let outcome = one(&cm.draw_params(seed, i));
-                each(state, &outcome, None);
-                outcome
-            };
             if let Some(r) = outcome.hourly_rate() {
                 rates.push(r);
+            }
+        };
+        match subject {
+            Subject::Scenario(cm) => {
+                let mut scratch = Scratch::new(h);
+                let grades = grades && cm.copula.is_some();
+                for (j, i) in range.enumerate() {
+                    // The run's metrics, as a constant: the base metrics'
+                    // figures are stored exactly as they are without the
+                    // others.
+                    let mut one = |params: &Params| {
+                        if cm.metrics == BASE_METRICS {
+                            let mut slot = ChunkSlot::<BASE_METRICS>::new(columns, h, stride, j);
+                            simulate_with(cm, params, seed, i, &mut scratch, &mut slot)
+                        } else {
+                            let mut slot = ChunkSlot::<NMETRICS>::new(columns, h, stride, j);
+                            simulate_with(cm, params, seed, i, &mut scratch, &mut slot)
+                        }
+                    };
+                    let outcome = if grades {
+                        let (params, drawn) = cm.draw_params_and_grades(seed, i);
+                        let outcome = one(&params);
+                        each(state, &outcome, Some(&drawn), &[]);
+                        outcome
+                    } else {
+                        let outcome = one(&cm.draw_params(seed, i));
+                        each(state, &outcome, None, &[]);
+                        outcome
+                    };
+                    trajectory(j, outcome);
+                }
+            }
+            Subject::Portfolio(cp) => {
+                let mut scratch = cp.scratch();
+                let blocks = 1 + cp.hustles.len();
+                for (j, i) in range.enumerate() {
+                    let mut slots = ChunkSlots::new(columns, blocks, h, stride, j);
+                    let outcome = simulate_portfolio(cp, seed, i, &mut scratch, &mut slots);
+                    each(state, &outcome.person, None, &outcome.hustles);
+                    trajectory(j, outcome.person);
+                }
             }
         }
         rates_from.push(rates.len());
@@ -411,23 +511,24 @@ fn simulate_batch<S: ?Sized, T>(
 /// keeps every sketch in cache while it works; moments are returned chunk
 /// by chunk.
 fn run_batch(
-    cm: &CompiledModel,
+    subject: Subject,
     seed: u64,
     range: std::ops::Range<u64>,
     tally: &mut Tally,
 ) -> Vec<ChunkMoments> {
-    let columns = cm.metrics * cm.horizon();
+    let columns = subject.columns();
     simulate_batch(
-        cm,
+        subject,
         seed,
         range,
         true,
         tally,
-        |tally, outcome, grades| {
+        |tally, outcome, grades, ends| {
             tally.add_outcome(outcome);
-            if let Some(g) = grades {
+            if let (Some(g), Subject::Scenario(cm)) = (grades, subject) {
                 tally.add_grades(cm, g);
             }
+            tally.add_ends(ends);
         },
         |tally, batch| {
             let mut parts: Vec<Vec<Moments>> = (1..batch.rates_from.len())
@@ -453,19 +554,19 @@ fn run_batch(
 /// Simulates a batch of whole chunks again and counts the values of each
 /// recount range within it (see [`certified_quantiles`]).
 fn recount_batch(
-    cm: &CompiledModel,
+    subject: Subject,
     seed: u64,
     range: std::ops::Range<u64>,
     ranges: &[RecountRange],
     counts: &mut [Recount],
 ) {
     simulate_batch(
-        cm,
+        subject,
         seed,
         range,
         false,
         counts,
-        |_, _, _| {},
+        |_, _, _, _| {},
         |counts, batch| {
             for (r, count) in ranges.iter().zip(counts.iter_mut()) {
                 count.extend(batch.column(r.source));
@@ -572,26 +673,65 @@ pub fn run_with_batch(
     let start = Instant::now();
     opts.check()?;
     let cm = CompiledModel::new(model);
-    let h = cm.horizon();
-    let atoms = pilot_atoms(&cm, opts.seed, opts.trajectories);
-    let mut moments = MomentTotals::new(cm.metrics * h);
+    let mut result = run_subject(Subject::Scenario(&cm), opts, batch, progress, cancel)?;
+    result.elapsed = start.elapsed();
+    Ok(result)
+}
+
+/// Runs a portfolio: the person's figures and outcomes, and each hustle's
+/// (see [`RunResult::hustle_percentiles`]).
+pub fn run_portfolio(
+    portfolio: &Portfolio,
+    opts: &RunOptions,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: &AtomicBool,
+) -> anyhow::Result<RunResult> {
+    let start = Instant::now();
+    opts.check()?;
+    let cp = CompiledPortfolio::new(portfolio);
+    let mut result = run_subject(
+        Subject::Portfolio(&cp),
+        opts,
+        chunks_per_batch(),
+        progress,
+        cancel,
+    )?;
+    result.elapsed = start.elapsed();
+    Ok(result)
+}
+
+/// The run of a scenario or a portfolio.
+fn run_subject(
+    subject: Subject,
+    opts: &RunOptions,
+    batch: u64,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: &AtomicBool,
+) -> anyhow::Result<RunResult> {
+    let atoms = pilot_atoms(subject, opts.seed, opts.trajectories);
+    let mut moments = MomentTotals::new(subject.columns());
     let tally = fold_chunks(
         opts.trajectories,
         opts.threads,
         batch,
         progress,
         cancel,
-        || Tally::with_atoms(&cm, &atoms),
-        |range, tally| run_batch(&cm, opts.seed, range, tally),
+        || Tally::with_atoms(subject, &atoms),
+        |range, tally| run_batch(subject, opts.seed, range, tally),
         |parts: Vec<ChunkMoments>| parts.iter().for_each(|part| moments.merge(part)),
         |total, t| total.merge(t),
     )?;
-    let percentiles = percentiles(&cm, opts, batch, cancel, &tally)?;
+    let percentiles = percentiles(subject, opts, batch, cancel, &tally)?;
+    let (model, portfolio) = match subject {
+        Subject::Scenario(cm) => (cm.model.clone(), None),
+        Subject::Portfolio(cp) => (cp.person.model.clone(), Some(cp.portfolio.clone())),
+    };
     Ok(RunResult {
-        model: model.clone(),
+        model,
+        portfolio,
         trajectories: opts.trajectories,
         seed: opts.seed,
-        elapsed: start.elapsed(),
+        elapsed: Duration::ZERO,
         tally,
         moments,
         percentiles,
@@ -611,15 +751,15 @@ const PILOT_ATOMS_MAX: usize = 64;
 /// and then the percentiles that fall on it need no recount. The first
 /// chunk is fixed by the seed, so the atoms, and with them the results,
 /// are the same for every thread count.
-fn pilot_atoms(cm: &CompiledModel, seed: u64, n: u64) -> Vec<Vec<f64>> {
-    let columns = cm.metrics * cm.horizon() + 1;
+fn pilot_atoms(subject: Subject, seed: u64, n: u64) -> Vec<Vec<f64>> {
+    let columns = subject.columns() + 1;
     simulate_batch(
-        cm,
+        subject,
         seed,
         0..n.min(CHUNK),
         false,
         &mut (),
-        |_, _, _| {},
+        |_, _, _, _| {},
         |_, batch| {
             (0..columns)
                 .map(|c| {
@@ -642,7 +782,7 @@ fn pilot_atoms(cm: &CompiledModel, seed: u64, n: u64) -> Vec<Vec<f64>> {
 /// The reported percentiles of a run's tally, simulating its trajectories
 /// again for any that its sketches cannot place within the rank window.
 fn percentiles(
-    cm: &CompiledModel,
+    subject: Subject,
     opts: &RunOptions,
     batch: u64,
     cancel: &AtomicBool,
@@ -662,7 +802,7 @@ fn percentiles(
             &|_| {},
             cancel,
             || ranges.iter().map(Recount::new).collect::<Vec<_>>(),
-            |range, counts| recount_batch(cm, opts.seed, range, ranges, counts),
+            |range, counts| recount_batch(subject, opts.seed, range, ranges, counts),
             |()| {},
             |total, counts| Recount::merge_all(total, counts),
         )

@@ -35,7 +35,7 @@ pub mod trajectory;
 pub use counts::OutcomeCounts;
 pub use driver::{
     Cancelled, DEFAULT_SEED, DEFAULT_TRAJECTORIES, MAX_TRAJECTORIES, MomentTotals, Percentiles,
-    RunOptions, RunResult, Tally, run,
+    RunOptions, RunResult, Tally, run, run_portfolio,
 };
 pub use outcome::{FailureCause, Metric, Outcome};
 pub use paired::{
@@ -46,7 +46,7 @@ pub use record::{Path, Record};
 pub use trajectory::{Scratch, simulate, simulate_with};
 
 pub(crate) use outcome::NMETRICS;
-pub(crate) use record::ChunkSlot;
+pub(crate) use record::{ChunkSlot, ChunkSlots};
 pub(crate) use trajectory::MAX_MONTHLY_ARRIVALS;
 
 /// A count as a float. Counts stay far below 2^63 (arrivals are capped),

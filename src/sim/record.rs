@@ -97,3 +97,44 @@ impl<const M: usize> Record for ChunkSlot<'_, M> {
         }
     }
 }
+
+/// A portfolio trajectory's place in a chunk's column-major buffer: number
+/// `who` (0 the person, j + 1 hustle j) has the [`NMETRICS`] metrics of
+/// its own block of columns, laid out as [`ChunkSlot`] lays out one.
+pub(crate) struct ChunkSlots<'a> {
+    columns: &'a mut [f64],
+    horizon: usize,
+    stride: usize,
+    slot: usize,
+}
+
+impl<'a> ChunkSlots<'a> {
+    /// Slot `slot` of a buffer of `blocks` blocks of `NMETRICS * horizon`
+    /// columns, `stride` apart.
+    pub(crate) fn new(
+        columns: &'a mut [f64],
+        blocks: usize,
+        horizon: usize,
+        stride: usize,
+        slot: usize,
+    ) -> Self {
+        assert!(slot < stride && columns.len() >= blocks * NMETRICS * horizon * stride);
+        ChunkSlots {
+            columns,
+            horizon,
+            stride,
+            slot,
+        }
+    }
+}
+
+impl super::portfolio::RecordEach for ChunkSlots<'_> {
+    #[inline]
+    fn record(&mut self, who: usize, t: usize, figures: [f64; NMETRICS]) {
+        let step = self.horizon * self.stride;
+        let base = (who * NMETRICS * self.horizon + t - 1) * self.stride + self.slot;
+        for (m, v) in figures.into_iter().enumerate() {
+            self.columns[base + m * step] = v;
+        }
+    }
+}
