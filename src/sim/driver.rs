@@ -444,7 +444,7 @@ fn simulate_batch<S: ?Sized, T>(
         rates.clear();
         let mut rates_from = Vec::with_capacity(len.div_ceil(chunk) + 1);
         let mut trajectory = |j: usize, outcome: Outcome| {
-            if j % chunk == 0 {
+            if j.is_multiple_of(chunk) {
                 rates_from.push(rates.len());
             }
             if let Some(r) = outcome.hourly_rate() {
