@@ -115,6 +115,9 @@ pub enum ReferenceKind {
     SemiPassive,
     /// The burnout threshold on hours.
     Burnout,
+    /// The owner's capacity in hours, beyond which new customers are
+    /// declined.
+    Capacity,
     /// Cumulative net of zero.
     BreakEven,
     /// Passivity of zero: a month that earned no more than its hours were
@@ -204,8 +207,8 @@ fn keep_percent_signs(text: &str) -> String {
 }
 
 /// The reference lines that mean something on a fan chart: the
-/// semi-passive net floor on net income, the semi-passive hours cap and the
-/// burnout threshold on hours, break-even on cumulative net, and on
+/// semi-passive net floor on net income, the semi-passive hours cap, the
+/// owner's capacity and the burnout threshold on hours, break-even on cumulative net, and on
 /// passivity its 0 (no better than the owner's hourly value) and the
 /// semi-passive minimum `semi_passive.min_passivity`.
 pub fn references(kind: FanKind, model: &Model, currency: &str) -> Vec<Reference> {
@@ -232,6 +235,19 @@ pub fn references(kind: FanKind, model: &Model, currency: &str) -> Vec<Reference
                     value: t.value,
                     label: format!(
                         "semi-passive: at most {} hours a month{}",
+                        t.text(),
+                        t.note()
+                    ),
+                });
+            }
+            if model.capacity_enabled()
+                && let Some(t) = threshold(model, Param::CapacityHoursMonthly)
+            {
+                refs.push(Reference {
+                    kind: ReferenceKind::Capacity,
+                    value: t.value,
+                    label: format!(
+                        "capacity: new customers declined beyond {} hours a month{}",
                         t.text(),
                         t.note()
                     ),
@@ -534,6 +550,7 @@ fn reference_look(kind: ReferenceKind) -> LineLook {
     let color = match kind {
         ReferenceKind::SemiPassive => palette::BLUISH_GREEN,
         ReferenceKind::Burnout => palette::VERMILLION,
+        ReferenceKind::Capacity => palette::BLUE,
         ReferenceKind::BreakEven => palette::VERMILLION,
         ReferenceKind::HourlyValue => palette::VERMILLION,
     };

@@ -19,6 +19,7 @@ use super::style::{
     tint, width,
 };
 use crate::report::Summary;
+use crate::report::summary::{HourlyRate, SeriesStats};
 use crate::scenario::keys::Param;
 use crate::sim::{Metric, RunResult};
 use crate::stats::QuantileSketch;
@@ -153,10 +154,14 @@ pub struct FinalData {
 
 /// The data of the final chart.
 pub fn final_data(r: &RunResult, s: &Summary) -> FinalData {
+    final_data_of(r, &s.currency, &s.series.cumulative_net, &s.hourly_rate)
+}
+
+/// The data of the final chart from a run, its currency and its reported
+/// cumulative net and hourly rate (a scenario's, or a portfolio person's).
+pub fn final_data_of(r: &RunResult, cur: &str, cum: &SeriesStats, hr: &HourlyRate) -> FinalData {
     let h = r.horizon();
-    let cur = &s.currency;
     let cum_sketch = r.sketch(Metric::CumulativeNet, h);
-    let cum = &s.series.cumulative_net;
     let mut cum_notes = vec![format!(
         "Median {} {cur}; 90 % between {} and {} {cur}.",
         amount(cum.p50[h - 1]),
@@ -189,7 +194,6 @@ pub fn final_data(r: &RunResult, s: &Summary) -> FinalData {
         Some(t) if t.uncertain => format!("hourly value {} {cur}/h (median)", t.text()),
         _ => format!("hourly value {} {cur}/h", amount(hv_value)),
     };
-    let hr = &s.hourly_rate;
     let mut hr_notes = Vec::new();
     if let (Some(p5), Some(p50), Some(p95)) = (hr.p5, hr.p50, hr.p95) {
         hr_notes.push(format!(

@@ -30,13 +30,18 @@ pub mod compare;
 pub mod fan;
 pub mod final_dist;
 pub mod frame;
+pub mod hustles;
 pub mod outcomes;
 pub mod style;
 pub mod sweep;
 pub mod tornado;
 
+use crate::model::Model;
 use crate::output::Output;
 use crate::report::Summary;
+use crate::report::portfolio::PortfolioSummary;
+use crate::report::summary::Series;
+use crate::sim::portfolio::{CompiledPortfolio, simulate_portfolio};
 use crate::sim::{CompiledModel, Path, RunResult, Scratch, simulate};
 use fan::FanKind;
 use frame::RunInfo;
@@ -100,6 +105,7 @@ enum Drawing {
     Fan(FanKind, fan::FanData),
     Outcomes(outcomes::OutcomesData),
     Final(Box<final_dist::FinalData>),
+    Hustles(hustles::HustlesData),
 }
 
 impl RunChart {
@@ -109,6 +115,7 @@ impl RunChart {
             Drawing::Fan(kind, _) => kind.file_name(),
             Drawing::Outcomes(_) => "outcomes.png",
             Drawing::Final(_) => "final.png",
+            Drawing::Hustles(_) => HUSTLES_FILE_NAME,
         }
     }
 }
@@ -122,6 +129,7 @@ impl Output for RunChart {
             Drawing::Fan(_, d) => fan::draw_fan(d, &self.info),
             Drawing::Outcomes(d) => outcomes::draw_outcomes(d, &self.info),
             Drawing::Final(d) => final_dist::draw_final(d, &self.info),
+            Drawing::Hustles(d) => hustles::draw_hustles(d, &self.info),
         }
     }
 }
@@ -131,50 +139,118 @@ impl Output for RunChart {
 pub fn run_charts(r: &RunResult, s: &Summary) -> Vec<RunChart> {
     let info = RunInfo::from_summary(s);
     let paths = sample_paths(r, SAMPLE_TRAJECTORIES);
-    let mut charts = Vec::with_capacity(FILE_NAMES.len());
-    let mut push = |drawing| {
+    let mut charts = fan_charts(&info, &r.model, &s.series, &paths);
+    let passivity = s.series.passivity.is_some();
+    for drawing in [
+        Drawing::Outcomes(outcomes::outcomes_data(s)),
+        Drawing::Final(Box::new(final_dist::final_data(r, s))),
+    ] {
         charts.push(RunChart {
             info: info.clone(),
             drawing,
-        })
-    };
-    let passivity = s.series.passivity.is_some().then_some(FanKind::Passivity);
-    // Every kind the summary reports: the base metrics always, passivity
-    // when the run has it.
-    let reported = FanKind::ALL
+        });
+    }
+    debug_assert!(charts.iter().map(RunChart::name).eq(file_names(passivity)));
+    charts
+}
+
+/// The fan charts of every metric `series` reports (the base metrics
+/// always, passivity when there), with the single trajectories of `paths`
+/// and the reference lines of `model`'s owner and bar.
+fn fan_charts(info: &RunInfo, model: &Model, series: &Series, paths: &[Path]) -> Vec<RunChart> {
+    let passivity = series.passivity.is_some().then_some(FanKind::Passivity);
+    FanKind::ALL
         .into_iter()
         .chain(passivity)
-        .filter_map(|kind| s.series.metric(kind.metric()).map(|stats| (kind, stats)));
-    for (kind, stats) in reported {
-        let rows: Vec<Vec<f64>> = paths
-            .iter()
-            .map(|p| p.row(kind.metric()).to_vec())
-            .collect();
-        let refs = fan::references(kind, &r.model, &s.currency);
-        let mut data = fan::fan_data(kind, stats, &rows, refs).with_notes(fan::metric_notes(
-            kind,
-            &r.model,
-            &s.currency,
-        ));
-        // Declined customers are drawn only when a capacity can decline
-        // them: without one they are 0 in every month.
-        if kind == FanKind::Customers
-            && r.model.capacity_enabled()
-            && let Some(declined) = &s.series.declined_customers
-        {
-            data = data.with_declined(fan::declined_data(declined, &s.series.new_customers));
-        }
-        push(Drawing::Fan(kind, data));
+        .filter_map(|kind| series.metric(kind.metric()).map(|stats| (kind, stats)))
+        .map(|(kind, stats)| {
+            let rows: Vec<Vec<f64>> = paths
+                .iter()
+                .map(|p| p.row(kind.metric()).to_vec())
+                .collect();
+            let refs = fan::references(kind, model, &info.currency);
+            let mut data = fan::fan_data(kind, stats, &rows, refs).with_notes(fan::metric_notes(
+                kind,
+                model,
+                &info.currency,
+            ));
+            // Declined customers are drawn only when a capacity can decline
+            // them: without one they are 0 in every month.
+            if kind == FanKind::Customers
+                && model.capacity_enabled()
+                && let Some(declined) = &series.declined_customers
+            {
+                data = data.with_declined(fan::declined_data(declined, &series.new_customers));
+            }
+            RunChart {
+                info: info.clone(),
+                drawing: Drawing::Fan(kind, data),
+            }
+        })
+        .collect()
+}
+
+/// The chart of each hustle's part in a portfolio.
+pub const HUSTLES_FILE_NAME: &str = "hustles.png";
+
+/// The file name of every chart a portfolio run writes, in order.
+pub const PORTFOLIO_FILE_NAMES: [&str; 8] = [
+    FILE_NAMES[0],
+    FILE_NAMES[1],
+    FILE_NAMES[2],
+    FILE_NAMES[3],
+    FILE_NAMES[4],
+    FILE_NAMES[5],
+    FILE_NAMES[6],
+    HUSTLES_FILE_NAME,
+];
+
+/// Every chart of a portfolio run, in [`PORTFOLIO_FILE_NAMES`] order: the
+/// person's fan, outcomes and final charts on the totals, and the hustles
+/// chart.
+pub fn portfolio_charts(r: &RunResult, p: &PortfolioSummary) -> Vec<RunChart> {
+    let info = RunInfo {
+        scenario: p.scenario.clone(),
+        currency: p.currency.clone(),
+        trajectories: p.trajectories,
+        seed: p.seed,
+        horizon: p.horizon_months,
+        setup_months: 0,
+    };
+    let paths = portfolio_sample_paths(r, SAMPLE_TRAJECTORIES);
+    let mut charts = fan_charts(&info, &r.model, &p.series, &paths);
+    for drawing in [
+        Drawing::Outcomes(outcomes::portfolio_outcomes_data(p)),
+        Drawing::Final(Box::new(final_dist::final_data_of(
+            r,
+            &p.currency,
+            &p.series.cumulative_net,
+            &p.hourly_rate,
+        ))),
+        Drawing::Hustles(hustles::hustles_data(p)),
+    ] {
+        charts.push(RunChart {
+            info: info.clone(),
+            drawing,
+        });
     }
-    push(Drawing::Outcomes(outcomes::outcomes_data(s)));
-    push(Drawing::Final(Box::new(final_dist::final_data(r, s))));
-    debug_assert!(
-        charts
-            .iter()
-            .map(RunChart::name)
-            .eq(file_names(passivity.is_some()))
-    );
+    debug_assert!(charts.iter().map(RunChart::name).eq(PORTFOLIO_FILE_NAMES));
     charts
+}
+
+/// The person's paths of the first `k` trajectories of a portfolio run.
+fn portfolio_sample_paths(r: &RunResult, k: u64) -> Vec<Path> {
+    let p = r.portfolio.as_ref().expect("a portfolio's run");
+    let cp = CompiledPortfolio::new(p);
+    let h = cp.horizon();
+    let mut scratch = cp.scratch();
+    (0..k.min(r.trajectories))
+        .map(|i| {
+            let mut paths = vec![Path::new(h); 1 + p.hustles.len()];
+            simulate_portfolio(&cp, r.seed, i, &mut scratch, &mut paths[..]);
+            paths.swap_remove(0)
+        })
+        .collect()
 }
 
 /// Draws every chart of a run: (file name, PNG bytes), in [`FILE_NAMES`]

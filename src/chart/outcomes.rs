@@ -15,6 +15,8 @@ use super::frame::{
 use super::style::{SETUP_SHADE, palette, px, share, tint, width};
 use crate::report::Summary;
 use crate::report::format::format_percent;
+use crate::report::portfolio::PortfolioSummary;
+use crate::report::summary::{BreakEven, Failure, SemiPassive};
 use crate::sim::FailureCause;
 use plotters::prelude::*;
 
@@ -80,13 +82,38 @@ pub struct OutcomesData {
 
 /// The data of the outcomes chart, from a run's summary.
 pub fn outcomes_data(s: &Summary) -> OutcomesData {
-    let h = s.horizon_months as usize;
+    let causes: Vec<(FailureCause, f64)> = FailureCause::ALL
+        .iter()
+        .map(|&c| (c, s.failure.causes.get(c)))
+        .collect();
+    outcomes_data_of(&s.semi_passive, &s.break_even, &s.failure, &causes)
+}
+
+/// The data of the outcomes chart of a portfolio's person: failed by
+/// burnout, or by every hustle failing.
+pub fn portfolio_outcomes_data(p: &PortfolioSummary) -> OutcomesData {
+    let c = &p.failure.causes;
+    let causes = [
+        (FailureCause::BurnedOut, c.burned_out),
+        (FailureCause::AllFailed, c.all_failed),
+    ];
+    outcomes_data_of(&p.semi_passive, &p.break_even, &p.failure, &causes)
+}
+
+/// The data of the outcomes chart: the failure layers of `causes` (each
+/// with its share by the horizon), bottom first.
+fn outcomes_data_of<C>(
+    sp: &SemiPassive,
+    break_even: &BreakEven,
+    failure: &Failure<C>,
+    causes: &[(FailureCause, f64)],
+) -> OutcomesData {
+    let h = break_even.reached_by_month.len();
     let months = month_positions(h);
     let mut lower = vec![0.0; months.len()];
     let mut layers = Vec::new();
-    for cause in FailureCause::ALL {
-        let total = s.failure.causes.get(cause);
-        let Some(by_month) = s.failure.failed_by_month_by_cause.get(cause.name()) else {
+    for &(cause, total) in causes {
+        let Some(by_month) = failure.failed_by_month_by_cause.get(cause.name()) else {
             continue;
         };
         if total <= 0.0 {
@@ -104,12 +131,11 @@ pub fn outcomes_data(s: &Summary) -> OutcomesData {
             total,
         });
     }
-    let sp = &s.semi_passive;
     OutcomesData {
         horizon: h,
         months,
         semi_passive: sp.defined.then(|| at_positions(&sp.reached_by_month)),
-        break_even: at_positions(&s.break_even.reached_by_month),
+        break_even: at_positions(&break_even.reached_by_month),
         layers,
         semi_passive_by_h: sp.defined.then_some(Estimate {
             p: sp.probability,
@@ -117,8 +143,8 @@ pub fn outcomes_data(s: &Summary) -> OutcomesData {
         }),
         semi_passive_median_month: if sp.defined { sp.month.p50 } else { None },
         failure: Estimate {
-            p: s.failure.probability,
-            ci95: s.failure.ci95,
+            p: failure.probability,
+            ci95: failure.ci95,
         },
         y: Axis::with_step(0.0, 1.0, 0.2),
     }

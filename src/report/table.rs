@@ -1,9 +1,13 @@
 //! The summary table printed after a run: the answer at a glance.
 
 use super::Summary;
+use super::columns::shorten;
 use super::format::{format_money, format_number, format_percent, terminal_text};
+use super::portfolio::PortfolioSummary;
+use super::summary::{BreakEven, HourlyRate, Passivity, SemiPassive, Series};
 use crate::sim::FailureCause;
 use crate::stats::{Z95_TWO_SIDED, wilson_interval};
+use std::collections::BTreeMap;
 
 fn month(m: Option<u32>) -> String {
     m.map(|m| format!("month {m}"))
@@ -24,21 +28,128 @@ fn outcome_row(label: &str, share: f64, rest: &str) -> String {
     format!("  {label:<LABEL$} {:>8}{rest}\n", format_percent(share))
 }
 
+/// What the table shows of a scenario's run or a portfolio person's.
+struct View<'a> {
+    name: &'a str,
+    currency: &'a str,
+    horizon_months: u32,
+    trajectories: u64,
+    seed: u64,
+    series: &'a Series,
+    semi_passive: &'a SemiPassive,
+    failure_probability: f64,
+    failure_ci95: [f64; 2],
+    causes: Vec<(FailureCause, f64)>,
+    break_even: &'a BreakEven,
+    passivity: Option<&'a Passivity>,
+    hourly_rate: &'a HourlyRate,
+    clamped: &'a BTreeMap<String, u64>,
+    trajectories_per_second: f64,
+    elapsed_seconds: f64,
+}
+
 /// The terminal table for a run.
 pub fn render(s: &Summary) -> String {
+    render_view(&View {
+        name: &s.scenario,
+        currency: &s.currency,
+        horizon_months: s.horizon_months,
+        trajectories: s.trajectories,
+        seed: s.seed,
+        series: &s.series,
+        semi_passive: &s.semi_passive,
+        failure_probability: s.failure.probability,
+        failure_ci95: s.failure.ci95,
+        causes: FailureCause::ALL
+            .iter()
+            .map(|&c| (c, s.failure.causes.get(c)))
+            .collect(),
+        break_even: &s.break_even,
+        passivity: s.passivity.as_ref(),
+        hourly_rate: &s.hourly_rate,
+        clamped: &s.clamped,
+        trajectories_per_second: s.trajectories_per_second,
+        elapsed_seconds: s.elapsed_seconds,
+    })
+}
+
+/// The terminal table for a portfolio's run: the person's, then a line for
+/// each hustle.
+pub fn render_portfolio(p: &PortfolioSummary) -> String {
+    let mut o = render_view(&View {
+        name: &p.scenario,
+        currency: &p.currency,
+        horizon_months: p.horizon_months,
+        trajectories: p.trajectories,
+        seed: p.seed,
+        series: &p.series,
+        semi_passive: &p.semi_passive,
+        failure_probability: p.failure.probability,
+        failure_ci95: p.failure.ci95,
+        causes: vec![
+            (FailureCause::BurnedOut, p.failure.causes.burned_out),
+            (FailureCause::AllFailed, p.failure.causes.all_failed),
+        ],
+        break_even: &p.break_even,
+        passivity: Some(&p.passivity),
+        hourly_rate: &p.hourly_rate,
+        clamped: &p.clamped,
+        trajectories_per_second: p.trajectories_per_second,
+        elapsed_seconds: p.elapsed_seconds,
+    });
+    o.push_str(&hustles_table(p));
+    o
+}
+
+/// Each hustle of a portfolio: when it starts, its median net in the last
+/// month, how often it fails and why, and how often it still runs at the
+/// horizon.
+fn hustles_table(p: &PortfolioSummary) -> String {
+    let h = p.horizon_months as usize;
+    let mut o = format!(
+        "\n  {:<34} {:>5} {:>10} {:>8} {:>8}  {}\n",
+        "Hustle",
+        "start",
+        format!("net m{h}"),
+        "failed",
+        "running",
+        "main cause of failure"
+    );
+    for (j, hs) in p.hustles.iter().enumerate() {
+        let name = format!("{}. {}", j + 1, terminal_text(&hs.name));
+        let main = FailureCause::ALL
+            .iter()
+            .map(|&c| (c, hs.failure.causes.get(c)))
+            .filter(|(_, share)| *share > 0.0)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map_or("none".to_string(), |(c, _)| c.name().replace('_', " "));
+        o.push_str(&format!(
+            "  {:<34} {:>5} {:>10} {:>8} {:>8}  {}\n",
+            shorten(&name, 34),
+            hs.start_month,
+            format_money(hs.series.net_income.p50[h - 1]),
+            format_percent(hs.failure.probability),
+            format_percent(hs.running_at_horizon),
+            main
+        ));
+    }
+    o
+}
+
+fn render_view(s: &View) -> String {
     let h = s.horizon_months as usize;
-    let cur = terminal_text(&s.currency);
+    let cur = terminal_text(s.currency);
     let n = s.trajectories;
     let mut o = String::new();
     o.push_str(&format!(
         "{}: {} trajectories over {} months (seed {})\n\n",
-        terminal_text(&s.scenario),
+        terminal_text(s.name),
         format_number(n as f64, 0),
         h,
         s.seed
     ));
     if s.semi_passive.defined {
-        let sp = &s.semi_passive;
+        let sp = s.semi_passive;
         o.push_str(&outcome_row(
             &format!("Semi-passive by month {h}"),
             sp.probability,
@@ -63,14 +174,14 @@ pub fn render(s: &Summary) -> String {
     }
     o.push_str(&outcome_row(
         &format!("Failure by month {h}"),
-        s.failure.probability,
-        &format!("  {}", interval(s.failure.ci95)),
+        s.failure_probability,
+        &format!("  {}", interval(s.failure_ci95)),
     ));
-    for c in FailureCause::ALL {
+    for &(c, share) in &s.causes {
         o.push_str(&format!(
             "    {:<w$} {:>8}\n",
             c.name().replace('_', " "),
-            format_percent(s.failure.causes.get(c)),
+            format_percent(share),
             w = LABEL - 2
         ));
     }
@@ -83,7 +194,7 @@ pub fn render(s: &Summary) -> String {
             month(s.break_even.month.p50)
         ),
     ));
-    if let (Some(p), Some(reached)) = (&s.series.passivity, &s.passivity) {
+    if let (Some(p), Some(reached)) = (&s.series.passivity, s.passivity) {
         o.push_str(&outcome_row(
             &format!("Passivity in month {h}, median"),
             p.p50[h - 1],
@@ -146,7 +257,7 @@ pub fn render(s: &Summary) -> String {
         cum.p50[h - 1],
         cum.p95[h - 1],
     ));
-    let hr = &s.hourly_rate;
+    let hr = s.hourly_rate;
     match (hr.p5, hr.p50, hr.p95) {
         (Some(a), Some(b), Some(c)) => {
             o.push_str(&row("Effective hourly rate".into(), a, b, c));
