@@ -899,3 +899,25 @@ fn check_of_a_bad_portfolio_exits_2_with_its_message() {
         "{err}"
     );
 }
+
+#[test]
+fn the_example_in_docs_model_md_is_the_example_portfolio() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/model.md")).unwrap();
+    let section = &doc[doc.find("### A portfolio file").unwrap()..];
+    let start = section.find("```toml\n").unwrap() + "```toml\n".len();
+    let text = &section[start..start + section[start..].find("```").unwrap()];
+    let mut shown = parse(text).unwrap();
+    let file = Portfolio::load(&data("portfolio.toml")).unwrap();
+    // The docs leave the description out.
+    shown.person.description = file.person.description.clone();
+    assert_eq!(json(&shown.person), json(&file.person));
+    assert_eq!(shown.hustles.len(), file.hustles.len());
+    for (a, b) in shown.hustles.iter().zip(&file.hustles) {
+        assert_eq!(
+            (&a.scenario, a.start_month, &a.overrides),
+            (&b.scenario, b.start_month, &b.overrides)
+        );
+        assert_eq!(json(&a.model), json(&b.model));
+    }
+}
