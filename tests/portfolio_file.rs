@@ -921,3 +921,18 @@ fn the_example_in_docs_model_md_is_the_example_portfolio() {
         assert_eq!(json(&a.model), json(&b.model));
     }
 }
+
+#[test]
+fn a_portfolio_read_as_a_scenario_is_named_as_one() {
+    let e = Scenario::from_file(&data("portfolio.toml"))
+        .unwrap()
+        .model()
+        .unwrap_err();
+    assert!(
+        e.message().ends_with(
+            "portfolio.toml: is a portfolio ([[hustle]] tables), not a scenario; this command takes scenarios"
+        ),
+        "{e}"
+    );
+    assert_eq!([e.key(), e.allowed()], [Some("hustle"), Some("a scenario")]);
+}

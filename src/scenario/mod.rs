@@ -280,6 +280,14 @@ impl Builder<'_> {
     /// Every key present must be known, and sections must be tables.
     fn check_keys(&self) -> Result<(), InputError> {
         for (k, v) in self.table {
+            if k == crate::portfolio::file::HUSTLE {
+                return Err(self
+                    .err(
+                        k,
+                        "is a portfolio ([[hustle]] tables), not a scenario; this command takes scenarios",
+                    )
+                    .with_allowed("a scenario"));
+            }
             if SECTIONS.contains(&k.as_str()) {
                 let Value::Table(t) = v else {
                     return Err(self
