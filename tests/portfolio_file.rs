@@ -871,7 +871,7 @@ fn check_takes_scenarios_and_portfolios_together() {
 }
 
 #[test]
-fn check_of_a_bad_portfolio_exits_2_with_its_message() {
+fn check_of_a_portfolio_exits_2_when_bad_and_0_when_valid() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("p.toml");
     std::fs::write(&p, one_hustle("start_month = 30")).unwrap();
@@ -886,6 +886,16 @@ fn check_of_a_bad_portfolio_exits_2_with_its_message() {
         "{err}"
     );
     assert!(err.contains("1 of 1 inputs are invalid"), "{err}");
+    // One hustle is one hustle.
+    std::fs::write(&p, one_hustle("start_month = 3")).unwrap();
+    let out = hustle_sim().arg("check").arg(&p).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with(&format!("{}: valid portfolio of 1 hustle\n", p.display())),
+        "{text}"
+    );
+    assert!(text.contains("(built-in library)"), "{text}");
     // --set overrides a scenario, not a portfolio.
     let out = hustle_sim()
         .args(["check", "--set", "churn.monthly=0.1"])

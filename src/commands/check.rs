@@ -327,10 +327,11 @@ fn check_portfolio(f: &Path, overrides: &[String]) -> Result<String, InputError>
         .with_allowed("no --set with a portfolio"));
     }
     let p = Portfolio::load(f)?;
+    let n = p.hustles.len();
     Ok(format!(
-        "{}: valid portfolio of {} hustles\n{}",
+        "{}: valid portfolio of {n} hustle{}\n{}",
         f.display(),
-        p.hustles.len(),
+        if n == 1 { "" } else { "s" },
         describe_portfolio(&p)
     ))
 }
