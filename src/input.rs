@@ -25,6 +25,13 @@ pub const SCENARIO_FILE: SizeLimit = SizeLimit {
     what: "scenario files",
 };
 
+/// Portfolio files: the same 1 MiB as scenario files, far beyond sixteen
+/// hustles with every override written out.
+pub const PORTFOLIO_FILE: SizeLimit = SizeLimit {
+    bytes: 1 << 20,
+    what: "portfolio files",
+};
+
 /// Data files of `fit-churn`: 64 MiB, about two million customers of a
 /// customer list (a survival table is far smaller).
 pub const DATA_FILE: SizeLimit = SizeLimit {

@@ -65,6 +65,13 @@ fn every_documented_bad_input_gives_its_message_and_exit_code_2() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&readonly, std::fs::Permissions::from_mode(0o444)).unwrap();
     }
+    // A scenario that is not valid on its own, for portfolio rows to name.
+    std::fs::write(
+        tmp.path().join("invalid-scenario.toml"),
+        "name = \"x\"\n[churn]\nmonthly = 1.3\n",
+    )
+    .unwrap();
+    let portfolio = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/portfolio.toml");
     let mut failures = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         let mut cmd = Command::cargo_bin("hustle-sim").unwrap();
@@ -87,7 +94,8 @@ fn every_documented_bad_input_gives_its_message_and_exit_code_2() {
                     ),
                 )
                 .replace("{data}", data.to_str().unwrap())
-                .replace("{readonly}", readonly.to_str().unwrap());
+                .replace("{readonly}", readonly.to_str().unwrap())
+                .replace("{portfolio}", portfolio.to_str().unwrap());
             cmd.args(args.split_whitespace());
             writes_nothing = false;
         } else if let Some((format, csv)) = row
@@ -126,13 +134,17 @@ fn every_documented_bad_input_gives_its_message_and_exit_code_2() {
                         .expect("file: or args: input"),
                 ),
             };
-            let text = snippet.replace('⏎', "\n");
+            let name = format!("row{i}.toml");
+            let text = snippet
+                .replace('⏎', "\n")
+                .replace("{self}", &name)
+                .replace("{portfolio}", portfolio.to_str().unwrap());
             let text = if raw {
                 text
             } else {
                 format!("name = \"x\"\n{text}\n")
             };
-            let path = tmp.path().join(format!("row{i}.toml"));
+            let path = tmp.path().join(name);
             std::fs::write(&path, text).unwrap();
             cmd.args(["check", path.to_str().unwrap()]);
         }

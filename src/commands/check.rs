@@ -1,12 +1,14 @@
 //! `hustle-sim check`: validate scenarios and show every parameter with its
-//! default made explicit.
+//! default made explicit; validate portfolios and show the person's keys
+//! and each hustle.
 
 use super::load_scenario;
 use hustle_sim::error::InputError;
 use hustle_sim::model::{Model, Origin};
+use hustle_sim::portfolio::{Portfolio, is_portfolio_file};
 use hustle_sim::report::format::{format_value, terminal_text};
 use hustle_sim::scenario::keys::Param;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Text as a quoted TOML-like value: quotes and backslashes escaped,
 /// control characters escaped for the terminal as every command does.
@@ -87,18 +89,132 @@ pub fn describe_model(m: &Model) -> String {
             "default",
         ));
     }
+    let mut out = aligned(&lines, "  ");
+    out.push_str(&describe_correlations(m));
+    out
+}
+
+/// `key = value  # origin` lines, their `=` aligned, each after `indent`
+/// (no comment where the origin is empty).
+fn aligned(lines: &[(String, String, &str)], indent: &str) -> String {
     let width = lines.iter().map(|(k, _, _)| k.len()).max().unwrap_or(0);
-    let mut out: String = lines
+    lines
         .iter()
         .map(|(k, v, o)| {
             if o.is_empty() {
-                format!("  {k:<width$} = {v}\n")
+                format!("{indent}{k:<width$} = {v}\n")
             } else {
-                format!("  {k:<width$} = {v:<36} # {o}\n")
+                format!("{indent}{k:<width$} = {v:<36} # {o}\n")
             }
         })
-        .collect();
-    out.push_str(&describe_correlations(m));
+        .collect()
+}
+
+/// A portfolio as `check` shows it: the person's keys (their owner and
+/// semi-passive bar), then each hustle with its scenario, start month,
+/// quit rule and overrides.
+pub fn describe_portfolio(p: &Portfolio) -> String {
+    let m = &p.person;
+    let origin = |param: Param| match m.origin(param) {
+        Origin::File | Origin::Override => "file",
+        Origin::Default | Origin::Unused => "default",
+    };
+    let mut lines = vec![
+        ("name".to_string(), quoted(&p.name), ""),
+        ("description".into(), quoted(&p.description), ""),
+        ("currency".into(), quoted(&p.currency), ""),
+        ("horizon_months".into(), p.horizon_months.to_string(), ""),
+        (
+            "owner.burnout_after_months".into(),
+            m.burnout_after_months.to_string(),
+            "",
+        ),
+    ];
+    let absent = |param: Param| match param {
+        Param::BurnoutHoursMonthly => "(absent: never burns out)",
+        Param::CapacityHoursMonthly => "(absent: unlimited)",
+        _ => "(absent: no limit)",
+    };
+    for param in [
+        Param::BurnoutHoursMonthly,
+        Param::CapacityHoursMonthly,
+        Param::HourlyValue,
+    ] {
+        let value = match m.origin(param) {
+            Origin::Unused => absent(param).to_string(),
+            _ => m.param(param).to_string(),
+        };
+        lines.push((param.key().to_string(), value, origin(param)));
+    }
+    match m.semi_passive_sustain_months {
+        Some(sustain) => {
+            lines.push((
+                "semi_passive.sustain_months".into(),
+                sustain.to_string(),
+                "",
+            ));
+            for param in [
+                Param::SemiPassiveMinNet,
+                Param::SemiPassiveMaxHours,
+                Param::SemiPassiveMinPassivity,
+            ] {
+                if m.origin(param) != Origin::Unused {
+                    lines.push((param.key().to_string(), m.param(param).to_string(), "file"));
+                }
+            }
+        }
+        None => lines.push((
+            "semi_passive".into(),
+            "(absent: no month is semi-passive)".into(),
+            "",
+        )),
+    }
+    let mut out = aligned(&lines, "  ");
+    for (j, h) in p.hustles.iter().enumerate() {
+        let from = match &h.path {
+            Some(path) => path.display().to_string(),
+            None => "built-in library".into(),
+        };
+        out.push_str(&format!(
+            "  [[hustle]] {}: {} ({})\n",
+            j + 1,
+            quoted(&h.scenario),
+            terminal_text(&from)
+        ));
+        let hm = &h.model;
+        let quit_after = match hm.quit_after_months {
+            0 => "0 (never quits)".to_string(),
+            n => n.to_string(),
+        };
+        let first = h.start_month;
+        let months = p.months_of(j);
+        let mut lines = vec![
+            ("name".to_string(), quoted(&hm.name), ""),
+            (
+                "start_month".into(),
+                format!(
+                    "{first} (the portfolio's months {first}..={}: {months} months)",
+                    p.horizon_months
+                ),
+                "",
+            ),
+            ("owner.quit_after_months".into(), quit_after, ""),
+            (
+                "owner.quit_below_net".into(),
+                hm.param(Param::QuitBelowNet).to_string(),
+                match hm.origin(Param::QuitBelowNet) {
+                    Origin::File => "file",
+                    Origin::Override => "set",
+                    Origin::Default | Origin::Unused => "default",
+                },
+            ),
+        ];
+        for o in &h.overrides {
+            let (key, value) = o.split_once('=').unwrap_or((o, ""));
+            lines.push((key.to_string(), terminal_text(value).into_owned(), "set"));
+        }
+        out.push_str(&aligned(&lines, "    "));
+    }
     out
 }
 
@@ -198,10 +314,42 @@ fn round_to_two_digits(x: f64) -> f64 {
     (x * scale).round() / scale
 }
 
+/// A portfolio, checked; `--set` does not apply to one.
+fn check_portfolio(f: &Path, overrides: &[String]) -> Result<String, InputError> {
+    if let Some(o) = overrides.first() {
+        return Err(InputError::new(format!(
+            "--set {o}: {} is a portfolio; --set overrides a scenario's keys, and a \
+             portfolio's hustles take their overrides in their set",
+            f.display()
+        ))
+        .with_source("--set")
+        .with_value(o)
+        .with_allowed("no --set with a portfolio"));
+    }
+    let p = Portfolio::load(f)?;
+    let n = p.hustles.len();
+    Ok(format!(
+        "{}: valid portfolio of {n} hustle{}\n{}",
+        f.display(),
+        if n == 1 { "" } else { "s" },
+        describe_portfolio(&p)
+    ))
+}
+
 pub(super) fn check(files: &[PathBuf], overrides: &[String]) -> anyhow::Result<()> {
     let mut failed = 0;
     for f in files {
         super::check_interrupt()?;
+        if is_portfolio_file(f) {
+            match check_portfolio(f, overrides) {
+                Ok(text) => say!("{text}"),
+                Err(e) => {
+                    esayln!("error: {e}");
+                    failed += 1;
+                }
+            }
+            continue;
+        }
         match load_scenario(Some(f), overrides).and_then(|s| s.model()) {
             Ok(m) => {
                 sayln!("{}: valid", f.display());
@@ -215,7 +363,7 @@ pub(super) fn check(files: &[PathBuf], overrides: &[String]) -> anyhow::Result<(
     }
     if failed > 0 {
         return Err(
-            InputError::new(format!("{failed} of {} scenarios are invalid", files.len())).into(),
+            InputError::new(format!("{failed} of {} inputs are invalid", files.len())).into(),
         );
     }
     Ok(())

@@ -5,7 +5,12 @@
 //! which it starts and overrides of its keys, and gives the person's own
 //! `[owner]` (capacity, burnout, hourly value) and `[semi_passive]` bar,
 //! judged on the person's totals. [`Portfolio`] is such a file, checked:
-//! every scenario it names loaded, overridden and validated.
+//! every scenario it names loaded, overridden and validated
+//! ([`Portfolio::load`], [`Portfolio::parse`]; the format is [`mod@file`]'s).
+
+pub mod file;
+
+pub use file::{is_portfolio, is_portfolio_file};
 
 use crate::model::Model;
 use std::path::PathBuf;
@@ -31,7 +36,8 @@ pub struct Portfolio {
     /// The person as a model: its owner keys (`burnout_hours_monthly`,
     /// `burnout_after_months`, `capacity_hours_monthly`, `hourly_value`),
     /// its `[semi_passive]` bar, name, currency and horizon are the
-    /// portfolio's; its other keys keep their defaults and are not used.
+    /// portfolio's; its other keys keep their defaults (but
+    /// `setup.months`, 0 so that every horizon is valid) and are not used.
     pub person: Model,
     /// The hustles in file order, which is their priority for new
     /// customers.

@@ -48,12 +48,22 @@ impl Scenario {
         let table: Table = text.parse().map_err(|e: toml::de::Error| {
             InputError::new(format!("{source}: {}", e.to_string().trim_end())).with_source(source)
         })?;
-        Ok(Scenario {
+        Ok(Self::from_table(table, source, stem))
+    }
+
+    /// A scenario of an already parsed table (a portfolio's person is one).
+    pub(crate) fn from_table(table: Table, source: &str, stem: &str) -> Self {
+        Scenario {
             source: source.to_string(),
             stem: stem.to_string(),
             table,
             overridden: BTreeSet::new(),
-        })
+        }
+    }
+
+    /// The table as read, with the overrides applied so far.
+    pub(crate) fn table(&self) -> &Table {
+        &self.table
     }
 
     /// Reads and parses a scenario file.
@@ -220,7 +230,7 @@ fn section_list() -> String {
 const UNCERTAIN_FORMS: &str = uncertain::FORMS;
 
 /// A value as written in TOML (text in quotes, tables inline).
-fn written(v: &Value) -> String {
+pub(crate) fn written(v: &Value) -> String {
     match v {
         Value::Table(t) => {
             let fields: Vec<_> = t
@@ -270,6 +280,14 @@ impl Builder<'_> {
     /// Every key present must be known, and sections must be tables.
     fn check_keys(&self) -> Result<(), InputError> {
         for (k, v) in self.table {
+            if k == crate::portfolio::file::HUSTLE {
+                return Err(self
+                    .err(
+                        k,
+                        "is a portfolio ([[hustle]] tables), not a scenario; this command takes scenarios",
+                    )
+                    .with_allowed("a scenario"));
+            }
             if SECTIONS.contains(&k.as_str()) {
                 let Value::Table(t) = v else {
                     return Err(self
@@ -860,7 +878,7 @@ fn placeholder(p: Param) -> f64 {
     }
 }
 
-fn display_value(v: &Value) -> String {
+pub(crate) fn display_value(v: &Value) -> String {
     match v {
         Value::String(s) => format!("\"{s}\""),
         Value::Table(_) | Value::Array(_) => a_type(v),
@@ -869,7 +887,7 @@ fn display_value(v: &Value) -> String {
 }
 
 /// "an integer", "a string", ...: a value's TOML type with its article.
-fn a_type(v: &Value) -> String {
+pub(crate) fn a_type(v: &Value) -> String {
     let t = v.type_str();
     let article = if t.starts_with(['a', 'e', 'i', 'o', 'u']) {
         "an"
