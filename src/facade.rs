@@ -3,7 +3,9 @@
 
 use crate::error::Error;
 use crate::model::Model;
+use crate::portfolio::Portfolio;
 use crate::report::Summary;
+use crate::report::portfolio::PortfolioSummary;
 use crate::scenario::Scenario;
 use crate::sim::{self, RunOptions};
 use std::path::Path;
@@ -95,4 +97,39 @@ pub fn simulate_with(model: &Model, opts: &RunOptions, hooks: Hooks<'_>) -> Resu
         hooks.cancel.unwrap_or(&never),
     )?;
     Ok(Summary::from_run(&result, ""))
+}
+
+/// Runs `opts.trajectories` trajectories of a portfolio and summarises
+/// them, the person's totals and each hustle's, exactly as `hustle-sim run
+/// PORTFOLIO.toml` does for the same options.
+///
+/// ```
+/// use hustle_sim::portfolio::Portfolio;
+/// use hustle_sim::{RunOptions, simulate_portfolio};
+///
+/// let text = r#"
+///     name = "Two evenings a week"
+///     [owner]
+///     capacity_hours_monthly = 40
+///     [[hustle]]
+///     scenario = "niche-saas-tool"
+///     [[hustle]]
+///     scenario = "ai-workflow-consulting"
+///     start_month = 4
+/// "#;
+/// // Without a folder, the hustles are scenarios of the built-in library.
+/// let portfolio = Portfolio::parse(text, "inline", "inline", None)?;
+/// let opts = RunOptions { trajectories: 300, seed: 7, threads: Some(1) };
+/// let summary = simulate_portfolio(&portfolio, &opts)?;
+/// assert_eq!(summary.hustles.len(), 2);
+/// assert!(summary.failure.probability <= 1.0);
+/// # Ok::<(), hustle_sim::Error>(())
+/// ```
+pub fn simulate_portfolio(
+    portfolio: &Portfolio,
+    opts: &RunOptions,
+) -> Result<PortfolioSummary, Error> {
+    let never = AtomicBool::new(false);
+    let result = sim::run_portfolio(portfolio, opts, &|_| {}, &never)?;
+    Ok(PortfolioSummary::from_run(&result, ""))
 }

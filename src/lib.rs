@@ -130,7 +130,7 @@ pub mod internals {
 }
 
 pub use error::{Error, InputError};
-pub use facade::{Hooks, load, simulate, simulate_with};
+pub use facade::{Hooks, load, simulate, simulate_portfolio, simulate_with};
 pub use model::Model;
 pub use report::Summary;
 pub use scenario::Scenario;

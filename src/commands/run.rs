@@ -3,13 +3,18 @@
 
 use super::{interrupt_flag, load_scenario, with_progress};
 use crate::cli::RunArgs;
+use hustle_sim::InputError;
 use hustle_sim::chart;
 use hustle_sim::model::Model;
 use hustle_sim::output::{OutputSet, check_inputs_kept, list_paths, prepare_dir, sanitize_stem};
+use hustle_sim::portfolio::{Portfolio, is_portfolio_file};
+use hustle_sim::report::portfolio::{
+    PortfolioPercentilesCsv, PortfolioSummary, PortfolioSummaryJson,
+};
 use hustle_sim::report::summary::{PercentilesCsv, SummaryJson};
 use hustle_sim::report::{Summary, table};
 use hustle_sim::sim::{self, RunOptions, RunResult};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 /// Runs a model with a progress bar on stderr (see [`with_progress`]).
@@ -41,6 +46,11 @@ pub const FILE_NAMES: [&str; 9] = [
 ];
 
 pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
+    if let Some(path) = &args.scenario
+        && is_portfolio_file(path)
+    {
+        return run_portfolio(args, path);
+    }
     let scenario = load_scenario(args.scenario.as_deref(), &args.overrides.set)?;
     let model = scenario.model()?;
     let out = args
@@ -80,6 +90,70 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
     out_dir.keep();
     if !args.display.quiet {
         say!("{}", table::render(&summary));
+        sayln!("\n  Wrote {}", list_paths(&written));
+    }
+    Ok(())
+}
+
+/// Every file `run` can write for a portfolio.
+pub const PORTFOLIO_FILE_NAMES: [&str; 10] = [
+    "summary.json",
+    "percentiles.csv",
+    chart::PORTFOLIO_FILE_NAMES[0],
+    chart::PORTFOLIO_FILE_NAMES[1],
+    chart::PORTFOLIO_FILE_NAMES[2],
+    chart::PORTFOLIO_FILE_NAMES[3],
+    chart::PORTFOLIO_FILE_NAMES[4],
+    chart::PORTFOLIO_FILE_NAMES[5],
+    chart::PORTFOLIO_FILE_NAMES[6],
+    chart::PORTFOLIO_FILE_NAMES[7],
+];
+
+/// `run` of a portfolio file: the person's and each hustle's summary, the
+/// percentiles, the charts and the table.
+fn run_portfolio(args: &RunArgs, path: &Path) -> anyhow::Result<()> {
+    if let Some(first) = args.overrides.set.first() {
+        return Err(InputError::new(format!(
+            "--set {first}: a portfolio's keys are changed in its file (a hustle's with `set`)"
+        ))
+        .with_source("--set")
+        .with_value(first)
+        .with_allowed("--set with a scenario file")
+        .into());
+    }
+    let portfolio = Portfolio::load(path)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(sanitize_stem(&portfolio.stem)));
+    let mut inputs = vec![("the portfolio", path)];
+    inputs.extend(portfolio.hustles.iter().filter_map(|h| {
+        h.path
+            .as_deref()
+            .map(|p| ("a scenario of the portfolio", p))
+    }));
+    check_inputs_kept(&out, &PORTFOLIO_FILE_NAMES, &inputs)?;
+    let opts = args.sim.options();
+    opts.check()?;
+    let out_dir = prepare_dir(&out)?;
+    let cancel = interrupt_flag();
+    let result = with_progress(opts.trajectories, args.display.quiet, |progress| {
+        sim::run_portfolio(&portfolio, &opts, progress, cancel)
+    })?;
+    let summary = PortfolioSummary::from_run(&result, &portfolio.source);
+    let mut outputs = OutputSet::new(&out, &PORTFOLIO_FILE_NAMES);
+    outputs.cancel_on(cancel);
+    outputs.add(PortfolioSummaryJson(&summary));
+    outputs.add(PortfolioPercentilesCsv(&summary));
+    if !args.display.no_charts {
+        for c in chart::portfolio_charts(&result, &summary) {
+            outputs.add(c);
+        }
+    }
+    let written = outputs.write()?;
+    out_dir.keep();
+    if !args.display.quiet {
+        say!("{}", table::render_portfolio(&summary));
         sayln!("\n  Wrote {}", list_paths(&written));
     }
     Ok(())
