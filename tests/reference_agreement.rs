@@ -1,7 +1,10 @@
 //! Agreement with an independent implementation of the model: the
-//! benchmark scenario (`tests/data/bench.toml`) and the owner's hours
+//! benchmark scenario (`tests/data/bench.toml`), the owner's hours
 //! scenario (`tests/data/owner-hours.toml`: capacity, rework, passivity and
-//! correlations) run by hustle-sim and by a NumPy implementation written
+//! correlations) and two portfolios (`tests/data/portfolio.toml`, with a
+//! capacity, and `tests/data/portfolio-strained.toml`, with burnout on the
+//! person's hours, quits and a later start: the person's figures and each
+//! hustle's) run by hustle-sim and by a NumPy implementation written
 //! independently to the same specification (docs/model.md), with different
 //! random streams, must agree in distribution.
 //!
@@ -27,6 +30,8 @@
 mod common;
 
 use common::{model, summary};
+use hustle_sim::RunOptions;
+use hustle_sim::portfolio::Portfolio;
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Command;
@@ -145,105 +150,23 @@ fn agreement(name: &str, owner_hours: bool) -> Vec<String> {
     if owner_hours {
         metrics.extend(["passivity", "declined_customers"]);
     }
-    for metric in metrics {
-        let (a, b) = (&ours["series"][metric], &theirs["series"][metric]);
-        let (ma, sa, mb, sb) = (
-            floats(&a["mean"]),
-            floats(&a["sd"]),
-            floats(&b["mean"]),
-            floats(&b["sd"]),
-        );
-        for t in 0..ma.len() {
-            let se = (sa[t].powi(2) / N as f64 + sb[t].powi(2) / N as f64).sqrt();
-            let diff = (ma[t] - mb[t]).abs();
-            let ok = if se == 0.0 {
-                diff < 1e-9 * ma[t].abs().max(1.0)
-            } else {
-                diff <= K_SE * se
-            };
-            if !ok {
-                failures.push(format!(
-                    "{metric} month {}: mean {:.4} vs {:.4} (SE {se:.4})",
-                    t + 1,
-                    ma[t],
-                    mb[t]
-                ));
-            }
-        }
-    }
-    close_share(
-        "failure",
-        ours["failure"]["probability"].as_f64().unwrap(),
-        theirs["failure"]["probability"].as_f64().unwrap(),
+    series_agree(
+        "",
+        &ours["series"],
+        &theirs["series"],
+        &metrics,
         &mut failures,
     );
-    for cause in ["abandoned", "burned_out", "deplatformed", "unprofitable"] {
-        close_share(
-            cause,
-            ours["failure"]["causes"][cause].as_f64().unwrap(),
-            theirs["failure"]["causes"][cause].as_f64().unwrap(),
-            &mut failures,
-        );
-    }
-    close_share(
-        "semi-passive",
-        ours["semi_passive"]["probability"].as_f64().unwrap(),
-        theirs["semi_passive"]["probability"].as_f64().unwrap(),
+    failure_agree(
+        "",
+        &ours["failure"],
+        &theirs["failure"],
+        &HUSTLE_CAUSES,
         &mut failures,
     );
-    close_share(
-        "break-even",
-        ours["break_even"]["probability"].as_f64().unwrap(),
-        theirs["break_even"]["probability"].as_f64().unwrap(),
-        &mut failures,
-    );
-    for (section, key) in [
-        ("failure", "failed_by_month"),
-        ("semi_passive", "reached_by_month"),
-        ("semi_passive", "share_by_month"),
-    ] {
-        let (a, b) = (floats(&ours[section][key]), floats(&theirs[section][key]));
-        for t in 0..a.len() {
-            close_share(
-                &format!("{section}.{key} month {}", t + 1),
-                a[t],
-                b[t],
-                &mut failures,
-            );
-        }
-    }
-    // Hourly rate: mean over trajectories that worked any hours.
-    let (ha, hb) = (&ours["hourly_rate"], &theirs["hourly_rate"]);
-    let se = (ha["sd"].as_f64().unwrap().powi(2) / ha["trajectories"].as_f64().unwrap()
-        + hb["sd"].as_f64().unwrap().powi(2) / hb["n"].as_f64().unwrap())
-    .sqrt();
-    let diff = (ha["mean"].as_f64().unwrap() - hb["mean"].as_f64().unwrap()).abs();
-    if diff > K_SE * se {
-        failures.push(format!(
-            "hourly rate mean differs by {diff:.4} (SE {se:.4})"
-        ));
-    }
+    milestones_agree(&ours, &theirs, &mut failures);
     if owner_hours {
-        close_share(
-            "semi-passive at the horizon",
-            ours["semi_passive"]["at_horizon"].as_f64().unwrap(),
-            theirs["semi_passive"]["at_horizon"].as_f64().unwrap(),
-            &mut failures,
-        );
-        // The share of trajectories with passivity >= 0.5, month by month.
-        let theirs_half = &theirs["passivity"]["share_at_least_half_by_month"];
-        let (a, b) = (
-            floats(&ours["passivity"]["share_by_month"]),
-            floats(theirs_half),
-        );
-        for t in 0..a.len() {
-            close_share(
-                &format!("passivity >= 0.5 in month {}", t + 1),
-                a[t],
-                b[t],
-                &mut failures,
-            );
-        }
+        owner_hours_agree(&ours, &theirs, &mut failures);
         let (a, b) = (
             ours["correlation"].as_array().unwrap(),
             theirs["correlation"].as_array().unwrap(),
@@ -267,4 +190,206 @@ fn agreement(name: &str, owner_hours: bool) -> Vec<String> {
         }
     }
     failures
+}
+
+/// A hustle's failure causes.
+const HUSTLE_CAUSES: [&str; 4] = ["abandoned", "burned_out", "deplatformed", "unprofitable"];
+
+/// The monthly means of `metrics` of two `series` objects, within K_SE
+/// standard errors of their difference.
+fn series_agree(what: &str, a: &Value, b: &Value, metrics: &[&str], failures: &mut Vec<String>) {
+    for metric in metrics {
+        let (a, b) = (&a[metric], &b[metric]);
+        let (ma, sa, mb, sb) = (
+            floats(&a["mean"]),
+            floats(&a["sd"]),
+            floats(&b["mean"]),
+            floats(&b["sd"]),
+        );
+        assert_eq!(ma.len(), mb.len(), "{what}{metric}: months");
+        for t in 0..ma.len() {
+            let se = (sa[t].powi(2) / N as f64 + sb[t].powi(2) / N as f64).sqrt();
+            let diff = (ma[t] - mb[t]).abs();
+            let ok = if se == 0.0 {
+                diff < 1e-9 * ma[t].abs().max(1.0)
+            } else {
+                diff <= K_SE * se
+            };
+            if !ok {
+                failures.push(format!(
+                    "{what}{metric} month {}: mean {:.4} vs {:.4} (SE {se:.4})",
+                    t + 1,
+                    ma[t],
+                    mb[t]
+                ));
+            }
+        }
+    }
+}
+
+/// P(failure), its shares by `causes` and the share failed by each month.
+fn failure_agree(what: &str, a: &Value, b: &Value, causes: &[&str], failures: &mut Vec<String>) {
+    close_share(
+        &format!("{what}failure"),
+        a["probability"].as_f64().unwrap(),
+        b["probability"].as_f64().unwrap(),
+        failures,
+    );
+    for cause in causes {
+        close_share(
+            &format!("{what}{cause}"),
+            a["causes"][cause].as_f64().unwrap(),
+            b["causes"][cause].as_f64().unwrap(),
+            failures,
+        );
+    }
+    let (x, y) = (floats(&a["failed_by_month"]), floats(&b["failed_by_month"]));
+    for t in 0..x.len() {
+        close_share(
+            &format!("{what}failed by month {}", t + 1),
+            x[t],
+            y[t],
+            failures,
+        );
+    }
+}
+
+/// Semi-passive income, break-even and the hourly rate.
+fn milestones_agree(ours: &Value, theirs: &Value, failures: &mut Vec<String>) {
+    close_share(
+        "semi-passive",
+        ours["semi_passive"]["probability"].as_f64().unwrap(),
+        theirs["semi_passive"]["probability"].as_f64().unwrap(),
+        failures,
+    );
+    close_share(
+        "break-even",
+        ours["break_even"]["probability"].as_f64().unwrap(),
+        theirs["break_even"]["probability"].as_f64().unwrap(),
+        failures,
+    );
+    for (section, key) in [
+        ("semi_passive", "reached_by_month"),
+        ("semi_passive", "share_by_month"),
+    ] {
+        let (a, b) = (floats(&ours[section][key]), floats(&theirs[section][key]));
+        for t in 0..a.len() {
+            close_share(
+                &format!("{section}.{key} month {}", t + 1),
+                a[t],
+                b[t],
+                failures,
+            );
+        }
+    }
+    // Hourly rate: mean over trajectories that worked any hours.
+    let (ha, hb) = (&ours["hourly_rate"], &theirs["hourly_rate"]);
+    let se = (ha["sd"].as_f64().unwrap().powi(2) / ha["trajectories"].as_f64().unwrap()
+        + hb["sd"].as_f64().unwrap().powi(2) / hb["n"].as_f64().unwrap())
+    .sqrt();
+    let diff = (ha["mean"].as_f64().unwrap() - hb["mean"].as_f64().unwrap()).abs();
+    if diff > K_SE * se {
+        failures.push(format!(
+            "hourly rate mean differs by {diff:.4} (SE {se:.4})"
+        ));
+    }
+}
+
+/// The semi-passive share at the horizon and passivity >= 0.5 by month.
+fn owner_hours_agree(ours: &Value, theirs: &Value, failures: &mut Vec<String>) {
+    close_share(
+        "semi-passive at the horizon",
+        ours["semi_passive"]["at_horizon"].as_f64().unwrap(),
+        theirs["semi_passive"]["at_horizon"].as_f64().unwrap(),
+        failures,
+    );
+    // The share of trajectories with passivity >= 0.5, month by month.
+    let theirs_half = &theirs["passivity"]["share_at_least_half_by_month"];
+    let (a, b) = (
+        floats(&ours["passivity"]["share_by_month"]),
+        floats(theirs_half),
+    );
+    for t in 0..a.len() {
+        close_share(
+            &format!("passivity >= 0.5 in month {}", t + 1),
+            a[t],
+            b[t],
+            failures,
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs the NumPy reference implementation: set HUSTLE_SIM_NUMPY_REFERENCE"]
+fn portfolios_agree_with_the_numpy_reference() {
+    let mut failures = Vec::new();
+    for name in ["portfolio.toml", "portfolio-strained.toml"] {
+        let portfolio = Portfolio::load(&data_file(name)).unwrap();
+        let opts = RunOptions {
+            trajectories: N,
+            seed: 7,
+            threads: None,
+        };
+        let ours = hustle_sim::simulate_portfolio(&portfolio, &opts).unwrap();
+        let ours: Value = serde_json::from_slice(&ours.to_json()).unwrap();
+        let theirs = reference_run(&data_file(name));
+        let person = [
+            "net_income",
+            "gross_revenue",
+            "customers",
+            "new_customers",
+            "hours",
+            "cumulative_net",
+            "platform_fee",
+            "passivity",
+            "declined_customers",
+        ];
+        let what = format!("{name}: person ");
+        series_agree(
+            &what,
+            &ours["series"],
+            &theirs["series"],
+            &person,
+            &mut failures,
+        );
+        let causes = ["burned_out", "all_failed"];
+        failure_agree(
+            &what,
+            &ours["failure"],
+            &theirs["failure"],
+            &causes,
+            &mut failures,
+        );
+        milestones_agree(&ours, &theirs, &mut failures);
+        owner_hours_agree(&ours, &theirs, &mut failures);
+        let (a, b) = (
+            ours["hustles"].as_array().unwrap(),
+            theirs["hustles"].as_array().unwrap(),
+        );
+        assert_eq!(a.len(), b.len(), "{name}: hustles");
+        let mut metrics = person.to_vec();
+        metrics.push("competitors");
+        for (j, (x, y)) in a.iter().zip(b).enumerate() {
+            let what = format!("{name}: hustle {} ", j + 1);
+            series_agree(&what, &x["series"], &y["series"], &metrics, &mut failures);
+            failure_agree(
+                &what,
+                &x["failure"],
+                &y["failure"],
+                &HUSTLE_CAUSES,
+                &mut failures,
+            );
+            close_share(
+                &format!("{what}running at the horizon"),
+                x["running_at_horizon"].as_f64().unwrap(),
+                y["running_at_horizon"].as_f64().unwrap(),
+                &mut failures,
+            );
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "disagreements with the reference:\n{}",
+        failures.join("\n")
+    );
 }
