@@ -203,8 +203,11 @@ pub fn simulate_portfolio_with(
             };
         }
 
-        // The person's month: the hustles' totals.
-        let mut total = [0.0; NMETRICS];
+        // The person's month: the hustles' totals. The sums start from
+        // -0.0, the identity of IEEE addition, so that a total of one
+        // hustle's figure is that figure bit for bit (a setup month
+        // without cost nets -0.0), and otherwise as from 0.0.
+        let mut total = [-0.0; NMETRICS];
         let mut active = false;
         for m in &months {
             for (sum, v) in total.iter_mut().zip(m.figures()) {
