@@ -7,7 +7,7 @@ use hustle_sim::InputError;
 use hustle_sim::chart;
 use hustle_sim::model::Model;
 use hustle_sim::output::{OutputSet, check_inputs_kept, list_paths, prepare_dir, sanitize_stem};
-use hustle_sim::portfolio::{Portfolio, is_portfolio_file};
+use hustle_sim::portfolio::Portfolio;
 use hustle_sim::report::portfolio::{
     PortfolioPercentilesCsv, PortfolioSummary, PortfolioSummaryJson,
 };
@@ -47,9 +47,9 @@ pub const FILE_NAMES: [&str; 9] = [
 
 pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
     if let Some(path) = &args.scenario
-        && is_portfolio_file(path)
+        && let Some(portfolio) = Portfolio::locate(path)
     {
-        return run_portfolio(args, path);
+        return run_portfolio(args, path, portfolio?);
     }
     let scenario = load_scenario(args.scenario.as_deref(), &args.overrides.set)?;
     let model = scenario.model()?;
@@ -111,7 +111,7 @@ pub const PORTFOLIO_FILE_NAMES: [&str; 10] = [
 
 /// `run` of a portfolio file: the person's and each hustle's summary, the
 /// percentiles, the charts and the table.
-fn run_portfolio(args: &RunArgs, path: &Path) -> anyhow::Result<()> {
+fn run_portfolio(args: &RunArgs, path: &Path, portfolio: Portfolio) -> anyhow::Result<()> {
     if let Some(first) = args.overrides.set.first() {
         return Err(InputError::new(format!(
             "--set {first}: a portfolio's keys are changed in its file (a hustle's with `set`)"
@@ -121,12 +121,14 @@ fn run_portfolio(args: &RunArgs, path: &Path) -> anyhow::Result<()> {
         .with_allowed("--set with a scenario file")
         .into());
     }
-    let portfolio = Portfolio::load(path)?;
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(sanitize_stem(&portfolio.stem)));
-    let mut inputs = vec![("the portfolio", path)];
+    let mut inputs: Vec<(&str, &Path)> = Vec::new();
+    if path.exists() {
+        inputs.push(("the portfolio", path));
+    }
     inputs.extend(portfolio.hustles.iter().filter_map(|h| {
         h.path
             .as_deref()
