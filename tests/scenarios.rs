@@ -2,7 +2,7 @@
 //! `hustle-sim check` makes), every number carries a comment giving its
 //! source, there are at least ten, the built-in default is one of them, and
 //! each scenario's results are plausible against the anecdote it is
-//! calibrated from (docs/sources.md, Hustles people try).
+//! calibrated from (docs/calibration.md, Hustles people try).
 //!
 //! The plausibility tests run 4,000 trajectories with a fixed seed, so they
 //! are deterministic; each threshold is far enough from the simulated value
@@ -84,11 +84,11 @@ fn the_builtin_default_is_a_library_scenario() {
 }
 
 /// What a number's comment may say to give its source: a published figure
-/// collected in docs/sources.md, a judgment call, a convention of the library
+/// collected in docs/calibration.md, a judgment call, a convention of the library
 /// (described in docs/scenarios.md), or a value that follows from how the
 /// hustle is put into the model.
 const SOURCE_MARKS: [&str; 4] = [
-    "docs/sources.md",
+    "docs/calibration.md",
     "judgment call",
     "docs/scenarios.md",
     "by construction",
@@ -101,11 +101,11 @@ fn gives_a_source(comment: &str) -> bool {
 
 #[test]
 fn every_number_has_a_comment_giving_its_source() {
-    // Every number in a scenario cites its source in docs/sources.md, or says
+    // Every number in a scenario cites its source in docs/calibration.md, or says
     // it is a judgment call. Checked here as: every key line whose value
     // holds a digit (text values such as names are exempt) carries a `#`
     // comment, and that comment, or the comment block just above its group
-    // of keys (a "see above" note), names docs/sources.md or
+    // of keys (a "see above" note), names docs/calibration.md or
     // docs/scenarios.md, or says "judgment call" or "by construction".
     for f in scenario_files() {
         let text = std::fs::read_to_string(&f).unwrap();
@@ -138,7 +138,7 @@ fn every_number_has_a_comment_giving_its_source() {
                 assert!(
                     gives_a_source(comment) || gives_a_source(&block),
                     "{}:{}: `{line}`: its comment (or the block above) should \
-                     cite docs/sources.md or docs/scenarios.md, or say \
+                     cite docs/calibration.md or docs/scenarios.md, or say \
                      \"judgment call\" or \"by construction\"",
                     f.display(),
                     i + 1
