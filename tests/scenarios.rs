@@ -263,27 +263,55 @@ fn annotation_studio_is_a_business_not_a_side_income() {
     assert!(s.failure.causes.burned_out > 0.05, "{:?}", s.failure.causes);
 }
 
+/// The online course as its anecdote's author more likely sold it: at $300
+/// a seat to their own audience on a self-hosted platform (Teachable's
+/// starter plan, 7.5 %, plus card processing, about 10.5 % of a $300 sale),
+/// a market of 30 to 600 buyers, and 8 to 20 hours a month keeping that
+/// audience (docs/scenarios.md shows the same comparison).
+const SELF_HOSTED_COURSE: [&str; 4] = [
+    "pricing.one_time=300",
+    "platform.fee=0.105",
+    "acquisition.market_size=\"30 to 600\"",
+    "effort.fixed_hours_monthly=\"8 to 20\"",
+];
+
 #[test]
-fn online_course_is_the_most_passive_once_recorded() {
-    // Anecdote: "$300 per seat; buyers said it was worth it". Front-loaded
-    // effort, then sales that take few hours each: it reaches semi-passive
-    // income more often than any service in the library (copy, consulting,
-    // translation, content writing), whose hours grow with every sale.
+fn online_course_at_marketplace_prices_is_a_different_business_from_a_300_seat() {
+    // The anecdote's "$300 per seat" is not what a marketplace realises: its
+    // deals sell courses at $10-20 and it keeps most of each sale
+    // (docs/calibration.md, Platform fees). At those prices most owners
+    // give up (P(failure) > 40 %) and few reach the bar (< 10 %).
     let course = summary("online-course-marketplace");
-    for service in [
-        "ecommerce-copy-service",
-        "ai-workflow-consulting",
-        "translation-localisation",
-        "ai-content-writing-upwork",
-    ] {
-        let s = summary(service);
-        assert!(
-            course.semi_passive.probability > s.semi_passive.probability,
-            "course {} vs {service} {}",
-            course.semi_passive.probability,
-            s.semi_passive.probability
-        );
+    assert!(
+        course.failure.probability > 0.4,
+        "{}",
+        course.failure.probability
+    );
+    assert!(
+        course.semi_passive.probability < 0.1,
+        "{}",
+        course.semi_passive.probability
+    );
+    // Sales are highest at launch (month 3), while the marketplace promotes
+    // a new course, and fall as the market is used up: no month sells more
+    // on average, and month 24 sells less than half as much.
+    let new = &course.series.new_customers.mean;
+    let launch = new[2];
+    assert!(new.iter().all(|&x| x <= launch), "{new:?}");
+    assert!(new[23] < launch / 2.0, "{new:?}");
+    // Sold at $300 to the author's own audience the same course reaches
+    // the bar in most trajectories: the price realised, not the course,
+    // makes the difference.
+    let mut s = Scenario::from_file(&library().join("online-course-marketplace.toml")).unwrap();
+    for set in SELF_HOSTED_COURSE {
+        s.set(set).unwrap();
     }
+    let own = common::summary(&s.model().unwrap(), N, SEED);
+    assert!(
+        own.semi_passive.probability > 0.4,
+        "{}",
+        own.semi_passive.probability
+    );
 }
 
 /// The new subscribers a month of the niche tool's sweep in
