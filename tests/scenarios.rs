@@ -15,6 +15,7 @@ use hustle_sim::Scenario;
 use hustle_sim::model::Model;
 use hustle_sim::report::Summary;
 use hustle_sim::scenario::{DEFAULT_SCENARIO, DEFAULT_STEM};
+use hustle_sim::sim::Metric;
 use std::path::{Path, PathBuf};
 
 const N: u64 = 4_000;
@@ -244,22 +245,38 @@ fn stock_images_rarely_sell_enough_to_keep_going() {
 }
 
 #[test]
-fn annotation_studio_is_a_business_not_a_side_income() {
+fn annotation_studio_is_a_business_and_60k_a_year_is_its_best_case() {
     // Anecdote: "over $60K in a year; more like running a business than a
-    // side income". It makes money (median cumulative net over two years
-    // above $5,000) but management hours scale with contracts, so it is
-    // almost never semi-passive (< 10 %), and the owner's hours are what
-    // limit it: contracts turned away for want of hours (> 5 % of those on
-    // offer) and owners who burn out (> 5 % of trajectories).
+    // side income; projects taken from big platforms and handed to a team
+    // the owner organises". The library reads $60K as the owner's profit
+    // (docs/scenarios.md). It makes money (median cumulative net over two
+    // years above $20,000), and a year of $60K or more happens, but only in
+    // its best futures: in the second year, between 0.5 % and 10 % of
+    // trajectories (2.1 % at 10,000 trajectories; the bounds are more than
+    // 6 standard errors of a share from it at this sample size).
     let s = summary("data-annotation-studio");
-    assert!(s.series.cumulative_net.p50[s.horizon_months as usize - 1] > 5_000.0);
+    let h = s.horizon_months as usize;
+    assert!(s.series.cumulative_net.p50[h - 1] > 20_000.0);
+    let m = load(&library().join("data-annotation-studio.toml"));
+    let best_years = common::trajectories(&m, N, SEED)
+        .filter(|(path, _)| path.row(Metric::NetIncome)[12..24].iter().sum::<f64>() >= 60_000.0)
+        .count() as f64
+        / N as f64;
+    assert!((0.005..0.1).contains(&best_years), "{best_years}");
+    // A business, not semi-passive income: management hours grow with
+    // projects, so it reaches the bar less often than the niche tool, a
+    // product, and the owner's hours are what limit it: projects turned
+    // away for want of hours (> 10 % of those on offer) and owners who burn
+    // out (> 5 % of trajectories).
+    let niche = summary("niche-saas-tool");
     assert!(
-        s.semi_passive.probability < 0.1,
-        "{}",
-        s.semi_passive.probability
+        s.semi_passive.probability < niche.semi_passive.probability,
+        "{} vs the niche tool's {}",
+        s.semi_passive.probability,
+        niche.semi_passive.probability
     );
     let declined = declined_share(&s);
-    assert!(declined > 0.05, "declined {declined}");
+    assert!(declined > 0.1, "declined {declined}");
     assert!(s.failure.causes.burned_out > 0.05, "{:?}", s.failure.causes);
 }
 
