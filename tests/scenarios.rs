@@ -236,12 +236,43 @@ fn consulting_pays_but_is_not_passive() {
 #[test]
 fn stock_images_rarely_sell_enough_to_keep_going() {
     // Anecdote: "hundreds of images uploaded; not one sale in two months".
-    // With royalties of a few dollars a download and a crowded market, the
+    // With royalties under a dollar a download and a crowded market, the
     // owner almost always gives up (> 90 % fail) and the median cumulative
-    // net is a loss.
+    // net is a loss. The anecdote is a common case: no download at all in
+    // the two months after launch (months 2 and 3) in more than one
+    // portfolio in ten (21 % at 10,000 trajectories).
     let s = summary("ai-stock-images");
     assert!(s.failure.probability > 0.9, "{}", s.failure.probability);
     assert!(s.series.cumulative_net.p50[s.horizon_months as usize - 1] < 0.0);
+    let m = load(&library().join("ai-stock-images.toml"));
+    let no_sale = common::trajectories(&m, N, SEED)
+        .filter(|(path, _)| {
+            path.row(Metric::NewCustomers)[1..3]
+                .iter()
+                .all(|&x| x == 0.0)
+        })
+        .count() as f64
+        / N as f64;
+    assert!(no_sale > 0.1, "{no_sale}");
+}
+
+#[test]
+fn stock_images_fail_by_their_sales_not_by_construction() {
+    // Regression: expected royalties of about $1 a month against $20 of
+    // fixed costs made the quit rule fire in month 7 in every trajectory:
+    // 100 % failure whatever the portfolio, and no portfolio that earns.
+    // How well a portfolio sells now spreads widely (0.1 to 40 downloads in
+    // the launch month, growing with uploads), so the long tail appears:
+    // some portfolios pay back what they cost (break-even in more than 1 %
+    // of trajectories; 4.2 % at 10,000) and some owners keep going (failure
+    // below 99.9 %, that is more than a handful of the 4,000 survive).
+    let s = summary("ai-stock-images");
+    assert!(
+        s.break_even.probability > 0.01,
+        "{}",
+        s.break_even.probability
+    );
+    assert!(s.failure.probability < 0.999, "{}", s.failure.probability);
 }
 
 #[test]
