@@ -428,7 +428,12 @@ fn docs_scenarios_table_is_the_output_of_list_run() {
     let out = String::from_utf8(out).unwrap();
     let table: Vec<&str> = out.lines().filter(|l| l.starts_with('|')).collect();
     let docs = std::fs::read_to_string(repo("docs/scenarios.md")).unwrap();
-    let documented: Vec<&str> = docs.lines().filter(|l| l.starts_with('|')).collect();
+    // The page's first table is the library's; later tables are its own.
+    let documented: Vec<&str> = docs
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .collect();
     assert_eq!(
         documented,
         table,
