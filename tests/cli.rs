@@ -43,7 +43,9 @@ fn run_without_a_scenario_uses_the_builtin_default() {
     }
     let csv = std::fs::read_to_string(out.join("percentiles.csv")).unwrap();
     assert!(csv.starts_with("month,metric,mean,sd,p5,p25,p50,p75,p95\n"));
-    assert_eq!(csv.lines().count(), 1 + 24 * 8);
+    // The default uses the owner's hours keys (its bar asks for passivity),
+    // so passivity and declined customers join the eight base metrics.
+    assert_eq!(csv.lines().count(), 1 + 24 * 10);
 }
 
 #[test]
@@ -250,7 +252,7 @@ fn run_table_shows_declined_customers_only_when_some_were_declined() {
 
 #[test]
 fn run_table_of_a_scenario_without_the_owner_hours_keys_adds_only_the_last_month_share() {
-    let (stdout, s) = run_table(&["-n", "500"]);
+    let (stdout, s) = run_table(&[&repo("tests/data/bench.toml"), "-n", "500"]);
     assert_fits_in_100_columns(&stdout);
     let last = f64s(&s["semi_passive"]["share_by_month"])[23];
     let line = table_line(&stdout, "Semi-passive in month 24 ").unwrap();
@@ -426,13 +428,92 @@ fn docs_scenarios_table_is_the_output_of_list_run() {
     let out = String::from_utf8(out).unwrap();
     let table: Vec<&str> = out.lines().filter(|l| l.starts_with('|')).collect();
     let docs = std::fs::read_to_string(repo("docs/scenarios.md")).unwrap();
-    let documented: Vec<&str> = docs.lines().filter(|l| l.starts_with('|')).collect();
+    // The page's first table is the library's; later tables are its own.
+    let documented: Vec<&str> = docs
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .collect();
     assert_eq!(
         documented,
         table,
         "docs/scenarios.md is out of date; paste the table of `hustle-sim list --run`:\n{}",
         table.join("\n")
     );
+}
+
+/// Splits a command line as a POSIX shell would for the examples in the
+/// docs: words separated by spaces, with '...' and "..." quoting.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut quote: Option<char> = None;
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (None, ' ') => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
+}
+
+#[test]
+fn docs_scenarios_examples_are_what_the_commands_print() {
+    // Each example of docs/scenarios.md, a block that starts with
+    // `$ hustle-sim ...`, is that command's output line for line (run from
+    // the repository, without charts, into a temporary folder), but for the
+    // line naming the files it wrote.
+    let docs = std::fs::read_to_string(repo("docs/scenarios.md")).unwrap();
+    let mut examples = 0;
+    let mut rest = docs.as_str();
+    while let Some(at) = rest.find("```\n$ hustle-sim ") {
+        let block = &rest[at + "```\n$ hustle-sim ".len()..];
+        let (command, shown) = block.split_once('\n').unwrap();
+        let shown = &shown[..shown.find("```").expect("the example's block ends")];
+        rest = &block[command.len()..];
+        let tmp = tempfile::tempdir().unwrap();
+        let out = bin()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(shell_words(command))
+            .args(["--no-charts", "-o"])
+            .arg(tmp.path())
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let out = String::from_utf8(out).unwrap();
+        let printed: Vec<&str> = out
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("Wrote "))
+            .collect();
+        let printed = printed.join("\n");
+        assert_eq!(
+            printed.trim_end(),
+            shown.trim_end(),
+            "docs/scenarios.md is out of date; paste the output of `hustle-sim {command}`"
+        );
+        examples += 1;
+    }
+    assert!(examples >= 1, "no examples found in docs/scenarios.md");
 }
 
 /// A table row: stem, horizon, P(semi-passive), median month, P(failure),
@@ -604,6 +685,7 @@ fn the_template_uses_the_library_owner_and_bar() {
         "owner.hourly_value",
         "owner.burnout_hours_monthly",
         "semi_passive.min_net_monthly",
+        "semi_passive.min_passivity",
         "semi_passive.max_hours_monthly",
     ] {
         let p = hustle_sim::scenario::keys::Param::from_key(key).unwrap();

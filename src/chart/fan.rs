@@ -979,7 +979,7 @@ mod tests {
         assert_eq!(
             kinds,
             vec![
-                (ReferenceKind::SemiPassive, 15.0),
+                (ReferenceKind::SemiPassive, 30.0),
                 (ReferenceKind::Burnout, 60.0)
             ]
         );
@@ -1034,6 +1034,7 @@ mod tests {
         // The minimum is drawn only when the scenario gives one.
         let mut s = Scenario::builtin_default();
         s.set("owner.capacity_hours_monthly=30").unwrap();
+        s.set("semi_passive.min_passivity=").unwrap();
         let refs = references(FanKind::Passivity, &s.model().unwrap(), "USD");
         assert_eq!(refs.len(), 1);
         // Passivity's lines are on no other chart, and the other charts'

@@ -333,8 +333,8 @@ pub(crate) mod tests {
          [semi_passive]\nmin_net_monthly = 300\nmin_passivity = \"0.3 to 0.6\"";
 
     #[test]
-    fn the_default_scenario_draws_six_full_size_charts() {
-        let names = assert_all_charts(None);
+    fn a_scenario_without_the_owners_hours_draws_six_full_size_charts() {
+        let names = assert_all_charts(Some(include_str!("../../tests/data/bench.toml")));
         assert_eq!(names.len(), 6);
         assert!(!names.contains(&PASSIVITY_FILE_NAME));
     }

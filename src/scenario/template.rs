@@ -83,17 +83,19 @@ burnout_hours_monthly = 60   # a launched month above this many hours counts tow
 burnout_after_months = 3     # that many such months in a row and the owner burns out (>= 1)
 hourly_value = 40            # what an hour is worth elsewhere, for comparison and passivity (>= 0)
 # The most hours a month the owner gives the hustle: new customers whose
-# hours would not fit are declined and lost (the run counts them).
-# capacity_hours_monthly = 45  # hours a month at most (> 0; absent = unlimited)
+# hours would not fit are declined and lost (the run counts them). The
+# library's services use this line; its products leave it out.
+# capacity_hours_monthly = { dist = "uniform", min = 40, max = 80 }  # (> 0; absent = unlimited)
 
 [semi_passive]
-min_net_monthly = 500     # a semi-passive month nets at least this ...
-max_hours_monthly = 15    # ... and takes at most this many hours (>= 0; remove = no limit)
 # Passivity of a month: max(0, 1 - hourly_value x hours / net) when net > 0,
 # else 0: the share of its net beyond what its hours would have earned at
 # hourly_value (0.5 = a net per hour twice hourly_value, 1 = no hours).
-# Needs hourly_value above 0.
-# min_passivity = 0.5     # ... and has at least this passivity (0..=1; absent = no limit)
+# Needs hourly_value above 0. The section needs a limit on hours, on
+# passivity or both.
+min_net_monthly = 500     # a semi-passive month nets at least this ...
+min_passivity = 0.5       # ... has at least this passivity (0..=1; remove = no limit) ...
+max_hours_monthly = 30    # ... and takes at most this many hours (>= 0; remove = no limit)
 sustain_months = 3        # qualifying months in a row that make income semi-passive (>= 1)
 
 # Correlated assumptions: two uncertain values that tend to move together
