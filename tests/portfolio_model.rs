@@ -804,13 +804,42 @@ fn one_hustle_portfolio_is_its_scenario() {
         .map(|p| std::fs::read_to_string(p).unwrap())
         .collect();
     texts.sort();
+    // The person's values must be the scenario's own: an uncertain
+    // capacity (the services') is pinned at 60 in both, since the person
+    // draws from a stream of their own.
     let mut scenarios: Vec<(String, Model)> = texts
         .into_iter()
         .map(|text| {
             let m = model(&text);
-            (text, m)
+            if m.param(Param::CapacityHoursMonthly).is_fixed() {
+                return (text, m);
+            }
+            let pinned: String = text
+                .lines()
+                .map(|l| {
+                    if l.starts_with("capacity_hours_monthly") {
+                        "capacity_hours_monthly = 60".to_string()
+                    } else {
+                        l.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            let m = m.with_fixed(Param::CapacityHoursMonthly, 60.0).unwrap();
+            (pinned, m)
         })
         .collect();
+    // Consulting without its capacity, whose owners burn out often.
+    let consulting =
+        std::fs::read_to_string(dir.join("scenarios/ai-workflow-consulting.toml")).unwrap();
+    let uncapped: String = consulting
+        .lines()
+        .filter(|l| !l.starts_with("capacity_hours_monthly"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let m = model(&uncapped);
+    assert!(!m.capacity_enabled());
+    scenarios.push((uncapped, m));
     // The person's values are fixed: the capacity is pinned at 35 (it
     // keeps its correlation, which only moves the hustle's rework hours).
     let owner_hours = include_str!("data/owner-hours.toml");
