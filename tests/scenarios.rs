@@ -489,11 +489,12 @@ fn the_evening_tool_starves_beside_consulting() {
 #[test]
 fn a_newsletter_then_a_course_fade_rather_than_burn_out() {
     // docs/scenarios.md, Portfolios: few hours (a median 14.5 a month
-    // together in month 24, against the burnout line at 60), so no one
-    // burns out, and the way to fail is both hustles abandoned (15.8 % at
-    // 10,000 trajectories; 10 % is over 5 standard errors below).
+    // together in month 24, against the burnout line at 60), so almost no
+    // one burns out (none at 10,000 trajectories; 0.5 % allows the odd
+    // owner of a long course build), and the way to fail is both hustles
+    // abandoned (15.8 % at 10,000; 10 % is over 5 standard errors below).
     let p = portfolio("newsletter-and-course");
-    assert_eq!(p.failure.causes.burned_out, 0.0);
+    assert!(p.failure.causes.burned_out < 0.005);
     assert!(p.failure.causes.all_failed > 0.10);
     assert!(*p.series.hours.p50.last().unwrap() < 30.0);
     assert_eq!(p.hustles[1].start_month, 7);
