@@ -329,7 +329,9 @@ pub fn variants(
     values: &[f64],
     arg: &str,
 ) -> Result<Vec<Model>, InputError> {
-    let bound = p.spec().bound;
+    // The key's range in this scenario (churn.monthly under sbg excludes
+    // 0 and 1); a scenario that does not validate says so below.
+    let bound = scenario.model().map_or(p.spec().bound, |m| m.bound(p));
     values
         .iter()
         .map(|&v| {

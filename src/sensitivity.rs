@@ -189,7 +189,7 @@ pub fn check_swing(swing: f64) -> Result<(), InputError> {
 /// valid range as a draw would be).
 fn can_be_nonzero(model: &Model, p: Param) -> bool {
     let s = model.param(p).sampler();
-    let b = p.spec().bound;
+    let b = model.bound(p);
     [1e-9, 0.5, 1.0 - 1e-9]
         .iter()
         .any(|&u| b.clamp(s.inverse_cdf(u)) != 0.0)
@@ -238,8 +238,8 @@ pub fn included(model: &Model, p: Param) -> bool {
 
 /// The median of a parameter, clamped into its valid range.
 fn median(model: &Model, p: Param) -> f64 {
-    p.spec()
-        .bound
+    model
+        .bound(p)
         .clamp(model.param(p).sampler().inverse_cdf(0.5))
 }
 
@@ -340,7 +340,7 @@ pub struct Variant {
 /// `swing`, all within the parameter's valid range (and
 /// [`crate::scenario::keys::MAX_MAGNITUDE`]).
 pub fn variant(model: &Model, p: Param, swing: f64) -> Variant {
-    let bound = p.spec().bound;
+    let bound = model.bound(p);
     let (low, mid, high, spread) = match *model.param(p) {
         Uncertain::Fixed { value: 0.0 } => {
             let step = swing * zero_scale(model, p);

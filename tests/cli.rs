@@ -466,7 +466,7 @@ fn list_run_skips_invalid_scenarios_and_exits_with_code_2() {
         }))
         .stdout(predicate::str::contains("broken").not())
         .stderr(predicate::str::contains(
-            "churn.monthly must be within 0..=1, got 1.3 (skipped)",
+            "churn.monthly must be within 0..=1, got 1.3; churn.monthly is a fraction: did you mean 0.013 (or \"1.3%\")? (skipped)",
         ))
         .stderr(predicate::str::contains("1 of 2 scenarios"));
     // Plain `list` reports it too, and also exits with code 2.
@@ -662,7 +662,7 @@ fn bad_input_exits_with_code_2_and_says_what_is_wrong() {
     );
     bad_input(
         &["run", "--set", "churn.monthly=2"],
-        "churn.monthly must be within 0..=1, got 2",
+        "churn.monthly must be strictly between 0 and 1, got 2",
     );
     bad_input(
         &["run", "--set", "horizon_months=\"long\""],

@@ -150,7 +150,7 @@ pub fn threshold(model: &Model, p: Param) -> Option<Threshold> {
         return None;
     }
     let u = model.param(p);
-    let value = p.spec().bound.clamp(u.sampler().inverse_cdf(0.5));
+    let value = model.bound(p).clamp(u.sampler().inverse_cdf(0.5));
     Some(Threshold {
         value,
         uncertain: !u.is_fixed(),

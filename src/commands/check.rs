@@ -167,7 +167,7 @@ fn describe_correlations(m: &Model) -> String {
                     "about {} of {}'s draws (valid: {})",
                     format_share(chance),
                     p.key(),
-                    p.spec().bound
+                    m.bound(p)
                 )
             })
             .collect();
