@@ -14,6 +14,7 @@
 use crate::error::InputError;
 use crate::model::Model;
 use crate::report::Summary;
+use crate::report::clamped::{Clamped, clamped, clamped_in_runs};
 use crate::report::compare::{CompareReport, ScenarioEntry};
 use crate::report::format::round_12_digits;
 use crate::report::paired::{OutcomeStats, PairedStats};
@@ -174,6 +175,13 @@ pub fn compare(
     let result = run_paired(&models, opts, spec, progress, cancel)?;
     let n = result.trajectories;
     let labels: Vec<String> = entrants.iter().map(|e| e.label.clone()).collect();
+    let runs: Vec<(&Model, &[u64], String)> = result
+        .variants
+        .iter()
+        .zip(&labels)
+        .map(|(v, l)| (&v.model, &v.tally.counts.clamped[..], l.clone()))
+        .collect();
+    let clamped = clamped_in_runs(&runs, n);
     let report = CompareReport {
         trajectories: n,
         seed: result.seed,
@@ -204,6 +212,7 @@ pub fn compare(
                 )
             })
             .collect(),
+        clamped,
     };
     Ok(Comparison {
         report,
@@ -403,6 +412,19 @@ impl Sweep {
             pairs: false,
         };
         let result = run_paired(&self.models, opts, spec, progress, cancel)?;
+        let runs: Vec<(&Model, &[u64], String)> = result
+            .variants
+            .iter()
+            .zip(&self.values)
+            .map(|(v, x)| {
+                (
+                    &v.model,
+                    &v.tally.counts.clamped[..],
+                    format!("at {} = {}", self.param.key(), value_text(*x)),
+                )
+            })
+            .collect();
+        let clamped = clamped_in_runs(&runs, result.trajectories);
         Ok(SweepReport {
             scenario: self.base.name.clone(),
             key: self.param.key().to_string(),
@@ -420,6 +442,7 @@ impl Sweep {
                     stats: OutcomeStats::new(v, result.trajectories),
                 })
                 .collect(),
+            clamped,
         })
     }
 }
@@ -471,6 +494,8 @@ pub struct ScenarioRun {
     /// Among its trajectories that became semi-passive, the median month
     /// they did; `None` when none did.
     pub median_month_semi_passive_if_reached: Option<u32>,
+    /// Draws clamped into their valid range, for the warnings.
+    pub clamped: Vec<Clamped>,
 }
 
 /// Runs every valid scenario of `files` with the same options, one after
@@ -487,7 +512,12 @@ pub fn run_each<'a>(
         match model {
             Ok(m) => {
                 let result = crate::sim::run(m, opts, &|_| {}, cancel)?;
+                let name = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 runs.push(ScenarioRun {
+                    clamped: clamped(m, result.trajectories, &result.tally.counts.clamped, &name),
                     path: path.clone(),
                     summary: Summary::from_run(&result, &path.display().to_string()),
                     median_month_semi_passive_if_reached: median_month_among_reached(

@@ -29,6 +29,7 @@
 
 use crate::error::InputError;
 use crate::model::{AcquisitionModel, Model, Origin};
+use crate::report::clamped::{Clamped, clamped};
 use crate::report::format::{format_number, format_percent, round_12_digits};
 use crate::scenario::keys::{Matters, Param};
 use crate::scenario::uncertain::Uncertain;
@@ -495,6 +496,9 @@ pub struct Analysis {
     pub runs: usize,
     /// Wall time of all runs.
     pub elapsed: Duration,
+    /// Draws of the baseline clamped into their valid range, for the
+    /// warnings (a variant pins one parameter and draws the others alike).
+    pub clamped: Vec<Clamped>,
 }
 
 /// Runs the baseline and every parameter's low, middle and high variant
@@ -587,6 +591,12 @@ pub fn analyse(
         rows,
         runs: total,
         elapsed: start.elapsed(),
+        clamped: clamped(
+            model,
+            opts.trajectories,
+            &result.variants[0].tally.counts.clamped,
+            "",
+        ),
     })
 }
 

@@ -326,6 +326,7 @@ mod tests {
 
     pub(crate) fn report(rows: Vec<SweepRow>) -> SweepReport {
         SweepReport {
+            clamped: Vec::new(),
             scenario: "test".into(),
             key: "churn.monthly".into(),
             currency: "USD".into(),

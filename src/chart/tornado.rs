@@ -363,6 +363,7 @@ mod tests {
 
     fn analysis(rows: Vec<Row>) -> Analysis {
         Analysis {
+            clamped: Vec::new(),
             scenario: "test".into(),
             currency: "USD".into(),
             horizon: 24,

@@ -206,6 +206,15 @@ pub(super) fn check(files: &[PathBuf], overrides: &[String]) -> anyhow::Result<(
             Ok(m) => {
                 sayln!("{}: valid", f.display());
                 say!("{}", describe_model(&m));
+                for (p, chance) in m.clamp_chances(NOTABLE_CLAMP_CHANCE) {
+                    esayln!(
+                        "warning: {}: about {} of {}'s draws fall outside its valid range ({}) and will be clamped into it",
+                        f.display(),
+                        format_share(chance),
+                        p.key(),
+                        m.bound(p)
+                    );
+                }
             }
             Err(e) => {
                 esayln!("error: {e}");

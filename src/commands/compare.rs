@@ -47,6 +47,7 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
             interrupt_flag(),
         )
     })?;
+    super::warn_clamped(&c.report.clamped);
     let mut outputs = OutputSet::new(&out, &FILE_NAMES);
     outputs.cancel_on(interrupt_flag());
     outputs.add(CompareJson(&c.report));

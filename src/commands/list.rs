@@ -93,6 +93,9 @@ pub(super) fn run_all(dir: Option<&Path>, trajectories: u64, seed: u64) -> anyho
     for e in &invalid {
         esayln!("error: {e} (skipped)");
     }
+    for r in &runs {
+        super::warn_clamped(&r.clamped);
+    }
     let rows: Vec<Row> = runs.iter().map(Row::from_run).collect();
     sayln!(
         "Scenarios in {place}: {} trajectories each, seed {}, {} months\n",

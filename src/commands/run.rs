@@ -6,6 +6,7 @@ use crate::cli::RunArgs;
 use hustle_sim::chart;
 use hustle_sim::model::Model;
 use hustle_sim::output::{OutputSet, check_inputs_kept, list_paths, prepare_dir, sanitize_stem};
+use hustle_sim::report::clamped::clamped;
 use hustle_sim::report::summary::{PercentilesCsv, SummaryJson};
 use hustle_sim::report::{Summary, table};
 use hustle_sim::sim::{self, RunOptions, RunResult};
@@ -66,6 +67,12 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
         );
     }
     let result = run_scenario(&model, &opts, args.display.quiet, interrupt_flag())?;
+    super::warn_clamped(&clamped(
+        &result.model,
+        result.trajectories,
+        &result.tally.counts.clamped,
+        "",
+    ));
     let summary = Summary::from_run(&result, &scenario.source);
     let mut outputs = OutputSet::new(&out, &FILE_NAMES);
     outputs.cancel_on(interrupt_flag());

@@ -37,6 +37,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
         sensitivity::analyse(&model, &opts, progress, interrupt_flag())
     })?;
 
+    super::warn_clamped(&analysis.clamped);
     let info = RunInfo {
         scenario: analysis.scenario.clone(),
         currency: analysis.currency.clone(),

@@ -36,6 +36,7 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
     let report = with_progress(args.sim.trajectories, args.display.quiet, |progress| {
         sweep.run(&opts, progress, interrupt_flag())
     })?;
+    super::warn_clamped(&report.clamped);
     let mut outputs = OutputSet::new(&out, &FILE_NAMES);
     outputs.cancel_on(interrupt_flag());
     outputs.add(SweepCsv(&report));

@@ -2,6 +2,7 @@
 //! differences against the first, as `compare.json` bytes and as the
 //! terminal table.
 
+use super::clamped::Clamped;
 use super::columns::{Align, layout, shorten};
 use super::format::{format_money, format_number, terminal_text};
 use super::paired::{OutcomeColumns, OutcomeStats, PairedStats};
@@ -45,6 +46,10 @@ pub struct CompareReport {
     /// Every scenario after the first against the first, trajectory by
     /// trajectory.
     pub paired: Vec<PairedStats>,
+    /// Draws clamped into their valid range, for the warnings (not in
+    /// `compare.json`: `run` reports a scenario's clamped draws).
+    #[serde(skip)]
+    pub clamped: Vec<Clamped>,
 }
 
 impl CompareReport {

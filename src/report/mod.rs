@@ -3,6 +3,7 @@
 //! shared with the charts; and what paired runs report: `sweep.csv`,
 //! `compare.json`, `sensitivity.csv` and their tables.
 
+pub mod clamped;
 pub mod columns;
 pub mod compare;
 pub mod format;

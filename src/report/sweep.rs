@@ -1,6 +1,7 @@
 //! What `sweep` reports: one row per value of the swept key, as
 //! `sweep.csv` bytes and as the terminal table.
 
+use super::clamped::Clamped;
 use super::columns::{Align, layout};
 use super::format::{format_money, format_number, terminal_text};
 use super::paired::{OutcomeColumns, OutcomeStats, OwnerHoursStats};
@@ -35,6 +36,8 @@ pub struct SweepReport {
     pub elapsed_seconds: f64,
     /// One row per value, in the order given.
     pub rows: Vec<SweepRow>,
+    /// Draws clamped into their valid range, for the warnings.
+    pub clamped: Vec<Clamped>,
 }
 
 /// The columns `sweep.csv` adds when the swept scenario uses the owner's
