@@ -165,10 +165,17 @@ impl ChurnByRenewal {
     }
 
     /// Each renewal's 10th to 90th percentile in %:
-    /// `"4.4-8.0 % / 3.5-5.9 % / 2.9-4.5 %"`.
+    /// `"4.4-8.0 % / 3.5-5.9 % / 2.9-4.5 %"` (one value where they read
+    /// the same).
     pub fn ranges(&self) -> String {
         (0..3)
-            .map(|k| format!("{}-{}", digits(self.p10[k]), percent(self.p90[k])))
+            .map(|k| {
+                if digits(self.p10[k]) == digits(self.p90[k]) {
+                    percent(self.p10[k])
+                } else {
+                    format!("{}-{}", digits(self.p10[k]), percent(self.p90[k]))
+                }
+            })
             .collect::<Vec<_>>()
             .join(" / ")
     }

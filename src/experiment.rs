@@ -40,6 +40,26 @@ pub struct Entrant {
     pub overrides: Vec<String>,
 }
 
+impl Entrant {
+    /// Its label with its overrides, as the charts show it: a named
+    /// variant's name followed by its overrides (`high churn
+    /// (churn.monthly=0.08)`); a label that already shows them, or a
+    /// scenario without any, as it is.
+    pub fn described(&self) -> String {
+        described(&self.label, &self.overrides)
+    }
+}
+
+/// A label with the overrides it does not show ([`Entrant::described`]).
+pub fn described(label: &str, overrides: &[String]) -> String {
+    let joined = overrides.join("; ");
+    if overrides.is_empty() || label.ends_with(&joined) {
+        label.to_string()
+    } else {
+        format!("{label} ({joined})")
+    }
+}
+
 /// The assignments of one `--with` text: `KEY=VALUE` parts separated by
 /// `;` (TOML values may contain commas), each key a valid scenario key.
 pub fn parse_with(text: &str) -> Result<Vec<String>, InputError> {
@@ -196,6 +216,7 @@ pub fn compare(
                 label: e.label.clone(),
                 source: e.source.clone(),
                 overrides: e.overrides.clone(),
+                churn_at_renewals: crate::churn::ChurnByRenewal::of(&e.model).p50,
                 stats: OutcomeStats::new(v, n),
             })
             .collect(),
@@ -377,6 +398,9 @@ pub struct Sweep {
     pub values: Vec<f64>,
     /// The scenario at each value.
     pub models: Vec<Model>,
+    /// The keys the scenario changed from its file (`--set`), as
+    /// `KEY=VALUE`, besides the swept one.
+    pub overrides: Vec<String>,
 }
 
 impl Sweep {
@@ -397,6 +421,7 @@ impl Sweep {
             param,
             values,
             models,
+            overrides: scenario.overrides(),
         })
     }
 
@@ -443,6 +468,8 @@ impl Sweep {
                 })
                 .collect(),
             clamped,
+            overrides: self.overrides.clone(),
+            semi_passive_rule: crate::report::rule::semi_passive_rule(&self.base),
         })
     }
 }

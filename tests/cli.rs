@@ -376,7 +376,8 @@ fn list_run_prints_one_row_per_scenario_and_writes_nothing() {
     let out = String::from_utf8(out).unwrap();
     let header = out.lines().find(|l| l.starts_with("| scenario")).unwrap();
     for column in [
-        "semi-passive",
+        "by 24",
+        "in 24",
         "when",
         "failure",
         "main cause",
@@ -435,11 +436,12 @@ fn docs_scenarios_table_is_the_output_of_list_run() {
     );
 }
 
-/// A table row: stem, horizon, P(semi-passive), median month, P(failure),
-/// main cause (share), median cumulative net, median hourly rate.
+/// A table row: stem, P(semi-passive by H), P(semi-passive in H), median
+/// month, P(failure), main cause (share), median cumulative net, median
+/// hourly rate.
 fn regex_row(stem: &str) -> predicates::str::RegexPredicate {
     predicate::str::is_match(format!(
-        r"^\| {stem} +\| +\d+\.\d % \| +(\d+|-) \| +\d+\.\d % \| [a-z ]+ \d+\.\d % +\| +-?[\d,.]+ \| +-?[\d,.]+ \|$"
+        r"^\| {stem} +\| +\d+\.\d % \| +\d+\.\d % \| +(\d+|-) \| +\d+\.\d % \| [a-z ]+ \d+ % +\| +-?[\d,.]+ \| +-?[\d,.]+ \|$"
     ))
     .unwrap()
 }

@@ -2,6 +2,7 @@
 //! default made explicit.
 
 use super::load_scenario;
+use hustle_sim::churn::ChurnByRenewal;
 use hustle_sim::error::InputError;
 use hustle_sim::model::{Model, Origin};
 use hustle_sim::report::format::{format_value, terminal_text};
@@ -17,12 +18,16 @@ fn quoted(s: &str) -> String {
 
 /// The resolved parameters of a model, one `key = value  # origin` line each.
 pub fn describe_model(m: &Model) -> String {
-    let mut lines = vec![
-        ("name".to_string(), quoted(&m.name), "file"),
-        ("description".into(), quoted(&m.description), "file"),
-        ("currency".into(), quoted(&m.currency), "file"),
-        ("horizon_months".into(), m.horizon_months.to_string(), ""),
-        ("setup.months".into(), m.setup_months.to_string(), ""),
+    let mut lines: Vec<(String, String, String)> = vec![
+        ("name".to_string(), quoted(&m.name), "file".into()),
+        ("description".into(), quoted(&m.description), "file".into()),
+        ("currency".into(), quoted(&m.currency), "file".into()),
+        (
+            "horizon_months".into(),
+            m.horizon_months.to_string(),
+            "".into(),
+        ),
+        ("setup.months".into(), m.setup_months.to_string(), "".into()),
         (
             "acquisition.model".into(),
             format!(
@@ -32,7 +37,7 @@ pub fn describe_model(m: &Model) -> String {
                     .as_str()
                     .unwrap_or("")
             ),
-            "",
+            "".into(),
         ),
         (
             "churn.model".into(),
@@ -43,25 +48,41 @@ pub fn describe_model(m: &Model) -> String {
                     .as_str()
                     .unwrap_or("")
             ),
-            "",
+            "".into(),
         ),
         (
             "owner.quit_after_months".into(),
             m.quit_after_months.to_string(),
-            "",
+            "".into(),
         ),
         (
             "owner.burnout_after_months".into(),
             m.burnout_after_months.to_string(),
-            "",
+            "".into(),
         ),
     ];
     if let Some(s) = m.semi_passive_sustain_months {
-        lines.push(("semi_passive.sustain_months".into(), s.to_string(), ""));
+        lines.push((
+            "semi_passive.sustain_months".into(),
+            s.to_string(),
+            "".into(),
+        ));
     }
     // The owner's hours keys are listed for the scenarios that use them.
     let owner_hours = m.uses_owner_hours_keys();
-    for p in Param::ALL {
+    // In table order, but churn.polarisation beside the other churn keys,
+    // followed by the churn they give in people's terms.
+    let order = Param::ALL
+        .into_iter()
+        .filter(|&p| p != Param::ChurnPolarisation)
+        .flat_map(|p| match p {
+            Param::ChurnBeta => vec![p, Param::ChurnPolarisation],
+            _ => vec![p],
+        });
+    for p in order {
+        if p == Param::PriceMonthly {
+            lines.push(churn_line(m));
+        }
         if !owner_hours && Param::OWNER_HOURS.contains(&p) {
             continue;
         }
@@ -71,20 +92,20 @@ pub fn describe_model(m: &Model) -> String {
             Origin::Default => "default",
             Origin::Unused => continue,
         };
-        lines.push((p.key().to_string(), m.param(p).to_string(), origin));
+        lines.push((p.key().to_string(), m.param(p).to_string(), origin.into()));
     }
     if !m.burnout_enabled() {
         lines.push((
             "owner.burnout_hours_monthly".into(),
             "(absent: never burns out)".into(),
-            "default",
+            "default".into(),
         ));
     }
     if owner_hours && !m.capacity_enabled() {
         lines.push((
             "owner.capacity_hours_monthly".into(),
             "(absent: unlimited)".into(),
-            "default",
+            "default".into(),
         ));
     }
     let width = lines.iter().map(|(k, _, _)| k.len()).max().unwrap_or(0);
@@ -100,6 +121,18 @@ pub fn describe_model(m: &Model) -> String {
         .collect();
     out.push_str(&describe_correlations(m));
     out
+}
+
+/// The churn at renewals 1, 6 and 12 as `check` shows it: the median draw,
+/// and for uncertain churn each renewal's 10th to 90th percentile.
+fn churn_line(m: &Model) -> (String, String, String) {
+    let c = ChurnByRenewal::of(m);
+    let note = if c.uncertain() {
+        format!("median draw; p10-p90 {}", c.ranges())
+    } else {
+        "each customer's chance to leave then".into()
+    };
+    ("churn at renewals 1/6/12".into(), c.medians(), note)
 }
 
 /// Widest line `check` prints of its own (values the user wrote may be

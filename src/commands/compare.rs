@@ -53,12 +53,14 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
     outputs.add(CompareJson(&c.report));
     if !args.display.no_charts {
         let info = chart::compare::CompareInfo::new(&c.report, entrants[0].model.setup_months);
+        // A named variant's key entry says what it changed.
+        let labels: Vec<String> = entrants.iter().map(|e| e.described()).collect();
         outputs.add(chart::compare::CompareChart {
-            data: chart::compare::compare_data(&c.result, &c.labels),
+            data: chart::compare::compare_data(&c.result, &labels),
             info: info.clone(),
         });
         outputs.add(chart::compare::DiffFanChart {
-            data: chart::compare::diff_fan_data(&c.result, &c.labels),
+            data: chart::compare::diff_fan_data(&c.result, &labels),
             info,
         });
     }

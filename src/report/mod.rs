@@ -8,6 +8,7 @@ pub mod columns;
 pub mod compare;
 pub mod format;
 pub mod paired;
+pub mod rule;
 pub mod sensitivity;
 pub mod summary;
 pub mod sweep;

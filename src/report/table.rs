@@ -24,6 +24,20 @@ fn outcome_row(label: &str, share: f64, rest: &str) -> String {
     format!("  {label:<LABEL$} {:>8}{rest}\n", format_percent(share))
 }
 
+/// The line under a header that says a run differs from its file:
+/// `"  with churn.beta=5; pricing.monthly=39 (not as in the file)\n"`, or
+/// nothing for the file as it is.
+pub fn overrides_line(overrides: &[String]) -> String {
+    if overrides.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "  with {} (not as in the file)\n",
+            terminal_text(&overrides.join("; "))
+        )
+    }
+}
+
 /// The terminal table for a run.
 pub fn render(s: &Summary) -> String {
     let h = s.horizon_months as usize;
@@ -31,12 +45,14 @@ pub fn render(s: &Summary) -> String {
     let n = s.trajectories;
     let mut o = String::new();
     o.push_str(&format!(
-        "{}: {} trajectories over {} months (seed {})\n\n",
+        "{}: {} trajectories over {} months (seed {})\n",
         terminal_text(&s.scenario),
         format_number(n as f64, 0),
         h,
         s.seed
     ));
+    o.push_str(&overrides_line(&s.overrides));
+    o.push('\n');
     if s.semi_passive.defined {
         let sp = &s.semi_passive;
         o.push_str(&outcome_row(

@@ -172,6 +172,25 @@ impl Scenario {
         Ok(())
     }
 
+    /// The keys overridden (`--set`, a `--with` variant, a sweep's value),
+    /// each as `KEY=VALUE` with its final value written as TOML (an empty
+    /// value for a key removed), in key order: what a run that differs
+    /// from its file reports, and what its default output folder is
+    /// named after ([`crate::output::tweaked_stem`]). Empty for the file
+    /// as it is.
+    pub fn overrides(&self) -> Vec<String> {
+        self.overridden
+            .iter()
+            .map(|key| {
+                let value = match key.split_once('.') {
+                    Some((s, k)) => self.table.get(s).and_then(|t| t.get(k)),
+                    None => self.table.get(key.as_str()),
+                };
+                format!("{key}={}", value.map(written).unwrap_or_default())
+            })
+            .collect()
+    }
+
     /// Validates the scenario into a [`Model`].
     pub fn model(&self) -> Result<Model, InputError> {
         Builder {
