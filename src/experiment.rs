@@ -14,6 +14,7 @@
 use crate::error::InputError;
 use crate::model::Model;
 use crate::report::Summary;
+use crate::report::clamped::{Clamped, clamped, clamped_in_runs};
 use crate::report::compare::{CompareReport, ScenarioEntry};
 use crate::report::format::round_12_digits;
 use crate::report::paired::{OutcomeStats, PairedStats};
@@ -37,6 +38,26 @@ pub struct Entrant {
     pub source: String,
     /// Overrides of a `--with` variant.
     pub overrides: Vec<String>,
+}
+
+impl Entrant {
+    /// Its label with its overrides, as the charts show it: a named
+    /// variant's name followed by its overrides (`high churn
+    /// (churn.monthly=0.08)`); a label that already shows them, or a
+    /// scenario without any, as it is.
+    pub fn described(&self) -> String {
+        described(&self.label, &self.overrides)
+    }
+}
+
+/// A label with the overrides it does not show ([`Entrant::described`]).
+pub fn described(label: &str, overrides: &[String]) -> String {
+    let joined = overrides.join("; ");
+    if overrides.is_empty() || label.ends_with(&joined) {
+        label.to_string()
+    } else {
+        format!("{label} ({joined})")
+    }
 }
 
 /// The assignments of one `--with` text: `KEY=VALUE` parts separated by
@@ -174,6 +195,13 @@ pub fn compare(
     let result = run_paired(&models, opts, spec, progress, cancel)?;
     let n = result.trajectories;
     let labels: Vec<String> = entrants.iter().map(|e| e.label.clone()).collect();
+    let runs: Vec<(&Model, &[u64], String)> = result
+        .variants
+        .iter()
+        .zip(&labels)
+        .map(|(v, l)| (&v.model, &v.tally.counts.clamped[..], l.clone()))
+        .collect();
+    let clamped = clamped_in_runs(&runs, n);
     let report = CompareReport {
         trajectories: n,
         seed: result.seed,
@@ -188,6 +216,7 @@ pub fn compare(
                 label: e.label.clone(),
                 source: e.source.clone(),
                 overrides: e.overrides.clone(),
+                churn_at_renewals: crate::churn::ChurnByRenewal::of(&e.model).p50,
                 stats: OutcomeStats::new(v, n),
             })
             .collect(),
@@ -204,6 +233,7 @@ pub fn compare(
                 )
             })
             .collect(),
+        clamped,
     };
     Ok(Comparison {
         report,
@@ -329,7 +359,9 @@ pub fn variants(
     values: &[f64],
     arg: &str,
 ) -> Result<Vec<Model>, InputError> {
-    let bound = p.spec().bound;
+    // The key's range in this scenario (churn.monthly under sbg excludes
+    // 0 and 1); a scenario that does not validate says so below.
+    let bound = scenario.model().map_or(p.spec().bound, |m| m.bound(p));
     values
         .iter()
         .map(|&v| {
@@ -366,6 +398,9 @@ pub struct Sweep {
     pub values: Vec<f64>,
     /// The scenario at each value.
     pub models: Vec<Model>,
+    /// The keys the scenario changed from its file (`--set`), as
+    /// `KEY=VALUE`, besides the swept one.
+    pub overrides: Vec<String>,
 }
 
 impl Sweep {
@@ -386,6 +421,7 @@ impl Sweep {
             param,
             values,
             models,
+            overrides: scenario.overrides(),
         })
     }
 
@@ -401,6 +437,19 @@ impl Sweep {
             pairs: false,
         };
         let result = run_paired(&self.models, opts, spec, progress, cancel)?;
+        let runs: Vec<(&Model, &[u64], String)> = result
+            .variants
+            .iter()
+            .zip(&self.values)
+            .map(|(v, x)| {
+                (
+                    &v.model,
+                    &v.tally.counts.clamped[..],
+                    format!("at {} = {}", self.param.key(), value_text(*x)),
+                )
+            })
+            .collect();
+        let clamped = clamped_in_runs(&runs, result.trajectories);
         Ok(SweepReport {
             scenario: self.base.name.clone(),
             key: self.param.key().to_string(),
@@ -418,6 +467,9 @@ impl Sweep {
                     stats: OutcomeStats::new(v, result.trajectories),
                 })
                 .collect(),
+            clamped,
+            overrides: self.overrides.clone(),
+            semi_passive_rule: crate::report::rule::semi_passive_rule(&self.base),
         })
     }
 }
@@ -469,6 +521,8 @@ pub struct ScenarioRun {
     /// Among its trajectories that became semi-passive, the median month
     /// they did; `None` when none did.
     pub median_month_semi_passive_if_reached: Option<u32>,
+    /// Draws clamped into their valid range, for the warnings.
+    pub clamped: Vec<Clamped>,
 }
 
 /// Runs every valid scenario of `files` with the same options, one after
@@ -485,7 +539,12 @@ pub fn run_each<'a>(
         match model {
             Ok(m) => {
                 let result = crate::sim::run(m, opts, &|_| {}, cancel)?;
+                let name = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 runs.push(ScenarioRun {
+                    clamped: clamped(m, result.trajectories, &result.tally.counts.clamped, &name),
                     path: path.clone(),
                     summary: Summary::from_run(&result, &path.display().to_string()),
                     median_month_semi_passive_if_reached: median_month_among_reached(

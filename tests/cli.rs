@@ -378,7 +378,8 @@ fn list_run_prints_one_row_per_scenario_and_writes_nothing() {
     let out = String::from_utf8(out).unwrap();
     let header = out.lines().find(|l| l.starts_with("| scenario")).unwrap();
     for column in [
-        "semi-passive",
+        "by 24",
+        "in 24",
         "when",
         "failure",
         "main cause",
@@ -516,11 +517,12 @@ fn docs_scenarios_examples_are_what_the_commands_print() {
     assert!(examples >= 1, "no examples found in docs/scenarios.md");
 }
 
-/// A table row: stem, horizon, P(semi-passive), median month, P(failure),
-/// main cause (share), median cumulative net, median hourly rate.
+/// A table row: stem, P(semi-passive by H), P(semi-passive in H), median
+/// month, P(failure), main cause (share), median cumulative net, median
+/// hourly rate.
 fn regex_row(stem: &str) -> predicates::str::RegexPredicate {
     predicate::str::is_match(format!(
-        r"^\| {stem} +\| +\d+\.\d % \| +(\d+|-) \| +\d+\.\d % \| [a-z ]+ \d+\.\d % +\| +-?[\d,.]+ \| +-?[\d,.]+ \|$"
+        r"^\| {stem} +\| +\d+\.\d % \| +\d+\.\d % \| +(\d+|-) \| +\d+\.\d % \| [a-z ]+ \d+ % +\| +-?[\d,.]+ \| +-?[\d,.]+ \|$"
     ))
     .unwrap()
 }
@@ -547,7 +549,7 @@ fn list_run_skips_invalid_scenarios_and_exits_with_code_2() {
         }))
         .stdout(predicate::str::contains("broken").not())
         .stderr(predicate::str::contains(
-            "churn.monthly must be within 0..=1, got 1.3 (skipped)",
+            "churn.monthly must be within 0..=1, got 1.3; churn.monthly is a fraction: did you mean 0.013 (or \"1.3%\")? (skipped)",
         ))
         .stderr(predicate::str::contains("1 of 2 scenarios"));
     // Plain `list` reports it too, and also exits with code 2.
@@ -744,7 +746,7 @@ fn bad_input_exits_with_code_2_and_says_what_is_wrong() {
     );
     bad_input(
         &["run", "--set", "churn.monthly=2"],
-        "churn.monthly must be within 0..=1, got 2",
+        "churn.monthly must be strictly between 0 and 1, got 2",
     );
     bad_input(
         &["run", "--set", "horizon_months=\"long\""],

@@ -126,8 +126,8 @@ fn sweep_input_errors_exit_2_and_name_the_argument() {
             "`x` is not a number",
         ),
         (
-            &["--param", "churn.monthly", "--values", "0.1"],
-            "churn.monthly does not apply to churn.model = \"sbg\"",
+            &["--param", "churn.monthly", "--values", "0,0.1"],
+            "--values: 0 is not a valid churn.monthly (it must be strictly between 0 and 1)",
         ),
     ];
     for (args, says) in cases {

@@ -6,7 +6,10 @@ use crate::cli::RunArgs;
 use hustle_sim::InputError;
 use hustle_sim::chart;
 use hustle_sim::model::Model;
-use hustle_sim::output::{OutputSet, check_inputs_kept, list_paths, prepare_dir, sanitize_stem};
+use hustle_sim::output::{
+    OutputSet, check_inputs_kept, list_paths, prepare_dir, sanitize_stem, tweaked_stem,
+};
+use hustle_sim::report::clamped::clamped;
 use hustle_sim::portfolio::Portfolio;
 use hustle_sim::report::portfolio::{
     PortfolioPercentilesCsv, PortfolioSummary, PortfolioSummaryJson,
@@ -53,10 +56,13 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
     }
     let scenario = load_scenario(args.scenario.as_deref(), &args.overrides.set)?;
     let model = scenario.model()?;
+    // A run that differs from its file has a folder of its own, named
+    // after its overrides, so that it never replaces the file's results.
+    let overrides = scenario.overrides();
     let out = args
         .out
         .clone()
-        .unwrap_or_else(|| PathBuf::from("output").join(sanitize_stem(&scenario.stem)));
+        .unwrap_or_else(|| PathBuf::from("output").join(tweaked_stem(&scenario.stem, &overrides)));
     let inputs: Vec<(&str, &std::path::Path)> = args
         .scenario
         .iter()
@@ -76,7 +82,13 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
         );
     }
     let result = run_scenario(&model, &opts, args.display.quiet, interrupt_flag())?;
-    let summary = Summary::from_run(&result, &scenario.source);
+    super::warn_clamped(&clamped(
+        &result.model,
+        result.trajectories,
+        &result.tally.counts.clamped,
+        "",
+    ));
+    let summary = Summary::from_run(&result, &scenario.source).with_overrides(overrides);
     let mut outputs = OutputSet::new(&out, &FILE_NAMES);
     outputs.cancel_on(interrupt_flag());
     outputs.add(SummaryJson(&summary));

@@ -6,7 +6,7 @@ use super::{interrupt_flag, load_scenario, with_progress};
 use crate::cli::SensitivityArgs;
 use hustle_sim::chart::frame::RunInfo;
 use hustle_sim::chart::tornado;
-use hustle_sim::output::{OutputSet, check_inputs_kept, list_paths, prepare_dir, sanitize_stem};
+use hustle_sim::output::{OutputSet, check_inputs_kept, list_paths, prepare_dir, tweaked_stem};
 use hustle_sim::report::sensitivity::SensitivityCsv;
 use hustle_sim::sensitivity::{self, Options, TABLE_ROWS};
 use std::path::PathBuf;
@@ -21,8 +21,12 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
     sensitivity::check_swing(args.swing)?;
     let metric: sensitivity::Metric = args.metric.into();
     metric.check(&model)?;
+    let overrides = scenario.overrides();
     let out = args.out.clone().unwrap_or_else(|| {
-        PathBuf::from("output").join(format!("{}-sensitivity", sanitize_stem(&scenario.stem)))
+        PathBuf::from("output").join(format!(
+            "{}-sensitivity",
+            tweaked_stem(&scenario.stem, &overrides)
+        ))
     });
     check_inputs_kept(&out, &FILE_NAMES, &[("the scenario", &args.scenario)])?;
     let out_dir = prepare_dir(&out)?;
@@ -33,10 +37,12 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
         seed: args.seed,
         threads: args.threads.map(|t| t as usize),
     };
-    let analysis = with_progress(args.trajectories, args.display.quiet, |progress| {
+    let mut analysis = with_progress(args.trajectories, args.display.quiet, |progress| {
         sensitivity::analyse(&model, &opts, progress, interrupt_flag())
     })?;
+    analysis.overrides = overrides;
 
+    super::warn_clamped(&analysis.clamped);
     let info = RunInfo {
         scenario: analysis.scenario.clone(),
         currency: analysis.currency.clone(),
@@ -44,6 +50,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
         seed: analysis.seed,
         horizon: analysis.horizon,
         setup_months: model.setup_months,
+        overrides: analysis.overrides.clone(),
     };
     let mut outputs = OutputSet::new(&out, &FILE_NAMES);
     outputs.cancel_on(interrupt_flag());

@@ -6,7 +6,9 @@ use super::{interrupt_flag, load_scenario, with_progress};
 use crate::cli::SweepArgs;
 use hustle_sim::chart;
 use hustle_sim::experiment::{Sweep, parse_range, parse_values};
-use hustle_sim::output::{OutputSet, check_inputs_kept, list_paths, prepare_dir, sanitize_stem};
+use hustle_sim::output::{
+    OutputSet, check_inputs_kept, list_paths, prepare_dir, sanitize_stem, tweaked_stem,
+};
 use hustle_sim::report::sweep::SweepCsv;
 use std::path::PathBuf;
 
@@ -22,11 +24,11 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
     };
     let sweep = Sweep::new(&scenario, args.param.trim(), values, arg)?;
     let out = args.out.clone().unwrap_or_else(|| {
-        PathBuf::from("output").join(sanitize_stem(&format!(
+        PathBuf::from("output").join(format!(
             "{}-sweep-{}",
-            scenario.stem,
-            sweep.param.key()
-        )))
+            tweaked_stem(&scenario.stem, &sweep.overrides),
+            sanitize_stem(sweep.param.key())
+        ))
     });
     check_inputs_kept(&out, &FILE_NAMES, &[("the scenario", &args.scenario)])?;
     let opts = args.sim.options();
@@ -36,6 +38,7 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
     let report = with_progress(args.sim.trajectories, args.display.quiet, |progress| {
         sweep.run(&opts, progress, interrupt_flag())
     })?;
+    super::warn_clamped(&report.clamped);
     let mut outputs = OutputSet::new(&out, &FILE_NAMES);
     outputs.cancel_on(interrupt_flag());
     outputs.add(SweepCsv(&report));

@@ -1,7 +1,7 @@
 //! What a sensitivity analysis reports: `sensitivity.csv` and the terminal
 //! table of the parameters that move the metric most.
 
-use super::format::{format_number, format_value, round_12_digits, terminal_text};
+use super::format::{format_number, format_percent, format_value, round_12_digits, terminal_text};
 use crate::output::Output;
 use crate::sensitivity::{Analysis, Spread};
 
@@ -17,6 +17,26 @@ impl Output for SensitivityCsv<'_> {
     fn bytes(&self) -> anyhow::Result<Vec<u8>> {
         Ok(self.0.to_csv())
     }
+}
+
+/// Churn at renewals 1, 6 and 12 at a parameter's low, middle and high
+/// value: `"low 7.1/5.3/4.0 %, mid 5.9/4.5/3.6 %, high 4.5/3.6/2.9 %"`.
+pub fn churn_values(churn: &[[f64; 3]; 3]) -> String {
+    ["low", "mid", "high"]
+        .iter()
+        .zip(churn)
+        .map(|(name, h)| format!("{name} {}", churn_triple(h)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Churn at renewals 1, 6 and 12: `"5.9/4.5/3.6 %"`.
+pub fn churn_triple(h: &[f64; 3]) -> String {
+    let p: Vec<String> = h
+        .iter()
+        .map(|&x| crate::churn::percent(x).trim_end_matches(" %").to_string())
+        .collect();
+    format!("{} %", p.join("/"))
 }
 
 impl Analysis {
@@ -81,6 +101,16 @@ impl Analysis {
             self.runs,
             self.seed,
         );
+        let mut extra = super::table::overrides_line(&self.overrides);
+        if let Some([by, within]) = self.baseline_semi_passive {
+            extra.push_str(&format!(
+                "  baseline semi-passive by month {h}: {}, in month {h}: {}\n",
+                format_percent(by),
+                format_percent(within),
+                h = self.horizon
+            ));
+        }
+        o.insert_str(o.len() - 1, &extra);
         let three = |a: String, b: String, c: String| format!("{a} / {b} / {c}");
         let cells: Vec<[String; 5]> = self
             .rows
@@ -131,8 +161,14 @@ impl Analysis {
                 + "\n"
         };
         o.push_str(&line([head[0], head[1], head[2], head[3], ""]));
-        for c in &cells {
+        for (c, r) in cells.iter().zip(&self.rows) {
             o.push_str(&line([&c[0], &c[1], &c[2], &c[3], &c[4]]));
+            if let Some(churn) = &r.churn {
+                o.push_str(&format!(
+                    "    churn at renewals 1/6/12: {}\n",
+                    churn_values(churn)
+                ));
+            }
         }
         let rest = self.rows.len().saturating_sub(top);
         if rest > 0 {
@@ -153,6 +189,12 @@ impl Analysis {
              range: how far the metric moves over the three values; rows are ranked by it.\n",
             format_number(pct, if pct.fract() == 0.0 { 0 } else { 1 })
         ));
+        if self.rows.iter().take(top).any(|r| r.churn.is_some()) {
+            o.push_str(
+                "  churn at renewals 1/6/12: each customer's chance to leave at its 1st, 6th and \
+                 12th renewal\n  (median draw), with the churn key at its low, mid and high value.\n",
+            );
+        }
         let odd: Vec<&str> = self.not_monotone().map(|r| r.param.key()).collect();
         if !odd.is_empty() {
             o.push_str(&format!(

@@ -35,11 +35,15 @@ growth = 0.03       # monthly growth of that rate: 0.03 = +3 %/month (>= -1)
 # imitation = 0.04     # q: monthly adoption by word of mouth (>= 0)
 
 [churn]
-model = "constant"  # "constant" (monthly) or "sbg" (alpha, beta: retention rises with tenure)
-monthly = 0.06      # chance an active customer leaves at each renewal (0..=1)
-# model = "sbg"
-# alpha = 1.0       # Beta(alpha, beta) spread of customers' churn chances (> 0)
-# beta = 15.0       # first-renewal churn is alpha / (alpha + beta)
+model = "constant"  # "constant" (the same churn at every renewal) or "sbg" (retention rises with tenure)
+monthly = 0.06      # chance an active customer leaves at its first renewal: 0.06 or "6%" (0..=1)
+# model = "sbg"     # customers differ: the likeliest to leave go first
+# monthly = 0.06    # first-renewal churn, on average over customers (strictly between 0 and 1)
+# polarisation = 0.05  # how unlike customers are, strictly between 0 (all alike) and 1
+# or the same spread as alpha and beta (monthly = alpha / (alpha + beta),
+# polarisation = 1 / (alpha + beta + 1)):
+# alpha = 1.14      # Beta(alpha, beta) spread of customers' churn chances (> 0)
+# beta = 17.86      # (> 0)
 
 [pricing]
 monthly = 29        # recurring revenue per active customer per month (>= 0)
