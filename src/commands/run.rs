@@ -9,8 +9,8 @@ use hustle_sim::model::Model;
 use hustle_sim::output::{
     OutputSet, check_inputs_kept, list_paths, prepare_dir, sanitize_stem, tweaked_stem,
 };
-use hustle_sim::report::clamped::clamped;
 use hustle_sim::portfolio::Portfolio;
+use hustle_sim::report::clamped::clamped;
 use hustle_sim::report::portfolio::{
     PortfolioPercentilesCsv, PortfolioSummary, PortfolioSummaryJson,
 };
