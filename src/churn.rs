@@ -16,7 +16,7 @@
 //! beta = (1 - monthly) (1 / polarisation - 1).
 
 use crate::model::{ChurnModel, Model};
-use crate::scenario::keys::Param;
+use crate::scenario::keys::{MAX_MAGNITUDE, Param};
 use crate::sim::CompiledModel;
 
 /// The renewals at which churn is shown: the first, and after half a year
@@ -34,7 +34,8 @@ pub const DRAW_SEED: u64 = 42;
 /// The chance that a customer still active at its `n`-th renewal leaves
 /// then, under sbg churn with shapes `alpha` and `beta`.
 pub fn at_renewal(alpha: f64, beta: f64, n: u32) -> f64 {
-    alpha / (alpha + beta + f64::from(n) - 1.0)
+    // n - 1 first: (alpha + beta + 1) - 1 would lose a tiny alpha + beta.
+    alpha / (alpha + beta + f64::from(n.saturating_sub(1)))
 }
 
 /// The first-renewal churn, alpha / (alpha + beta).
@@ -48,9 +49,11 @@ pub fn polarisation(alpha: f64, beta: f64) -> f64 {
 }
 
 /// Alpha and beta of a first-renewal churn `monthly` and a `polarisation`,
-/// both strictly between 0 and 1.
+/// both strictly between 0 and 1. Alpha + beta is at most
+/// [`MAX_MAGNITUDE`], as every parameter is: a polarisation below about
+/// 1e-9 gives the spread of 1e-9 (customers all but alike).
 pub fn alpha_beta(monthly: f64, polarisation: f64) -> (f64, f64) {
-    let total = 1.0 / polarisation - 1.0;
+    let total = (1.0 / polarisation - 1.0).min(MAX_MAGNITUDE);
     (monthly * total, (1.0 - monthly) * total)
 }
 
@@ -267,6 +270,20 @@ mod tests {
             assert!(close(monthly(a4, b4), s.get(Param::ChurnMonthly)), "{i}");
             assert!(close(polarisation(a4, b4), 0.2), "{i}");
         }
+    }
+
+    #[test]
+    fn a_polarisation_of_5e_324_gives_finite_shapes_at_the_simulators_limit() {
+        let (a, b) = alpha_beta(0.9999999999999999, 5e-324);
+        assert!(a.is_finite() && b.is_finite(), "{a} {b}");
+        assert!(a + b <= MAX_MAGNITUDE, "{a} {b}");
+        assert!(at_renewal(a, b, 12).is_finite());
+    }
+
+    #[test]
+    fn shapes_of_1e_300_give_their_ratio_at_the_first_renewal_not_infinity() {
+        assert_eq!(at_renewal(1e-300, 5e-324, 1), monthly(1e-300, 5e-324));
+        assert!(at_renewal(1e-300, 5e-324, 12).is_finite());
     }
 
     #[test]

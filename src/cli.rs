@@ -290,7 +290,7 @@ pub enum MetricArg {
     /// Median cumulative net at the horizon, the last month of series.cumulative_net.p50 in summary.json.
     #[value(name = "cumulative_net_p50")]
     CumulativeNetP50,
-    /// P(month H qualifies as semi-passive), semi_passive.at_horizon in summary.json.
+    /// P(semi-passive in month H: month H itself qualifies), semi_passive.at_horizon in summary.json.
     #[value(name = "semi_passive_at_horizon")]
     SemiPassiveAtHorizon,
     /// P(passivity >= 50 % in month H): net beyond twice what its hours earn at owner.hourly_value.

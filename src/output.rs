@@ -621,19 +621,24 @@ pub fn list_paths(paths: &[PathBuf]) -> String {
 /// `KEY=VALUE` with `%` written `pct` and any other character but letters,
 /// digits, `.`, `-`, `_` and `=` as `_`, joined by `+`:
 /// `niche-saas-tool+churn.beta=5+pricing.monthly=39`. A suffix longer
-/// than [`MAX_TWEAK_CHARS`] is cut and ends in `~` and eight hexadecimal
+/// than [`MAX_TWEAK_CHARS`] (or than a name of [`MAX_TWEAKED_NAME`]
+/// characters leaves it) is cut and ends in `~` and eight hexadecimal
 /// digits of a hash of the overrides, so that two different tweaks never
-/// share a folder. The same overrides always give the same name, in
-/// whatever order they were given, and an untweaked run's folder is never
-/// a tweaked one's.
+/// share a folder (a stem that leaves no room is cut too). The same
+/// overrides always give the same name, in whatever order they were given,
+/// and an untweaked run's folder is never a tweaked one's.
 pub fn tweaked_stem(stem: &str, overrides: &[String]) -> String {
-    let base = sanitize_stem(stem);
+    let mut base = sanitize_stem(stem);
     if overrides.is_empty() {
         return base;
     }
+    // Every character is ASCII: lengths are characters. Leave room for
+    // "+", some of the suffix, and a cut suffix's "~" and hash.
+    base.truncate(MAX_TWEAKED_NAME - 20);
+    let room = MAX_TWEAK_CHARS.min(MAX_TWEAKED_NAME - base.len() - 1);
     let parts: Vec<String> = overrides.iter().map(|o| tweak_part(o)).collect();
     let suffix = parts.join("+");
-    if suffix.chars().count() <= MAX_TWEAK_CHARS {
+    if suffix.len() <= room {
         return format!("{base}+{suffix}");
     }
     // FNV-1a, 64 bits: stable across versions and machines.
@@ -643,7 +648,7 @@ pub fn tweaked_stem(stem: &str, overrides: &[String]) -> String {
         .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
             (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
         });
-    let cut: String = suffix.chars().take(MAX_TWEAK_CHARS - 9).collect();
+    let cut = &suffix[..room - 9];
     format!(
         "{base}+{}~{:08x}",
         cut.trim_end_matches(['_', '+']),
@@ -654,6 +659,11 @@ pub fn tweaked_stem(stem: &str, overrides: &[String]) -> String {
 /// Longest override suffix of [`tweaked_stem`] before it is cut and
 /// hashed, in characters.
 pub const MAX_TWEAK_CHARS: usize = 80;
+
+/// Longest name [`tweaked_stem`] gives, in characters: with a command's
+/// own suffix (`-sweep-<KEY>`, `-sensitivity`) it stays well within the
+/// 255 bytes a file name may have.
+pub const MAX_TWEAKED_NAME: usize = 160;
 
 /// One `KEY=VALUE` as a folder name's part ([`tweaked_stem`]).
 fn tweak_part(assignment: &str) -> String {
@@ -729,6 +739,10 @@ mod tests {
         assert_ne!(a, b);
         assert!(a.chars().count() <= 2 + MAX_TWEAK_CHARS, "{a}");
         assert!(a.starts_with("x+setup.hours=dist=pert"), "{a}");
+        // A stem that leaves no room is cut, never the hash.
+        let huge = tweaked_stem(&"s".repeat(300), &long("300"));
+        assert!(huge.len() <= MAX_TWEAKED_NAME, "{}", huge.len());
+        assert!(huge.contains('~'), "{huge}");
         for name in [&a, &b] {
             assert!(
                 name.chars()

@@ -59,7 +59,7 @@ pub enum Metric {
     Failure,
     /// Median cumulative net at the horizon, the last month of series.cumulative_net.p50 in summary.json.
     CumulativeNetP50,
-    /// P(month H qualifies as semi-passive), semi_passive.at_horizon in summary.json.
+    /// P(semi-passive in month H: month H itself qualifies), semi_passive.at_horizon in summary.json.
     SemiPassiveAtHorizon,
     /// P(passivity >= 50 % in month H), the last month of passivity.share_by_month in summary.json.
     Passivity,
