@@ -370,8 +370,9 @@ mod tests {
         assert_eq!(
             d.rule.as_deref(),
             Some(
-                "Semi-passive: a launched month netting at least 500 USD with at most 15 \
-                 hours; income becomes semi-passive after 3 such months in a row."
+                "Semi-passive: a launched month netting at least 500 USD with at most 30 \
+                 hours and a passivity of at least 50 %; income becomes semi-passive \
+                 after 3 such months in a row."
             )
         );
         assert_eq!(d.y.ticks.len(), 6);

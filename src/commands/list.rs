@@ -331,7 +331,11 @@ mod tests {
         assert!(lines[0].contains("| net USD |"), "{}", lines[0]);
         assert!(lines[0].contains("| USD/h |"), "{}", lines[0]);
         assert!(lines[1].starts_with("| :---"), "{}", lines[1]);
-        assert!(lines[0].starts_with("| scenario        | by 24 | in 24 | when |"));
+        assert!(
+            lines[0].starts_with("| scenario            |  by 24 |  in 24 | when |"),
+            "{}",
+            lines[0]
+        );
         assert!(lines[2].contains(" 44.2 % | 37.6 % |"), "{}", lines[2]);
         assert!(lines[2].contains("burned out 12 %"));
         assert!(lines[2].contains("9,611"));
