@@ -203,7 +203,7 @@ fn percent(share: f64, exact: bool) -> String {
 }
 
 /// `text` with the space before each "%" made a [`NO_BREAK`].
-fn keep_percent_signs(text: &str) -> String {
+pub(crate) fn keep_percent_signs(text: &str) -> String {
     text.replace(" %", &format!("{NO_BREAK}%"))
 }
 

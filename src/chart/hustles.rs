@@ -8,6 +8,7 @@
 
 use super::axis::{Axis, at_positions, extent, month_positions};
 use super::compare::scenario_look;
+use super::fan::keep_percent_signs;
 use super::frame::{
     self, AxisSpec, LegendItem, LineLook, RunInfo, Swatch, draw_line, legend, notes, panel_heading,
     plot,
@@ -141,7 +142,7 @@ pub fn draw_hustles(d: &HustlesData, info: &RunInfo) -> anyhow::Result<Vec<u8>> 
                     .iter()
                     .map(|(c, s)| format!("{} {}", c.name().replace('_', " "), share(*s)))
                     .collect();
-                format!(
+                keep_percent_signs(&format!(
                     "{}: running {}{}",
                     e.label.split(',').next().unwrap_or(&e.label),
                     share(e.running),
@@ -150,15 +151,20 @@ pub fn draw_hustles(d: &HustlesData, info: &RunInfo) -> anyhow::Result<Vec<u8>> 
                     } else {
                         format!("; failed: {}", failed.join(", "))
                     }
-                )
+                ))
             })
             .collect();
-        y_pos = notes(&panel, &lines, y_pos)?;
-        notes(
-            &panel,
-            &["A hustle is 0 before its start month. The means add up to the person's.".into()],
-            y_pos + px(8.0),
-        )?;
+        let mut lines = lines;
+        lines
+            .push("A hustle is 0 before its start month. The means add up to the person's.".into());
+        // What does not fit below the legend is left out, not clipped.
+        let width = panel.dim_in_pixel().0 as i32;
+        while !lines.is_empty()
+            && y_pos + frame::notes_height(&lines, width) > frame::panel_height()
+        {
+            lines.pop();
+        }
+        notes(&panel, &lines, y_pos)?;
         Ok(())
     })
 }

@@ -179,7 +179,7 @@ pub fn cause_label(c: FailureCause) -> &'static str {
         FailureCause::BurnedOut => "failed: burned out after too many long months",
         FailureCause::Deplatformed => "failed: de-platformed",
         FailureCause::Unprofitable => "failed: unprofitable at the horizon",
-        FailureCause::AllFailed => "failed: every hustle ended by a failure of its own",
+        FailureCause::AllFailed => "failed: every hustle failed on its own",
     }
 }
 
@@ -296,10 +296,18 @@ pub fn draw_outcomes(d: &OutcomesData, info: &RunInfo) -> anyhow::Result<Vec<u8>
                 "No median month: fewer than half became semi-passive within {h} months."
             )),
         }
-        paragraphs.extend(d.rule.clone());
+        // The rule comes first, then what matters most: a note that does
+        // not fit below the legend is left out rather than clipped.
+        paragraphs.splice(0..0, d.rule.clone());
         if !d.layers.is_empty() {
             paragraphs
                 .push("Failure areas are stacked: their top edge is the share failed.".into());
+        }
+        let width = panel.dim_in_pixel().0 as i32;
+        while paragraphs.len() > 1
+            && y_pos + px(8.0) + frame::notes_height(&paragraphs, width) > frame::panel_height()
+        {
+            paragraphs.pop();
         }
         notes(&panel, &paragraphs, y_pos + px(8.0))?;
         Ok(())
