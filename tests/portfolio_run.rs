@@ -179,3 +179,24 @@ fn set_is_refused_for_a_portfolio() {
         .stderr(predicate::str::contains("--set churn.monthly=0.1"));
     assert!(!tmp.path().join("output").exists(), "nothing written");
 }
+
+#[test]
+fn library_portfolios_are_listed_and_run_by_name_from_any_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    bin()
+        .current_dir(tmp.path())
+        .arg("list")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("consulting-and-evening-tool"))
+        .stdout(predicate::str::contains("newsletter-and-course"));
+    bin()
+        .current_dir(tmp.path())
+        .args(["run", "newsletter-and-course", "-n", "500", "--no-charts"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("A newsletter, then a course"));
+    let s = summary(&tmp.path().join("output/newsletter-and-course"));
+    assert_eq!(s["hustles"][1]["start_month"], 7);
+    assert_eq!(s["source"], "library portfolio newsletter-and-course");
+}

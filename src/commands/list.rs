@@ -6,7 +6,9 @@ use hustle_sim::error::InputError;
 use hustle_sim::experiment::{
     ScenarioFile, ScenarioRun, library_scenarios, run_each, scenarios_in,
 };
+use hustle_sim::portfolio::Portfolio;
 use hustle_sim::report::format::{format_money, format_number, format_percent, terminal_text};
+use hustle_sim::scenario::library;
 use hustle_sim::sim::{FailureCause, RunOptions};
 use std::path::Path;
 
@@ -68,10 +70,34 @@ pub(super) fn list(dir: Option<&Path>) -> anyhow::Result<()> {
             }
         }
     }
+    if dir.is_none() {
+        list_library_portfolios(stem_width);
+    }
     if failed > 0 {
         return Err(invalid(failed, files.len(), &place));
     }
     Ok(())
+}
+
+/// The library's portfolios (one person running several of its
+/// scenarios), after its scenarios, in the same columns.
+fn list_library_portfolios(stem_width: usize) {
+    sayln!("\nPortfolios: one person running several hustles (hustle-sim run NAME)\n");
+    let width = library::PORTFOLIOS
+        .iter()
+        .map(|(n, _)| n.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(stem_width);
+    for (name, text) in library::PORTFOLIOS {
+        match Portfolio::parse(text, name, name, None) {
+            Ok(p) => {
+                sayln!("{name:<width$}  {}", p.name);
+                sayln!("{:<width$}  {}", "", p.description);
+            }
+            Err(e) => sayln!("{name:<width$}  INVALID: {e}"),
+        }
+    }
 }
 
 /// `list --run`: runs every valid scenario in `dir` (or the built-in
