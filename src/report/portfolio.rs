@@ -5,7 +5,7 @@
 
 use super::summary::{
     BreakEven, Failure, HourlyRate, Milestones, Passivity, PersonCauses, SemiPassive, Series,
-    clamped_of, failure_of, hustle_failure_of, push_percentile_rows, series_of,
+    clamped_of, failure_of, hustle_failure_of, pretty_json, push_percentile_rows, series_of,
 };
 use crate::output::Output;
 use crate::sim::FailureCause;
@@ -164,9 +164,7 @@ impl PortfolioSummary {
 
     /// Pretty JSON bytes.
     pub fn to_json(&self) -> Vec<u8> {
-        let mut v = serde_json::to_vec_pretty(self).expect("summary serialises");
-        v.push(b'\n');
-        v
+        pretty_json(self)
     }
 }
 

@@ -516,9 +516,7 @@ impl Summary {
 
     /// Pretty JSON bytes.
     pub fn to_json(&self) -> Vec<u8> {
-        let mut v = serde_json::to_vec_pretty(self).expect("summary serialises");
-        v.push(b'\n');
-        v
+        pretty_json(self)
     }
 
     /// `percentiles.csv` bytes: one row per (month, metric).
@@ -577,4 +575,11 @@ pub(crate) fn push_percentile_rows(out: &mut String, t: usize, lead: &str, serie
             s.p95[i]
         ));
     }
+}
+
+/// A report as pretty JSON bytes, ending with a newline.
+pub(crate) fn pretty_json(report: &impl Serialize) -> Vec<u8> {
+    let mut v = serde_json::to_vec_pretty(report).expect("a report serialises");
+    v.push(b'\n');
+    v
 }

@@ -65,21 +65,19 @@ pub const PORTFOLIOS: [(&str, &str); 2] = [
 /// The text of the library portfolio `name` (a file stem, with or without
 /// `.toml`).
 pub fn find_portfolio(name: &str) -> Option<&'static str> {
+    lookup(&PORTFOLIOS, name)
+}
+
+/// The text of the entry of `list` named `name`, with or without `.toml`.
+fn lookup(list: &[(&str, &'static str)], name: &str) -> Option<&'static str> {
     let stem = name.strip_suffix(".toml").unwrap_or(name);
-    PORTFOLIOS
-        .iter()
-        .find(|(n, _)| *n == stem)
-        .map(|(_, text)| *text)
+    list.iter().find(|(n, _)| *n == stem).map(|(_, text)| *text)
 }
 
 /// The text of the library scenario `name` (a file stem, with or without
 /// `.toml`).
 pub fn find(name: &str) -> Option<&'static str> {
-    let stem = name.strip_suffix(".toml").unwrap_or(name);
-    LIBRARY
-        .iter()
-        .find(|(n, _)| *n == stem)
-        .map(|(_, text)| *text)
+    lookup(&LIBRARY, name)
 }
 
 /// The library's names, in order, comma-separated.
@@ -91,9 +89,10 @@ pub fn names() -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_library_holds_every_file_of_the_scenarios_folder() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
+    /// The stems of the `.toml` files of the repository's folder `dir`,
+    /// sorted.
+    fn stems_in(dir: &str) -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
         let mut on_disk: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -101,23 +100,20 @@ mod tests {
             .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
             .collect();
         on_disk.sort();
+        on_disk
+    }
+
+    #[test]
+    fn the_library_holds_every_file_of_the_scenarios_folder() {
         let built_in: Vec<&str> = LIBRARY.iter().map(|(n, _)| *n).collect();
-        assert_eq!(on_disk, built_in);
+        assert_eq!(stems_in("scenarios"), built_in);
         assert!(built_in.is_sorted());
     }
 
     #[test]
     fn the_library_holds_every_portfolio_of_its_folder() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/portfolios");
-        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
-            .collect();
-        on_disk.sort();
         let built_in: Vec<&str> = PORTFOLIOS.iter().map(|(n, _)| *n).collect();
-        assert_eq!(on_disk, built_in);
+        assert_eq!(stems_in("scenarios/portfolios"), built_in);
         for (name, text) in PORTFOLIOS {
             assert_eq!(find_portfolio(name), Some(text));
             assert!(find(name).is_none(), "{name} is not also a scenario");
