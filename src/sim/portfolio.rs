@@ -1,8 +1,8 @@
 //! One trajectory of a portfolio: one person, several hustles sharing the
 //! person's hours (docs/model.md, Portfolios).
 //!
-//! Each hustle steps through its own months ([`super::hustle`]) on its own
-//! clock, from its start month on; the person ([`super::owner`]) stands
+//! Each hustle steps through its own months (`sim::hustle`) on its own
+//! clock, from its start month on; the person (`sim::owner`) stands
 //! between and after them. In each of the person's months: every hustle
 //! that exists opens its month, up to its new customers; the person's
 //! capacity accepts them in file order while the hours allow; every hustle

@@ -1,0 +1,211 @@
+//! Portfolios on the paired driver, as a library: a portfolio variant's
+//! figures are its person's, a portfolio runs in lockstep with scenarios
+//! and other portfolios on the same random numbers, and its first hustle
+//! is paired with its scenario run alone (docs/model.md, Portfolios,
+//! Random numbers).
+
+mod common;
+
+use common::repo;
+use hustle_sim::model::Model;
+use hustle_sim::portfolio::Portfolio;
+use hustle_sim::report::paired::{OutcomeStats, PairedStats};
+use hustle_sim::sim::{self, PairedResult, PairedSpec, RunOptions, Subject, run_paired_subjects};
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+fn paired(subjects: &[Subject], n: u64, seed: u64, threads: usize) -> PairedResult {
+    let opts = RunOptions {
+        trajectories: n,
+        seed,
+        threads: Some(threads),
+    };
+    let spec = PairedSpec {
+        monthly: true,
+        pairs: true,
+    };
+    run_paired_subjects(subjects, &opts, spec, &|_| {}, &AtomicBool::new(false)).unwrap()
+}
+
+fn pair_stats(r: &PairedResult, p: usize) -> PairedStats {
+    let pair = &r.pairs[p];
+    PairedStats::new(
+        pair,
+        &r.variants[0],
+        &r.variants[pair.variant],
+        ("first", "other"),
+        r.trajectories,
+    )
+}
+
+/// The benchmark scenario.
+fn bench() -> Model {
+    hustle_sim::load(repo("tests/data/bench.toml")).unwrap()
+}
+
+/// A portfolio written into `dir` beside a copy of the benchmark scenario.
+fn portfolio_in(dir: &Path, text: &str) -> Portfolio {
+    std::fs::copy(repo("tests/data/bench.toml"), dir.join("bench.toml")).unwrap();
+    let path = dir.join("p.toml");
+    std::fs::write(&path, text).unwrap();
+    Portfolio::load(&path).unwrap()
+}
+
+/// The benchmark alone in a portfolio whose person has the benchmark's own
+/// owner and semi-passive keys: the same hustle, judged the same way.
+const BENCH_ALONE: &str = "name = \"the bench alone\"\nhorizon_months = 24\n\
+    [owner]\nburnout_hours_monthly = 140\nburnout_after_months = 3\nhourly_value = 30\n\
+    [semi_passive]\nmin_net_monthly = 1500\nmax_hours_monthly = 40\nsustain_months = 3\n\
+    [[hustle]]\nscenario = \"bench.toml\"\n";
+
+#[test]
+fn a_portfolio_of_one_hustle_with_its_scenarios_owner_is_paired_exactly_with_it() {
+    // Its first hustle draws what the scenario alone draws, and with the
+    // scenario's own owner and bar the person's totals are the hustle's:
+    // every trajectory ends the same way, so nothing is gained or lost and
+    // the difference in cumulative net is exactly 0, month by month.
+    let tmp = tempfile::tempdir().unwrap();
+    let p = portfolio_in(tmp.path(), BENCH_ALONE);
+    let r = paired(
+        &[Subject::Scenario(bench()), Subject::Portfolio(p)],
+        4_000,
+        13,
+        2,
+    );
+    let (a, b) = (
+        OutcomeStats::new(&r.variants[0], r.trajectories),
+        OutcomeStats::new(&r.variants[1], r.trajectories),
+    );
+    assert!(a.semi_passive_probability > 0.1 && a.failure_probability > 0.05);
+    assert_eq!(a.semi_passive_probability, b.semi_passive_probability);
+    assert_eq!(a.failure_probability, b.failure_probability);
+    assert_eq!(a.cumulative_net, b.cumulative_net);
+    assert!(r.variants[1].portfolio.is_some() && r.variants[0].portfolio.is_none());
+    let s = pair_stats(&r, 0);
+    assert_eq!(
+        (
+            s.semi_passive_gained,
+            s.semi_passive_lost,
+            s.failure_gained,
+            s.failure_avoided
+        ),
+        (0, 0, 0, 0)
+    );
+    for (t, sketch) in r.pairs[0].tally.difference_by_month.iter().enumerate() {
+        assert_eq!(
+            (sketch.min(), sketch.max()),
+            (Some(0.0), Some(0.0)),
+            "month {}",
+            t + 1
+        );
+    }
+    // The person's failures are the portfolio's causes: the hustle's own
+    // ends are "every hustle failed", its burnout the person's.
+    let by_cause = r.variants[1].tally.counts.failures_by_cause();
+    let alone = r.variants[0].tally.counts.failures_by_cause();
+    assert_eq!(by_cause[1], alone[1], "burned out");
+    assert_eq!(by_cause[4], alone[0] + alone[2] + alone[3], "all failed");
+}
+
+#[test]
+fn a_portfolio_variant_counts_what_its_plain_run_counts() {
+    // Lockstep changes nothing about a portfolio: its person's outcome
+    // counts and cumulative net equal those of `run_portfolio` with the
+    // same seed, beside a scenario and another portfolio.
+    let p = Portfolio::load(Path::new(&repo("tests/data/portfolio.toml"))).unwrap();
+    let mut bench30 =
+        hustle_sim::Scenario::from_file(Path::new(&repo("tests/data/bench.toml"))).unwrap();
+    bench30.set("horizon_months=30").unwrap();
+    // The strained portfolio over 30 months, as the other two run.
+    let tmp = tempfile::tempdir().unwrap();
+    for f in ["bench.toml", "weekend-shop.toml"] {
+        std::fs::copy(repo(&format!("tests/data/{f}")), tmp.path().join(f)).unwrap();
+    }
+    let text = std::fs::read_to_string(repo("tests/data/portfolio-strained.toml"))
+        .unwrap()
+        .replace("horizon_months = 24", "horizon_months = 30");
+    std::fs::write(tmp.path().join("s30.toml"), text).unwrap();
+    let strained30 = Portfolio::load(&tmp.path().join("s30.toml")).unwrap();
+    assert_eq!(strained30.horizon_months, 30);
+    let n = 3_000;
+    let r = paired(
+        &[
+            Subject::Scenario(bench30.model().unwrap()),
+            Subject::Portfolio(p.clone()),
+            Subject::Portfolio(strained30),
+        ],
+        n,
+        5,
+        2,
+    );
+    let opts = RunOptions {
+        trajectories: n,
+        seed: 5,
+        threads: Some(2),
+    };
+    let plain = sim::run_portfolio(&p, &opts, &|_| {}, &AtomicBool::new(false)).unwrap();
+    let v = &r.variants[1];
+    assert_eq!(v.tally.counts, plain.tally.counts);
+    assert_eq!(v.model.name, p.name);
+    let last = plain.sketch(sim::Metric::CumulativeNet, 30);
+    let qs = [0.05, 0.5, 0.95];
+    assert_eq!(v.tally.cumulative_net.quantiles(&qs), last.quantiles(&qs));
+    // Net income by month is the person's too.
+    for t in [1, 12, 30] {
+        let plain_net = plain.sketch(sim::Metric::NetIncome, t);
+        assert_eq!(
+            v.tally.net_income[t - 1].quantiles(&qs),
+            plain_net.quantiles(&qs),
+            "month {t}"
+        );
+    }
+}
+
+#[test]
+fn paired_portfolios_are_identical_for_one_and_three_threads() {
+    let p = Portfolio::load(Path::new(&repo("tests/data/portfolio.toml"))).unwrap();
+    let mut lighter = p.clone();
+    lighter.person = p
+        .person
+        .with_fixed(
+            hustle_sim::scenario::keys::Param::CapacityHoursMonthly,
+            40.0,
+        )
+        .unwrap();
+    let subjects = [Subject::Portfolio(p), Subject::Portfolio(lighter)];
+    let n = 4_096 + 17; // a partial last chunk
+    let a = paired(&subjects, n, 9, 1);
+    let b = paired(&subjects, n, 9, 3);
+    for (x, y) in a.variants.iter().zip(&b.variants) {
+        assert_eq!(OutcomeStats::new(x, n), OutcomeStats::new(y, n));
+        assert_eq!(x.cumulative_net, y.cumulative_net);
+    }
+    assert_eq!(pair_stats(&a, 0), pair_stats(&b, 0));
+    // A lower capacity declines customers: the change shows.
+    let s = pair_stats(&a, 0);
+    assert!(s.semi_passive_lost + s.semi_passive_gained > 0);
+}
+
+#[test]
+fn a_portfolio_and_a_scenario_of_another_horizon_are_an_input_error() {
+    let p = Portfolio::load(Path::new(&repo("tests/data/portfolio.toml"))).unwrap();
+    let opts = RunOptions {
+        trajectories: 10,
+        seed: 1,
+        threads: Some(1),
+    };
+    let e = run_paired_subjects(
+        &[Subject::Portfolio(p), Subject::Scenario(bench())],
+        &opts,
+        PairedSpec::default(),
+        &|_| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap_err();
+    assert_eq!(hustle_sim::error::exit_code(&e), 2);
+    assert!(
+        e.to_string()
+            .contains("has horizon_months = 30 but \"bench: niche subscription tool\" has 24"),
+        "{e}"
+    );
+}
