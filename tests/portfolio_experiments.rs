@@ -1,15 +1,18 @@
-//! Portfolios on the paired driver, as a library: a portfolio variant's
-//! figures are its person's, a portfolio runs in lockstep with scenarios
-//! and other portfolios on the same random numbers, and its first hustle
-//! is paired with its scenario run alone (docs/model.md, Portfolios,
-//! Random numbers).
+//! Portfolios in experiments, as a library: the paired driver (a
+//! portfolio variant's figures are its person's, a portfolio runs in
+//! lockstep with scenarios and other portfolios on the same random
+//! numbers, and its first hustle is paired with its scenario run alone,
+//! docs/model.md, Portfolios, Random numbers), and changes to a
+//! portfolio's keys (the person's, and a hustle's as `hustle.N.KEY`).
 
 mod common;
 
 use common::repo;
 use hustle_sim::model::Model;
-use hustle_sim::portfolio::Portfolio;
+use hustle_sim::portfolio::{Portfolio, PortfolioSet};
 use hustle_sim::report::paired::{OutcomeStats, PairedStats};
+use hustle_sim::scenario::keys::Param;
+use hustle_sim::scenario::uncertain::Uncertain;
 use hustle_sim::sim::{self, PairedResult, PairedSpec, RunOptions, Subject, run_paired_subjects};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -208,4 +211,102 @@ fn a_portfolio_and_a_scenario_of_another_horizon_are_an_input_error() {
             .contains("has horizon_months = 30 but \"bench: niche subscription tool\" has 24"),
         "{e}"
     );
+}
+
+/// The example portfolio with `changes` (`KEY=VALUE` each).
+fn changed(changes: &[&str]) -> Result<Portfolio, hustle_sim::InputError> {
+    let sets: Vec<PortfolioSet> = changes
+        .iter()
+        .map(|c| PortfolioSet::parse(c, 2).unwrap())
+        .collect();
+    Portfolio::load_with(Path::new(&repo("tests/data/portfolio.toml")), &sets)
+}
+
+#[test]
+fn a_change_sets_the_persons_key_or_a_hustles_as_set_does() {
+    let p = changed(&[
+        "owner.capacity_hours_monthly=40",
+        "hustle.2.churn.monthly=0.1",
+        "hustle.1.platform.fee=0.2",
+        "semi_passive.min_net_monthly=2500",
+    ])
+    .unwrap();
+    let fixed = |m: &Model, q: Param| (m.param(q).clone(), m.origin(q));
+    let set = hustle_sim::model::Origin::Override;
+    assert_eq!(
+        fixed(&p.person, Param::CapacityHoursMonthly),
+        (Uncertain::fixed(40.0), set)
+    );
+    assert_eq!(
+        fixed(&p.person, Param::SemiPassiveMinNet),
+        (Uncertain::fixed(2500.0), set)
+    );
+    assert_eq!(
+        fixed(&p.hustles[0].model, Param::PlatformFee),
+        (Uncertain::fixed(0.2), set)
+    );
+    assert_eq!(
+        fixed(&p.hustles[1].model, Param::ChurnMonthly),
+        (Uncertain::fixed(0.1), set)
+    );
+    // The later value of a key the file's set gives too takes its place.
+    assert_eq!(
+        p.hustles[1].overrides,
+        ["churn.monthly=0.1", "pricing.monthly=12"]
+    );
+    assert_eq!(p.hustles[0].overrides, ["platform.fee=0.2"]);
+    // Everything else is the portfolio as written.
+    let plain = changed(&[]).unwrap();
+    assert_eq!(p.hustles[1].start_month, 3);
+    assert_eq!(p.hustles[1].model.horizon_months, 28);
+    assert_eq!(
+        fixed(&p.hustles[1].model, Param::PriceMonthly),
+        fixed(&plain.hustles[1].model, Param::PriceMonthly)
+    );
+    assert_eq!(
+        fixed(&p.person, Param::HourlyValue),
+        fixed(&plain.person, Param::HourlyValue)
+    );
+}
+
+#[test]
+fn a_bad_change_names_the_portfolio_the_hustle_the_key_and_what_is_allowed() {
+    let e = changed(&["hustle.2.churn.monthly=1.5"]).unwrap_err();
+    assert!(
+        e.message().ends_with(
+            "tests/data/portfolio.toml: [[hustle]] 2 (\"weekend-shop.toml\"): churn.monthly \
+             must be within 0..=1, got 1.5"
+        ),
+        "{e}"
+    );
+    assert_eq!(
+        [e.key(), e.value(), e.allowed()],
+        [
+            Some("hustle.2.churn.monthly"),
+            Some("1.5"),
+            Some("within 0..=1")
+        ]
+    );
+    let e = changed(&["owner.capacity_hours_monthly=-5"]).unwrap_err();
+    assert!(
+        e.message().ends_with(
+            "tests/data/portfolio.toml: owner.capacity_hours_monthly must be > 0, got -5"
+        ),
+        "{e}"
+    );
+    assert_eq!(e.key(), Some("owner.capacity_hours_monthly"));
+    // A key the hustle's model does not use, as --set says it.
+    let e = changed(&["hustle.1.churn.monthly=0.1"]).unwrap_err();
+    assert!(
+        e.message()
+            .contains("[[hustle]] 1 (\"bench.toml\"): churn.monthly does not apply"),
+        "{e}"
+    );
+    // The hustle's currency must still be the portfolio's.
+    let e = changed(&["hustle.1.currency=\"EUR\""]).unwrap_err();
+    assert!(e.message().contains("every hustle's currency"), "{e}");
+    // A number beyond the hustles.
+    let sets = [PortfolioSet::parse("hustle.3.churn.monthly=0.1", 3).unwrap()];
+    let e = Portfolio::load_with(Path::new(&repo("tests/data/portfolio.toml")), &sets).unwrap_err();
+    assert!(e.message().contains("the portfolio has 2 hustles"), "{e}");
 }
