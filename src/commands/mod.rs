@@ -47,6 +47,20 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// Refuses `--set` for a portfolio, whose keys are changed in its file (a
+/// hustle's with its `set`).
+pub fn refuse_set_for_portfolio(overrides: &[String]) -> Result<(), InputError> {
+    match overrides.first() {
+        None => Ok(()),
+        Some(first) => Err(InputError::new(format!(
+            "--set {first}: a portfolio's keys are changed in its file (a hustle's with `set`)"
+        ))
+        .with_source("--set")
+        .with_value(first)
+        .with_allowed("--set with a scenario file")),
+    }
+}
+
 /// Loads a scenario file (or the built-in default) and applies overrides.
 pub fn load_scenario(path: Option<&Path>, overrides: &[String]) -> Result<Scenario, InputError> {
     let mut s = match path {

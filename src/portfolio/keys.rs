@@ -68,7 +68,7 @@ impl PortfolioKey {
     /// `hustle.2.churn.monthly`) for a portfolio of `hustles` hustles. An
     /// input error with the key and what is allowed otherwise: the
     /// message says what is wrong, with the nearest valid key where there
-    /// is one.
+    /// is one (the caller names the argument and the key before it).
     pub fn parse(written: &str, hustles: usize) -> Result<Self, InputError> {
         let written = written.trim();
         let err = |msg: String| {
@@ -82,23 +82,23 @@ impl PortfolioKey {
                 Ok(n) if (1..=hustles).contains(&n) => n,
                 Ok(n) => {
                     return Err(err(format!(
-                        "`{written}`: the portfolio has no hustle {n}; N counts its \
-                         {hustles} hustle{} from 1 in file order (hustle.N.KEY, N within \
-                         1..={hustles})",
+                        "the portfolio has no hustle {n}; N counts its {hustles} hustle{} \
+                         from 1 in file order (hustle.N.KEY, N within 1..={hustles})",
                         if hustles == 1 { "" } else { "s" }
                     )));
                 }
                 Err(_) => {
-                    return Err(err(format!(
-                        "`{written}`: a hustle's key is hustle.N.KEY, N its number from 1 in \
-                         file order (e.g. hustle.1.churn.monthly)"
-                    )));
+                    return Err(err(
+                        "a hustle's key is hustle.N.KEY, N its number from 1 in file order \
+                         (e.g. hustle.1.churn.monthly)"
+                            .to_string(),
+                    ));
                 }
             };
             if key == "start_month" || key == "scenario" || key == "set" {
                 return Err(err(format!(
-                    "`{written}`: a hustle's {key} is written in the portfolio file; \
-                     hustle.N.KEY takes a key of the hustle's scenario"
+                    "a hustle's {key} is written in the portfolio file; hustle.N.KEY takes a \
+                     key of the hustle's scenario"
                 )));
             }
             if key_kind(key).is_none() {
@@ -106,9 +106,7 @@ impl PortfolioKey {
                     Some(s) => format!("; did you mean `hustle.{n}.{s}`?"),
                     None => String::new(),
                 };
-                return Err(err(format!(
-                    "`{written}`: unknown scenario key `{key}`{hint}"
-                )));
+                return Err(err(format!("unknown scenario key `{key}`{hint}")));
             }
             return Ok(PortfolioKey::hustle(n, key));
         }
@@ -117,12 +115,12 @@ impl PortfolioKey {
         }
         let msg = match written {
             "owner.quit_below_net" | "owner.quit_after_months" => format!(
-                "`{written}` is not the person's: quitting is each hustle's own rule; write \
+                "not the person's key: quitting is each hustle's own rule; write \
                  hustle.N.{written}"
             ),
             k if key_kind(k).is_some() => format!(
-                "`{k}` is a scenario key; a portfolio takes it for one hustle, as \
-                 hustle.N.{k} (N within 1..={hustles}), or a person's key"
+                "a scenario key; a portfolio takes it for one hustle, as hustle.N.{k} (N \
+                 within 1..={hustles}), or a person's key"
             ),
             k => match nearest_person_key(k) {
                 Some(near) => format!("unknown key `{k}`; did you mean `{near}`?"),
@@ -226,6 +224,7 @@ mod tests {
                 "did you mean `hustle.1.churn.monthly`?",
             ),
             ("hustle.1", "unknown scenario key ``"),
+            ("hustle.1.", "unknown scenario key ``"),
             (
                 "hustle.1.start_month",
                 "start_month is written in the portfolio file",

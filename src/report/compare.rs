@@ -8,16 +8,20 @@ use super::paired::{OutcomeColumns, OutcomeStats, PairedStats};
 use crate::output::Output;
 use serde::Serialize;
 
-/// One scenario of a comparison.
+/// One scenario or portfolio of a comparison.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScenarioEntry {
-    /// The scenario's `name`.
+    /// The scenario's or the portfolio's `name`.
     pub name: String,
     /// Short label in the table and charts: the file stem, plus the
     /// overrides of a `--with` variant.
     pub label: String,
-    /// The scenario file.
+    /// The scenario or portfolio file.
     pub source: String,
+    /// Whether it is a portfolio, whose figures are its person's (written
+    /// only when true).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub portfolio: bool,
     /// The `KEY=VALUE` overrides of a `--with` variant (empty for a file).
     pub overrides: Vec<String>,
     /// What became of its trajectories.
@@ -59,16 +63,19 @@ impl CompareReport {
     /// against the first, trajectory by trajectory; within 100 columns.
     pub fn table(&self) -> String {
         let h = self.horizon_months;
+        let portfolio = self.scenarios.iter().any(|s| s.portfolio);
         let mut o = format!(
-            "Comparison of {} scenarios: {} trajectories each, seed {}\n  \
+            "Comparison of {} scenarios{}: {} trajectories each, seed {}\n  \
              (the same random numbers for every scenario)\n\n",
             self.scenarios.len(),
+            if portfolio { " and portfolios" } else { "" },
             format_number(self.trajectories as f64, 0),
             self.seed
         );
         let label = |s: &str| shorten(&terminal_text(s), LABEL_CHARS);
         let cols = OutcomeColumns {
             owner_hours: self.scenarios.iter().any(|s| s.stats.owner_hours.is_some()),
+            portfolio,
         };
         let [top, below] = cols.headers(h);
         let mut rows = vec![
@@ -76,7 +83,22 @@ impl CompareReport {
             [vec!["scenario".to_string()], below].concat(),
         ];
         for s in &self.scenarios {
-            rows.push([vec![label(&s.label)], cols.cells(&s.stats)].concat());
+            rows.push(
+                [
+                    vec![terminal_text(&s.label).into_owned()],
+                    cols.cells(&s.stats),
+                ]
+                .concat(),
+            );
+        }
+        // Labels are cut to LABEL_CHARS, and further where the other
+        // columns leave less room in the table's 100.
+        let others: usize = (1..rows[0].len())
+            .map(|c| 2 + rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+            .sum();
+        let room = LABEL_CHARS.min(TABLE_WIDTH.saturating_sub(2 + others).max(12));
+        for r in rows.iter_mut().skip(2) {
+            r[0] = shorten(&r[0], room);
         }
         let align = [vec![Align::Left], cols.align()].concat();
         o.push_str(&layout(&rows, &align));
@@ -133,6 +155,9 @@ impl CompareReport {
 /// Labels longer than this are cut in the table (`compare.json` has them
 /// whole); name a variant with `--with 'NAME: KEY=VALUE'`.
 pub const LABEL_CHARS: usize = 40;
+
+/// Columns the table fits in.
+const TABLE_WIDTH: usize = 100;
 
 /// A money difference with its sign: `+1,234`, `-935`, `0`.
 fn signed_money(x: f64) -> String {
