@@ -2,18 +2,26 @@
 //! portfolio variant's figures are its person's, a portfolio runs in
 //! lockstep with scenarios and other portfolios on the same random
 //! numbers, and its first hustle is paired with its scenario run alone,
-//! docs/model.md, Portfolios, Random numbers), and changes to a
-//! portfolio's keys (the person's, and a hustle's as `hustle.N.KEY`).
+//! docs/model.md, Portfolios, Random numbers); changes to a portfolio's
+//! keys (the person's, and a hustle's as `hustle.N.KEY`); and `compare`,
+//! `sweep` and `sensitivity` of portfolios, each on the person's figures.
 
 mod common;
 
 use common::repo;
+use hustle_sim::experiment::{Sweep, compare, entrants};
 use hustle_sim::model::Model;
 use hustle_sim::portfolio::{Portfolio, PortfolioSet};
 use hustle_sim::report::paired::{OutcomeStats, PairedStats};
+use hustle_sim::report::portfolio::PortfolioSummary;
 use hustle_sim::scenario::keys::Param;
 use hustle_sim::scenario::uncertain::Uncertain;
-use hustle_sim::sim::{self, PairedResult, PairedSpec, RunOptions, Subject, run_paired_subjects};
+use hustle_sim::sensitivity::{
+    Metric, Options, PERSON_PARAMS, analyse_portfolio, pinned_portfolio,
+};
+use hustle_sim::sim::{
+    self, FailureCause, PairedResult, PairedSpec, RunOptions, Subject, run_paired_subjects,
+};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
@@ -309,4 +317,182 @@ fn a_bad_change_names_the_portfolio_the_hustle_the_key_and_what_is_allowed() {
     let sets = [PortfolioSet::parse("hustle.3.churn.monthly=0.1", 3).unwrap()];
     let e = Portfolio::load_with(Path::new(&repo("tests/data/portfolio.toml")), &sets).unwrap_err();
     assert!(e.message().contains("the portfolio has 2 hustles"), "{e}");
+}
+
+/// The metric as a portfolio's `summary.json` states it for its person.
+fn person_metric(metric: Metric, s: &PortfolioSummary) -> f64 {
+    match metric {
+        Metric::SemiPassive => s.semi_passive.probability,
+        Metric::Failure => s.failure.probability,
+        Metric::CumulativeNetP50 => *s.series.cumulative_net.p50.last().unwrap(),
+        Metric::SemiPassiveAtHorizon => s.semi_passive.at_horizon.unwrap(),
+        Metric::Passivity => *s.passivity.share_by_month.last().unwrap(),
+    }
+}
+
+#[test]
+fn sensitivity_of_a_portfolio_varies_the_persons_keys_and_each_hustles() {
+    let p = Portfolio::load(Path::new(&repo("tests/data/portfolio.toml"))).unwrap();
+    let (n, seed) = (800, 21);
+    let opts = Options {
+        metric: Metric::SemiPassive,
+        swing: 0.2,
+        trajectories: n,
+        seed,
+        threads: Some(2),
+    };
+    let a = analyse_portfolio(&p, &opts, &|_| {}, &AtomicBool::new(false)).unwrap();
+    assert!(a.portfolio);
+    assert_eq!(a.scenario, p.name);
+    let keys: Vec<String> = a.rows.iter().map(|r| r.key()).collect();
+    // The person's keys, as the portfolio has them.
+    for k in [
+        "owner.capacity_hours_monthly",
+        "owner.burnout_hours_monthly",
+        "owner.hourly_value",
+        "semi_passive.min_net_monthly",
+        "semi_passive.max_hours_monthly",
+        "hustle.1.acquisition.rate",
+        "hustle.1.churn.beta",
+        "hustle.1.owner.quit_below_net",
+        "hustle.2.churn.monthly",
+        "hustle.2.pricing.one_time",
+    ] {
+        assert!(keys.iter().any(|x| x == k), "{k} missing from {keys:?}");
+    }
+    // A hustle's owner hours, hourly value and bar are the person's in a
+    // portfolio: they do not take part.
+    for k in PERSON_PARAMS.map(|p| p.key()) {
+        for n in [1, 2] {
+            let k = format!("hustle.{n}.{k}");
+            assert!(!keys.contains(&k), "{k} should not be analysed");
+        }
+    }
+    // The baseline is the person's figure of a plain run of the portfolio,
+    // and a row is exactly a plain run with that value pinned.
+    let run_opts = RunOptions {
+        trajectories: n,
+        seed,
+        threads: Some(2),
+    };
+    let plain = hustle_sim::simulate_portfolio(&p, &run_opts).unwrap();
+    assert_eq!(a.baseline, person_metric(Metric::SemiPassive, &plain));
+    for key in ["semi_passive.min_net_monthly", "hustle.2.churn.monthly"] {
+        let r = a.rows.iter().find(|r| r.key() == key).unwrap();
+        assert!(r.range() > 0.0, "{key} moves the metric");
+        let pinned = pinned_portfolio(&p, r.hustle, r.param, r.high_value).unwrap();
+        let s = hustle_sim::simulate_portfolio(&pinned, &run_opts).unwrap();
+        assert_eq!(
+            r.metric_high,
+            person_metric(Metric::SemiPassive, &s),
+            "{key}"
+        );
+    }
+    // The hourly value labels the person's results only: with no
+    // min_passivity it moves no trajectory's semi-passive income.
+    let hv = a
+        .rows
+        .iter()
+        .find(|r| r.key() == "owner.hourly_value")
+        .unwrap();
+    assert_eq!(hv.range(), 0.0);
+}
+
+#[test]
+fn a_portfolio_sweep_row_is_a_plain_run_of_the_portfolio_at_that_value() {
+    let path = repo("tests/data/portfolio.toml");
+    let p = Portfolio::load(Path::new(&path)).unwrap();
+    let values = vec![40.0, 75.0];
+    let sweep = Sweep::portfolio(
+        Path::new(&path),
+        &p,
+        "owner.capacity_hours_monthly",
+        values.clone(),
+        "--values",
+    )
+    .unwrap();
+    assert_eq!(sweep.key, "owner.capacity_hours_monthly");
+    let opts = RunOptions {
+        trajectories: 1_000,
+        seed: 4,
+        threads: Some(2),
+    };
+    let report = sweep.run(&opts, &|_| {}, &AtomicBool::new(false)).unwrap();
+    assert_eq!(report.scenario, p.name);
+    for (row, v) in report.rows.iter().zip(values) {
+        let set = PortfolioSet::parse(&format!("owner.capacity_hours_monthly={v}"), 2).unwrap();
+        let at = Portfolio::load_with(Path::new(&path), &[set]).unwrap();
+        let s = hustle_sim::simulate_portfolio(&at, &opts).unwrap();
+        assert_eq!(
+            row.stats.semi_passive_probability,
+            s.semi_passive.probability
+        );
+        assert_eq!(row.stats.failure_probability, s.failure.probability);
+        assert_eq!(
+            row.stats.cumulative_net.p50,
+            *s.series.cumulative_net.p50.last().unwrap()
+        );
+        assert!(row.stats.is_portfolio());
+        assert_eq!(
+            row.stats.failure_causes.get(FailureCause::BurnedOut),
+            s.failure.causes.burned_out
+        );
+    }
+    // A key the person's or a hustle's model cannot take is refused with
+    // the argument named, before anything runs.
+    let e = Sweep::portfolio(
+        Path::new(&path),
+        &p,
+        "hustle.1.churn.monthly",
+        vec![0.1],
+        "--values",
+    )
+    .unwrap_err();
+    let e = e.to_string();
+    assert!(
+        e.starts_with(&format!("--values: hustle.1.churn.monthly = 0.1: {path}: ")),
+        "{e}"
+    );
+    assert!(
+        e.contains("[[hustle]] 1 (\"bench.toml\"): churn.monthly does not apply"),
+        "{e}"
+    );
+}
+
+#[test]
+fn compare_entrants_may_be_portfolios_and_their_variants() {
+    let files = [std::path::PathBuf::from(repo("tests/data/portfolio.toml"))];
+    let with = [
+        "tight: owner.capacity_hours_monthly=30".to_string(),
+        "hustle.2.churn.monthly=0.2; hustle.1.platform.fee=0.1".to_string(),
+    ];
+    let e = entrants(&files, &with).unwrap();
+    assert_eq!(e.len(), 3);
+    assert!(e.iter().all(|e| e.portfolio.is_some()));
+    assert_eq!(e[1].label, "tight");
+    assert_eq!(e[1].overrides, ["owner.capacity_hours_monthly=30"]);
+    assert_eq!(
+        e[2].label,
+        "portfolio with hustle.2.churn.monthly=0.2; hustle.1.platform.fee=0.1"
+    );
+    let opts = RunOptions {
+        trajectories: 1_500,
+        seed: 8,
+        threads: Some(2),
+    };
+    let c = compare(&e, &opts, false, &|_| {}, &AtomicBool::new(false)).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&c.report.to_json()).unwrap();
+    let first = &json["scenarios"][0];
+    assert_eq!(first["portfolio"], true);
+    let causes: Vec<&String> = first["failure_causes"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(causes, ["all_failed", "burned_out"]);
+    // Less of the person's time, or customers who leave sooner and a
+    // platform's cut: less money, trajectory by trajectory on average.
+    for p in &c.report.paired {
+        assert!(p.cumulative_net_difference.mean < 0.0, "{}", p.label);
+    }
 }

@@ -62,7 +62,9 @@ pub struct TornadoData {
     pub metric: String,
     /// Whether the metric is a probability (ticks in %).
     pub probability: bool,
-    /// The metric of the scenario as it is.
+    /// What was analysed: "scenario" or "portfolio".
+    pub subject: &'static str,
+    /// The metric of the scenario (or portfolio) as it is.
     pub baseline: f64,
     /// The baseline as written on the chart.
     pub baseline_label: String,
@@ -92,7 +94,7 @@ pub fn tornado_data(a: &Analysis, max_rows: usize) -> TornadoData {
             TornadoRow {
                 label: format!(
                     "{}{}{}",
-                    r.param.key(),
+                    r.key(),
                     if median { " (p10, p50, p90)" } else { "" },
                     if r.monotone(resolution) { "" } else { " *" }
                 ),
@@ -113,6 +115,7 @@ pub fn tornado_data(a: &Analysis, max_rows: usize) -> TornadoData {
         });
     let pct = a.swing * 100.0;
     TornadoData {
+        subject: if a.portfolio { "portfolio" } else { "scenario" },
         metric: a.metric.describe(a.horizon, &a.currency),
         probability: a.metric.is_probability(),
         baseline: a.baseline,
@@ -154,9 +157,11 @@ const LABEL_GAP: f64 = 6.0;
 pub fn draw_tornado(d: &TornadoData, info: &RunInfo) -> anyhow::Result<Vec<u8>> {
     frame::render_png(|root| {
         let title = format!("{}: which assumption matters most?", info.scenario);
-        let what =
-            "Each parameter at a low, a middle and a high value, all else as in the scenario";
-        let body = frame::header(root, &title, &info.subtitle(what))?;
+        let what = format!(
+            "Each parameter at a low, a middle and a high value, all else as in the {}",
+            d.subject
+        );
+        let body = frame::header(root, &title, &info.subtitle(&what))?;
         let (plot_area, panel) = frame::split_panel(&body);
 
         let n = d.rows.len().max(1);
@@ -298,7 +303,7 @@ pub fn draw_tornado(d: &TornadoData, info: &RunInfo) -> anyhow::Result<Vec<u8>> 
             },
             LegendItem {
                 swatch: Swatch::Line(BASELINE),
-                label: "baseline: the scenario as it is".into(),
+                label: format!("baseline: the {} as it is", d.subject),
             },
         ];
         y_pos = legend(&panel, &items, y_pos)?;
@@ -364,6 +369,7 @@ mod tests {
     fn analysis(rows: Vec<Row>) -> Analysis {
         Analysis {
             scenario: "test".into(),
+            portfolio: false,
             currency: "USD".into(),
             horizon: 24,
             metric: Metric::SemiPassive,
@@ -380,6 +386,7 @@ mod tests {
     fn row(p: Param, lo: f64, hi: f64) -> Row {
         Row {
             param: p,
+            hustle: None,
             low_value: 0.04,
             mid_value: 0.05,
             high_value: 0.06,
