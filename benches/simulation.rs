@@ -1,13 +1,15 @@
 //! The simulator's hot paths on the benchmark scenario
 //! (`tests/data/bench.toml`: every force on, sbg churn, uncertain
-//! parameters): one trajectory, a whole 10,000-trajectory run, and the
+//! parameters): one trajectory, a whole 10,000-trajectory run, a
+//! two-hustle portfolio against its hustles alone, and the
 //! statistics accumulators fed one chunk column. Speed against the NumPy
 //! reference implementation is measured side by side in
 //! docs/performance.md; these benches track regressions.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use hustle_sim::Scenario;
-use hustle_sim::sim::{CompiledModel, Path, RunOptions, Scratch, run, simulate};
+use hustle_sim::portfolio::Portfolio;
+use hustle_sim::sim::{CompiledModel, Path, RunOptions, Scratch, run, run_portfolio, simulate};
 use hustle_sim::stats::{QuantileSketch, ShiftedSums};
 use std::hint::black_box;
 use std::sync::atomic::AtomicBool;
@@ -83,6 +85,32 @@ fn owner_hours(c: &mut Criterion) {
     group.finish();
 }
 
+/// A two-hustle portfolio (the bench scenario and a weekend print shop from
+/// month 1, one person's capacity and burnout) against each hustle run
+/// alone: 10,000 trajectories on two threads.
+fn portfolio(c: &mut Criterion) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let p =
+        Portfolio::load(&dir.join("bench-portfolio.toml")).expect("the bench portfolio is valid");
+    let mut group = c.benchmark_group("portfolio");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(10_000));
+    let opts = RunOptions {
+        trajectories: 10_000,
+        seed: 7,
+        threads: Some(2),
+    };
+    for h in &p.hustles {
+        group.bench_function(BenchmarkId::new("alone", &h.scenario), |b| {
+            b.iter(|| run(&h.model, &opts, &|_| {}, &AtomicBool::new(false)).unwrap())
+        });
+    }
+    group.bench_function("two_hustles", |b| {
+        b.iter(|| run_portfolio(&p, &opts, &|_| {}, &AtomicBool::new(false)).unwrap())
+    });
+    group.finish();
+}
+
 fn accumulators(c: &mut Criterion) {
     // One chunk column of the bench scenario's net income in month 12:
     // discrete values (exact counting) and cumulative net in month 24
@@ -127,6 +155,6 @@ criterion_group! {
     // See benches/charts.rs: criterion's plots need a font this crate's
     // plotters features do not register.
     config = Criterion::default().without_plots();
-    targets = one_trajectory, whole_run, owner_hours, accumulators
+    targets = one_trajectory, whole_run, owner_hours, portfolio, accumulators
 }
 criterion_main!(benches);

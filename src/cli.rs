@@ -94,7 +94,7 @@ impl SimArgs {
 /// `--set`: overrides of scenario keys, applied before validation.
 #[derive(Debug, Clone, Default, Args)]
 pub struct Overrides {
-    /// Override a scenario key with a TOML value, e.g. churn.monthly=0.08 (repeatable; an empty value removes the key).
+    /// Override a scenario key with a TOML value, e.g. churn.monthly=0.08 or churn.monthly=8% (repeatable; an empty value removes the key). The results say so: summary.json's overrides, the terminal header, every chart's subtitle, and a folder of their own.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
 }
@@ -118,12 +118,13 @@ pub struct RunArgs {
     /// Trajectories, seed and threads.
     #[command(flatten)]
     pub sim: SimArgs,
-    /// Output folder (default: `output/<scenario file stem>/`).
+    /// Output folder (default: `output/<scenario file stem>/`, or with
+    /// `--set` a folder of its own named after the overrides).
     // The help text is spelled out so that it shows no Markdown backticks.
     #[arg(
         short = 'o',
         long,
-        help = "Output folder (default: output/<scenario file stem>/)"
+        help = "Output folder (default: output/<scenario file stem>/; with --set, output/<stem>+<KEY=VALUE>+.../, one folder per tweak, so a tweak never replaces the file's results)"
     )]
     pub out: Option<PathBuf>,
     /// Scenario keys overridden.
@@ -161,7 +162,7 @@ pub struct SweepArgs {
     #[arg(
         short = 'o',
         long,
-        help = "Output folder (default: output/<scenario file stem>-sweep-<KEY>/)"
+        help = "Output folder (default: output/<scenario file stem>-sweep-<KEY>/; with --set, output/<stem>+<KEY=VALUE>+...-sweep-<KEY>/)"
     )]
     pub out: Option<PathBuf>,
     /// Scenario keys overridden before sweeping.
@@ -255,7 +256,7 @@ pub struct SensitivityArgs {
     #[arg(
         short = 'o',
         long,
-        help = "Output folder (default: output/<scenario file stem>-sensitivity/)"
+        help = "Output folder (default: output/<scenario file stem>-sensitivity/; with --set, output/<stem>+<KEY=VALUE>+...-sensitivity/)"
     )]
     pub out: Option<PathBuf>,
     /// Scenario keys overridden before the analysis.
@@ -289,7 +290,7 @@ pub enum MetricArg {
     /// Median cumulative net at the horizon, the last month of series.cumulative_net.p50 in summary.json.
     #[value(name = "cumulative_net_p50")]
     CumulativeNetP50,
-    /// P(month H qualifies as semi-passive), semi_passive.at_horizon in summary.json.
+    /// P(semi-passive in month H: month H itself qualifies), semi_passive.at_horizon in summary.json.
     #[value(name = "semi_passive_at_horizon")]
     SemiPassiveAtHorizon,
     /// P(passivity >= 50 % in month H): net beyond twice what its hours earn at owner.hourly_value.

@@ -15,14 +15,15 @@
 
 use crate::error::InputError;
 use crate::model::Model;
-use crate::portfolio::{Portfolio, PortfolioKey, PortfolioSet, is_portfolio_file};
+use crate::portfolio::{Portfolio, PortfolioKey, PortfolioSet, Who, is_portfolio_file};
 use crate::report::Summary;
+use crate::report::clamped::{Clamped, clamped, clamped_in_runs};
 use crate::report::compare::{CompareReport, ScenarioEntry};
 use crate::report::format::round_12_digits;
 use crate::report::paired::{OutcomeStats, PairedStats};
 use crate::report::sweep::{SweepReport, SweepRow, value_text};
 use crate::scenario::Scenario;
-use crate::scenario::keys::{KeyKind, Param, key_kind, suggest};
+use crate::scenario::keys::{Bound, KeyKind, Param, key_kind, suggest};
 use crate::sim::counts::median_month_among_reached;
 use crate::sim::paired::one_horizon;
 use crate::sim::{PairedResult, PairedSpec, RunOptions, Subject, run_paired_subjects};
@@ -51,6 +52,24 @@ impl Entrant {
             Some(p) => Subject::Portfolio(p.clone()),
             None => Subject::Scenario(self.model.clone()),
         }
+    }
+
+    /// Its label with its overrides, as the charts show it: a named
+    /// variant's name followed by its overrides (`high churn
+    /// (churn.monthly=0.08)`); a label that already shows them, or a
+    /// scenario without any, as it is.
+    pub fn described(&self) -> String {
+        described(&self.label, &self.overrides)
+    }
+}
+
+/// A label with the overrides it does not show ([`Entrant::described`]).
+pub fn described(label: &str, overrides: &[String]) -> String {
+    let joined = overrides.join("; ");
+    if overrides.is_empty() || label.ends_with(&joined) {
+        label.to_string()
+    } else {
+        format!("{label} ({joined})")
     }
 }
 
@@ -287,6 +306,13 @@ pub fn compare(
     let result = run_paired_subjects(&subjects, opts, spec, progress, cancel)?;
     let n = result.trajectories;
     let labels: Vec<String> = entrants.iter().map(|e| e.label.clone()).collect();
+    let runs: Vec<(&Model, &[u64], String)> = result
+        .variants
+        .iter()
+        .zip(&labels)
+        .map(|(v, l)| (&v.model, &v.tally.counts.clamped[..], l.clone()))
+        .collect();
+    let clamped = clamped_in_runs(&runs, n);
     let report = CompareReport {
         trajectories: n,
         seed: result.seed,
@@ -302,6 +328,10 @@ pub fn compare(
                 source: e.source.clone(),
                 portfolio: e.portfolio.is_some(),
                 overrides: e.overrides.clone(),
+                churn_at_renewals: e
+                    .portfolio
+                    .is_none()
+                    .then(|| crate::churn::ChurnByRenewal::of(&e.model).p50),
                 stats: OutcomeStats::new(v, n),
             })
             .collect(),
@@ -318,6 +348,7 @@ pub fn compare(
                 )
             })
             .collect(),
+        clamped,
     };
     Ok(Comparison {
         report,
@@ -438,10 +469,13 @@ pub fn variants(
     values: &[f64],
     arg: &str,
 ) -> Result<Vec<Model>, InputError> {
+    // The key's range in this scenario (churn.monthly under sbg excludes
+    // 0 and 1); a scenario that does not validate says so below.
+    let bound = scenario.model().map_or(p.spec().bound, |m| m.bound(p));
     values
         .iter()
         .map(|&v| {
-            check_value(p, p.key(), v, arg)?;
+            check_value(bound, p.key(), v, arg)?;
             let mut s = scenario.clone();
             // Debug formatting is the shortest round-trip text and always
             // valid TOML for a finite float (1e20, not an overflowing integer).
@@ -495,10 +529,9 @@ pub fn portfolio_sweep_param(
     }
 }
 
-/// The value `v` of parameter `p` for argument `arg`, checked against the
-/// parameter's valid range; `key` names it as the user wrote it.
-fn check_value(p: Param, key: &str, v: f64, arg: &str) -> Result<(), InputError> {
-    let bound = p.spec().bound;
+/// The value `v` for argument `arg`, checked against the key's valid
+/// range `bound`; `key` names it as the user wrote it.
+fn check_value(bound: Bound, key: &str, v: f64, arg: &str) -> Result<(), InputError> {
     if bound.contains(v) {
         return Ok(());
     }
@@ -514,11 +547,11 @@ fn check_value(p: Param, key: &str, v: f64, arg: &str) -> Result<(), InputError>
 
 /// One portfolio per value: the portfolio of file `path` with `key` set to
 /// that fixed value, validated like the file (a value outside the key's
-/// range is an error naming the argument).
+/// range `bound` in its model is an error naming the argument).
 pub fn portfolio_variants(
     path: &Path,
     key: &PortfolioKey,
-    p: Param,
+    bound: Bound,
     values: &[f64],
     arg: &str,
 ) -> Result<Vec<Portfolio>, InputError> {
@@ -526,7 +559,7 @@ pub fn portfolio_variants(
     values
         .iter()
         .map(|&v| {
-            check_value(p, &written, v, arg)?;
+            check_value(bound, &written, v, arg)?;
             let set = PortfolioSet {
                 key: key.clone(),
                 // As for a scenario: the shortest round-trip text.
@@ -561,6 +594,10 @@ pub struct Sweep {
     pub values: Vec<f64>,
     /// The scenario or portfolio at each value.
     pub subjects: Vec<Subject>,
+    /// The keys the scenario changed from its file (`--set`), as
+    /// `KEY=VALUE`, besides the swept one; none for a portfolio, whose
+    /// keys are changed in its file.
+    pub overrides: Vec<String>,
 }
 
 impl Sweep {
@@ -582,6 +619,7 @@ impl Sweep {
             param,
             values,
             subjects: models.into_iter().map(Subject::Scenario).collect(),
+            overrides: scenario.overrides(),
         })
     }
 
@@ -597,13 +635,18 @@ impl Sweep {
         arg: &str,
     ) -> anyhow::Result<Self> {
         let (k, param) = portfolio_sweep_param(key, portfolio)?;
-        let portfolios = portfolio_variants(path, &k, param, &values, arg)?;
+        let bound = match k.who {
+            Who::Person => portfolio.person.bound(param),
+            Who::Hustle(n) => portfolio.hustles[n - 1].model.bound(param),
+        };
+        let portfolios = portfolio_variants(path, &k, bound, &values, arg)?;
         Ok(Sweep {
             base: portfolio.person.clone(),
             key: k.written(),
             param,
             values,
             subjects: portfolios.into_iter().map(Subject::Portfolio).collect(),
+            overrides: Vec::new(),
         })
     }
 
@@ -619,6 +662,19 @@ impl Sweep {
             pairs: false,
         };
         let result = run_paired_subjects(&self.subjects, opts, spec, progress, cancel)?;
+        let runs: Vec<(&Model, &[u64], String)> = result
+            .variants
+            .iter()
+            .zip(&self.values)
+            .map(|(v, x)| {
+                (
+                    &v.model,
+                    &v.tally.counts.clamped[..],
+                    format!("at {} = {}", self.key, value_text(*x)),
+                )
+            })
+            .collect();
+        let clamped = clamped_in_runs(&runs, result.trajectories);
         Ok(SweepReport {
             scenario: self.base.name.clone(),
             key: self.key.clone(),
@@ -636,6 +692,9 @@ impl Sweep {
                     stats: OutcomeStats::new(v, result.trajectories),
                 })
                 .collect(),
+            clamped,
+            overrides: self.overrides.clone(),
+            semi_passive_rule: crate::report::rule::semi_passive_rule(&self.base),
         })
     }
 }
@@ -687,6 +746,8 @@ pub struct ScenarioRun {
     /// Among its trajectories that became semi-passive, the median month
     /// they did; `None` when none did.
     pub median_month_semi_passive_if_reached: Option<u32>,
+    /// Draws clamped into their valid range, for the warnings.
+    pub clamped: Vec<Clamped>,
 }
 
 /// Runs every valid scenario of `files` with the same options, one after
@@ -703,7 +764,12 @@ pub fn run_each<'a>(
         match model {
             Ok(m) => {
                 let result = crate::sim::run(m, opts, &|_| {}, cancel)?;
+                let name = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 runs.push(ScenarioRun {
+                    clamped: clamped(m, result.trajectories, &result.tally.counts.clamped, &name),
                     path: path.clone(),
                     summary: Summary::from_run(&result, &path.display().to_string()),
                     median_month_semi_passive_if_reached: median_month_among_reached(

@@ -63,6 +63,8 @@
 //!   `--set`, validated key by key into a [`model::Model`] (every error names
 //!   its key). [`scenario::keys`] is the registry of every key;
 //!   [`scenario::uncertain`] the uncertain-value forms.
+//! - [`churn`]: churn in people's terms: the first-renewal churn and the
+//!   polarisation of sbg churn, and the churn at renewals 1, 6 and 12.
 //! - [`sim`]: one trajectory month by month in [`sim::trajectory`], which
 //!   reads beside `docs/model.md`, One trajectory; the machinery it uses
 //!   (renewals, competitor factors, event clocks, samplers, streams) in
@@ -104,6 +106,7 @@
 #![warn(missing_docs)]
 
 pub mod chart;
+pub mod churn;
 pub mod error;
 pub mod experiment;
 mod facade;

@@ -1,6 +1,7 @@
 //! The checked parameters of one hustle: what a valid scenario file means,
 //! with every default filled in.
 
+use crate::churn::SbgForm;
 use crate::error::InputError;
 use crate::scenario::keys::{Bound, MAX_MAGNITUDE, NPARAMS, Param};
 use crate::scenario::uncertain::{Sampler, Uncertain};
@@ -82,6 +83,9 @@ pub struct Model {
     pub acquisition: AcquisitionModel,
     /// Churn model.
     pub churn: ChurnModel,
+    /// How an sbg churn gives its alpha and beta (`AlphaBeta` under
+    /// constant churn, where it means nothing).
+    pub sbg_form: SbgForm,
     /// Bad months in a row before the owner quits (0 = never).
     pub quit_after_months: u32,
     /// Over-long months in a row before the owner burns out.
@@ -115,6 +119,13 @@ impl Model {
         self.origins[p as usize]
     }
 
+    /// The values parameter `p` may take in this scenario: the key's own
+    /// range, except `churn.monthly` under sbg, strictly between 0 and 1
+    /// (alpha and beta must both be above 0).
+    pub fn bound(&self, p: Param) -> Bound {
+        bound_in(p, self.churn)
+    }
+
     /// This model with parameter `p` fixed at `value`, marked as an
     /// override; every other parameter keeps its value or distribution, and
     /// its draws. An input error if `value` is outside the parameter's valid
@@ -125,7 +136,7 @@ impl Model {
     /// correlated with it keep their draws, and only `p`'s value is pinned
     /// (docs/model.md, Settled details).
     pub fn with_fixed(&self, p: Param, value: f64) -> Result<Model, InputError> {
-        let bound = p.spec().bound;
+        let bound = self.bound(p);
         if !(value.is_finite() && value.abs() <= MAX_MAGNITUDE && bound.contains(value)) {
             return Err(InputError::new(format!(
                 "{} = {value}: must be {bound}, at most {MAX_MAGNITUDE:e} in magnitude",
@@ -170,20 +181,16 @@ impl Model {
     /// beyond [`MAX_MAGNITUDE`]) and is clamped (docs/model.md, A scenario
     /// file, *Uncertain parameters*); 0 for a fixed value, which is valid.
     pub fn clamp_chance(&self, p: Param) -> f64 {
-        let s = self.param(p).sampler();
-        if matches!(s, Sampler::Fixed(_)) {
-            return 0.0;
-        }
-        let (lo, hi) = match p.spec().bound {
-            Bound::Any => (-MAX_MAGNITUDE, MAX_MAGNITUDE),
-            Bound::AtLeast(lo) | Bound::Above(lo) => (lo.max(-MAX_MAGNITUDE), MAX_MAGNITUDE),
-            Bound::Closed(lo, hi) | Bound::HalfOpen(lo, hi) => {
-                (lo.max(-MAX_MAGNITUDE), hi.min(MAX_MAGNITUDE))
-            }
-        };
-        // Every distribution is continuous: whether an end is open or
-        // closed changes nothing.
-        (s.cdf(lo) + (1.0 - s.cdf(hi))).min(1.0)
+        clamp_chance(self.param(p), self.bound(p))
+    }
+
+    /// The parameters whose draws are clamped with a chance of at least
+    /// `at_least`, with that chance, in table order.
+    pub fn clamp_chances(&self, at_least: f64) -> Vec<(Param, f64)> {
+        self.active_params()
+            .map(|p| (p, self.clamp_chance(p)))
+            .filter(|&(_, c)| c > 0.0 && c >= at_least)
+            .collect()
     }
 
     /// Samplers for every parameter, in draw order.
@@ -198,4 +205,32 @@ impl Model {
             .into_iter()
             .filter(|p| self.origin(*p) != Origin::Unused)
     }
+}
+
+/// The values parameter `p` may take under churn model `churn`
+/// ([`Model::bound`]).
+pub fn bound_in(p: Param, churn: ChurnModel) -> Bound {
+    match (p, churn) {
+        (Param::ChurnMonthly, ChurnModel::Sbg) => Bound::Open(0.0, 1.0),
+        _ => p.spec().bound,
+    }
+}
+
+/// The chance that a draw of `u` falls outside `bound` (or beyond
+/// [`MAX_MAGNITUDE`]) and is clamped; 0 for a fixed value.
+pub fn clamp_chance(u: &Uncertain, bound: Bound) -> f64 {
+    let s = u.sampler();
+    if matches!(s, Sampler::Fixed(_)) {
+        return 0.0;
+    }
+    let (lo, hi) = match bound {
+        Bound::Any => (-MAX_MAGNITUDE, MAX_MAGNITUDE),
+        Bound::AtLeast(lo) | Bound::Above(lo) => (lo.max(-MAX_MAGNITUDE), MAX_MAGNITUDE),
+        Bound::Closed(lo, hi) | Bound::HalfOpen(lo, hi) | Bound::Open(lo, hi) => {
+            (lo.max(-MAX_MAGNITUDE), hi.min(MAX_MAGNITUDE))
+        }
+    };
+    // Every distribution is continuous: whether an end is open or closed
+    // changes nothing.
+    (s.cdf(lo) + (1.0 - s.cdf(hi))).min(1.0)
 }

@@ -615,6 +615,69 @@ pub fn list_paths(paths: &[PathBuf]) -> String {
         .join(", ")
 }
 
+/// The name of a run's default output folder: the scenario's file stem
+/// ([`sanitize_stem`]), and for a run that differs from its file `+` and
+/// its overrides ([`crate::Scenario::overrides`], in key order), each
+/// `KEY=VALUE` with `%` written `pct` and any other character but letters,
+/// digits, `.`, `-`, `_` and `=` as `_`, joined by `+`:
+/// `niche-saas-tool+churn.beta=5+pricing.monthly=39`. A suffix longer
+/// than [`MAX_TWEAK_CHARS`] (or than a name of [`MAX_TWEAKED_NAME`]
+/// characters leaves it) is cut and ends in `~` and eight hexadecimal
+/// digits of a hash of the overrides, so that two different tweaks never
+/// share a folder (a stem that leaves no room is cut too). The same
+/// overrides always give the same name, in whatever order they were given,
+/// and an untweaked run's folder is never a tweaked one's.
+pub fn tweaked_stem(stem: &str, overrides: &[String]) -> String {
+    let mut base = sanitize_stem(stem);
+    if overrides.is_empty() {
+        return base;
+    }
+    // Every character is ASCII: lengths are characters. Leave room for
+    // "+", some of the suffix, and a cut suffix's "~" and hash.
+    base.truncate(MAX_TWEAKED_NAME - 20);
+    let room = MAX_TWEAK_CHARS.min(MAX_TWEAKED_NAME - base.len() - 1);
+    let parts: Vec<String> = overrides.iter().map(|o| tweak_part(o)).collect();
+    let suffix = parts.join("+");
+    if suffix.len() <= room {
+        return format!("{base}+{suffix}");
+    }
+    // FNV-1a, 64 bits: stable across versions and machines.
+    let hash = overrides
+        .join("\n")
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    let cut = &suffix[..room - 9];
+    format!(
+        "{base}+{}~{:08x}",
+        cut.trim_end_matches(['_', '+']),
+        hash as u32
+    )
+}
+
+/// Longest override suffix of [`tweaked_stem`] before it is cut and
+/// hashed, in characters.
+pub const MAX_TWEAK_CHARS: usize = 80;
+
+/// Longest name [`tweaked_stem`] gives, in characters: with a command's
+/// own suffix (`-sweep-<KEY>`, `-sensitivity`) it stays well within the
+/// 255 bytes a file name may have.
+pub const MAX_TWEAKED_NAME: usize = 160;
+
+/// One `KEY=VALUE` as a folder name's part ([`tweaked_stem`]).
+fn tweak_part(assignment: &str) -> String {
+    let mut out = String::new();
+    for c in assignment.replace('%', "pct").chars() {
+        let keep = c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '=');
+        let c = if keep { c } else { '_' };
+        if !(c == '_' && out.ends_with('_')) {
+            out.push(c);
+        }
+    }
+    out.trim_matches('_').replace("=_", "=").replace("_=", "=")
+}
+
 /// A folder name made from a file stem: letters, digits, `-`, `_` and `.`
 /// kept, anything else replaced by `-`.
 pub fn sanitize_stem(stem: &str) -> String {
@@ -635,6 +698,59 @@ pub fn sanitize_stem(stem: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tweaked_run_has_a_folder_of_its_own_named_after_its_overrides() {
+        assert_eq!(tweaked_stem("niche-saas-tool", &[]), "niche-saas-tool");
+        assert_eq!(
+            tweaked_stem(
+                "niche-saas-tool",
+                &["churn.beta=5".into(), "pricing.monthly=39".into()]
+            ),
+            "niche-saas-tool+churn.beta=5+pricing.monthly=39"
+        );
+        assert_eq!(
+            tweaked_stem("x", &["churn.monthly=\"5% to 10%\"".into()]),
+            "x+churn.monthly=5pct_to_10pct"
+        );
+        assert_eq!(
+            tweaked_stem(
+                "x",
+                &["churn.beta={ dist = \"triangular\", max = 12, min = 5, mode = 8 }".into()]
+            ),
+            "x+churn.beta=dist=triangular_max=12_min=5_mode=8"
+        );
+        assert_eq!(
+            tweaked_stem("x", &["churn.alpha=".into()]),
+            "x+churn.alpha="
+        );
+        // Long: cut, with a hash that tells two long tweaks apart.
+        let long = |v: &str| {
+            vec![
+                format!("setup.hours={{ dist = \"pert\", max = 900, min = 100, mode = {v} }}"),
+                "acquisition.rate=\"2 to 8\"".into(),
+                "pricing.monthly=39".into(),
+            ]
+        };
+        let (a, b) = (
+            tweaked_stem("x", &long("300")),
+            tweaked_stem("x", &long("301")),
+        );
+        assert_ne!(a, b);
+        assert!(a.chars().count() <= 2 + MAX_TWEAK_CHARS, "{a}");
+        assert!(a.starts_with("x+setup.hours=dist=pert"), "{a}");
+        // A stem that leaves no room is cut, never the hash.
+        let huge = tweaked_stem(&"s".repeat(300), &long("300"));
+        assert!(huge.len() <= MAX_TWEAKED_NAME, "{}", huge.len());
+        assert!(huge.contains('~'), "{huge}");
+        for name in [&a, &b] {
+            assert!(
+                name.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+.-_=~".contains(c)),
+                "{name}"
+            );
+        }
+    }
 
     #[test]
     fn stems_become_safe_folder_names() {

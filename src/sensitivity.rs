@@ -34,9 +34,11 @@
 //! `crate::report::sensitivity` writes them as `sensitivity.csv` and the
 //! terminal table; the tornado chart is [`crate::chart::tornado`].
 
+use crate::churn::ChurnByRenewal;
 use crate::error::InputError;
 use crate::model::{AcquisitionModel, Model, Origin};
 use crate::portfolio::Portfolio;
+use crate::report::clamped::{Clamped, clamped};
 use crate::report::format::{format_number, format_percent, round_12_digits};
 use crate::scenario::keys::{Matters, Param};
 use crate::scenario::uncertain::Uncertain;
@@ -65,7 +67,7 @@ pub enum Metric {
     Failure,
     /// Median cumulative net at the horizon, the last month of series.cumulative_net.p50 in summary.json.
     CumulativeNetP50,
-    /// P(month H qualifies as semi-passive), semi_passive.at_horizon in summary.json.
+    /// P(semi-passive in month H: month H itself qualifies), semi_passive.at_horizon in summary.json.
     SemiPassiveAtHorizon,
     /// P(passivity >= 50 % in month H), the last month of passivity.share_by_month in summary.json.
     Passivity,
@@ -89,7 +91,7 @@ impl Metric {
             Metric::SemiPassive => format!("P(semi-passive by month {h})"),
             Metric::Failure => format!("P(failure by month {h})"),
             Metric::CumulativeNetP50 => format!("median cumulative net at month {h} ({currency})"),
-            Metric::SemiPassiveAtHorizon => format!("P(month {h} qualifies as semi-passive)"),
+            Metric::SemiPassiveAtHorizon => format!("P(semi-passive in month {h})"),
             Metric::Passivity => format!("P(passivity >= 50 % in month {h})"),
         }
     }
@@ -209,7 +211,7 @@ pub fn check_swing(swing: f64) -> Result<(), InputError> {
 /// valid range as a draw would be).
 fn can_be_nonzero(model: &Model, p: Param) -> bool {
     let s = model.param(p).sampler();
-    let b = p.spec().bound;
+    let b = model.bound(p);
     [1e-9, 0.5, 1.0 - 1e-9]
         .iter()
         .any(|&u| b.clamp(s.inverse_cdf(u)) != 0.0)
@@ -258,8 +260,8 @@ pub fn included(model: &Model, p: Param) -> bool {
 
 /// The median of a parameter, clamped into its valid range.
 fn median(model: &Model, p: Param) -> f64 {
-    p.spec()
-        .bound
+    model
+        .bound(p)
         .clamp(model.param(p).sampler().inverse_cdf(0.5))
 }
 
@@ -360,7 +362,7 @@ pub struct Variant {
 /// `swing`, all within the parameter's valid range (and
 /// [`crate::scenario::keys::MAX_MAGNITUDE`]).
 pub fn variant(model: &Model, p: Param, swing: f64) -> Variant {
-    let bound = p.spec().bound;
+    let bound = model.bound(p);
     let (low, mid, high, spread) = match *model.param(p) {
         Uncertain::Fixed { value: 0.0 } => {
             let step = swing * zero_scale(model, p);
@@ -492,6 +494,10 @@ pub struct Row {
     pub metric_high: f64,
     /// How the values were chosen.
     pub spread: Spread,
+    /// For a key of an sbg churn, each customer's churn at renewals 1, 6
+    /// and 12 (the medians of [`ChurnByRenewal`]) with the parameter at its
+    /// low, middle and high value: churn in people's terms.
+    pub churn: Option<[[f64; 3]; 3]>,
 }
 
 impl Row {
@@ -588,6 +594,19 @@ pub struct Analysis {
     pub runs: usize,
     /// Wall time of all runs.
     pub elapsed: Duration,
+    /// Draws of the baseline clamped into their valid range, for the
+    /// warnings (a variant pins one parameter and draws the others alike).
+    pub clamped: Vec<Clamped>,
+    /// The keys the scenario analysed changed from its file (`--set`), as
+    /// `KEY=VALUE`; [`analyse`] leaves it empty for the caller to fill.
+    pub overrides: Vec<String>,
+    /// The semi-passive bar in words, when the metric is a share
+    /// semi-passive (by or in month H).
+    pub semi_passive_rule: Option<String>,
+    /// The baseline's share semi-passive by month H and in month H, when
+    /// the scenario defines semi-passive income: both, whichever the
+    /// metric.
+    pub baseline_semi_passive: Option<[f64; 2]>,
 }
 
 /// Runs the baseline and every parameter's low, middle and high variant
@@ -722,6 +741,21 @@ fn run_variants(
             .position(|j| *j == Some((hustle, p, x)))
             .map_or(baseline, |i| metrics[i])
     };
+    // The model a key belongs to (the scenario, the person or hustle N)
+    // in a subject.
+    let model_in = |subject: &'_ Subject, hustle: Option<usize>| -> Model {
+        match (subject.portfolio(), hustle) {
+            (Some(p), Some(n)) => p.hustles[n - 1].model.clone(),
+            _ => subject.model().clone(),
+        }
+    };
+    let model_at = |hustle: Option<usize>, p: Param, x: f64| -> Model {
+        let i = jobs
+            .iter()
+            .position(|j| *j == Some((hustle, p, x)))
+            .unwrap_or(0);
+        model_in(&subjects[i], hustle)
+    };
     let mut rows: Vec<Row> = variants
         .iter()
         .map(|(hustle, v)| Row {
@@ -734,6 +768,10 @@ fn run_variants(
             metric_mid: metric_at(*hustle, v.param, v.mid),
             metric_high: metric_at(*hustle, v.param, v.high),
             spread: v.spread,
+            churn: is_sbg_churn_key(&model_in(&base, *hustle), v.param).then(|| {
+                [v.low, v.mid, v.high]
+                    .map(|x| ChurnByRenewal::of(&model_at(*hustle, v.param, x)).p50)
+            }),
         })
         .collect();
     rank(&mut rows);
@@ -750,7 +788,33 @@ fn run_variants(
         rows,
         runs: total,
         elapsed: start.elapsed(),
+        clamped: clamped(
+            &model,
+            opts.trajectories,
+            &result.variants[0].tally.counts.clamped,
+            "",
+        ),
+        overrides: Vec::new(),
+        baseline_semi_passive: model.semi_passive_sustain_months.map(|_| {
+            [Metric::SemiPassive, Metric::SemiPassiveAtHorizon].map(|m| m.of(&result.variants[0]))
+        }),
+        semi_passive_rule: matches!(
+            opts.metric,
+            Metric::SemiPassive | Metric::SemiPassiveAtHorizon
+        )
+        .then(|| crate::report::rule::semi_passive_rule(&model))
+        .flatten(),
     })
+}
+
+/// Whether `p` is a key of the scenario's sbg churn, whose values the
+/// analysis also gives as churn at renewals 1, 6 and 12.
+pub fn is_sbg_churn_key(model: &Model, p: Param) -> bool {
+    model.churn == crate::model::ChurnModel::Sbg
+        && matches!(
+            p,
+            Param::ChurnMonthly | Param::ChurnAlpha | Param::ChurnBeta | Param::ChurnPolarisation
+        )
 }
 
 impl Analysis {
@@ -925,6 +989,7 @@ mod tests {
 
     fn row(p: Param, lo: f64, hi: f64) -> Row {
         Row {
+            churn: None,
             param: p,
             hustle: None,
             low_value: 0.0,

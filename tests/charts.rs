@@ -92,9 +92,9 @@ fn a_run_that_reports_passivity_writes_fan_passivity_png_and_one_that_does_not_w
     for name in file_names(true) {
         assert_eq!(png_size(&v2.join(name)), (WIDTH, HEIGHT), "{name}");
     }
-    // The built-in default uses none of them.
+    // The benchmark scenario uses none of them.
     let v1 = dir.path().join("v1");
-    run_into(&v1, &["-n", "300"]);
+    run_into(&v1, &[&repo("tests/data/bench.toml"), "-n", "300"]);
     assert!(!v1.join(PASSIVITY_FILE_NAME).exists());
     let mut written: Vec<String> = std::fs::read_dir(&v1)
         .unwrap()

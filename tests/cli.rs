@@ -43,7 +43,9 @@ fn run_without_a_scenario_uses_the_builtin_default() {
     }
     let csv = std::fs::read_to_string(out.join("percentiles.csv")).unwrap();
     assert!(csv.starts_with("month,metric,mean,sd,p5,p25,p50,p75,p95\n"));
-    assert_eq!(csv.lines().count(), 1 + 24 * 8);
+    // The default uses the owner's hours keys (its bar asks for passivity),
+    // so passivity and declined customers join the eight base metrics.
+    assert_eq!(csv.lines().count(), 1 + 24 * 10);
 }
 
 #[test]
@@ -250,7 +252,7 @@ fn run_table_shows_declined_customers_only_when_some_were_declined() {
 
 #[test]
 fn run_table_of_a_scenario_without_the_owner_hours_keys_adds_only_the_last_month_share() {
-    let (stdout, s) = run_table(&["-n", "500"]);
+    let (stdout, s) = run_table(&[&repo("tests/data/bench.toml"), "-n", "500"]);
     assert_fits_in_100_columns(&stdout);
     let last = f64s(&s["semi_passive"]["share_by_month"])[23];
     let line = table_line(&stdout, "Semi-passive in month 24 ").unwrap();
@@ -376,7 +378,8 @@ fn list_run_prints_one_row_per_scenario_and_writes_nothing() {
     let out = String::from_utf8(out).unwrap();
     let header = out.lines().find(|l| l.starts_with("| scenario")).unwrap();
     for column in [
-        "semi-passive",
+        "by 24",
+        "in 24",
         "when",
         "failure",
         "main cause",
@@ -426,7 +429,12 @@ fn docs_scenarios_table_is_the_output_of_list_run() {
     let out = String::from_utf8(out).unwrap();
     let table: Vec<&str> = out.lines().filter(|l| l.starts_with('|')).collect();
     let docs = std::fs::read_to_string(repo("docs/scenarios.md")).unwrap();
-    let documented: Vec<&str> = docs.lines().filter(|l| l.starts_with('|')).collect();
+    // The page's first table is the library's; later tables are its own.
+    let documented: Vec<&str> = docs
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .collect();
     assert_eq!(
         documented,
         table,
@@ -435,11 +443,86 @@ fn docs_scenarios_table_is_the_output_of_list_run() {
     );
 }
 
-/// A table row: stem, horizon, P(semi-passive), median month, P(failure),
-/// main cause (share), median cumulative net, median hourly rate.
+/// Splits a command line as a POSIX shell would for the examples in the
+/// docs: words separated by spaces, with '...' and "..." quoting.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut quote: Option<char> = None;
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (None, ' ') => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
+}
+
+#[test]
+fn docs_scenarios_examples_are_what_the_commands_print() {
+    // Each example of docs/scenarios.md, a block that starts with
+    // `$ hustle-sim ...`, is that command's output line for line (run from
+    // the repository, without charts, into a temporary folder), but for the
+    // line naming the files it wrote.
+    let docs = std::fs::read_to_string(repo("docs/scenarios.md")).unwrap();
+    let mut examples = 0;
+    let mut rest = docs.as_str();
+    while let Some(at) = rest.find("```\n$ hustle-sim ") {
+        let block = &rest[at + "```\n$ hustle-sim ".len()..];
+        let (command, shown) = block.split_once('\n').unwrap();
+        let shown = &shown[..shown.find("```").expect("the example's block ends")];
+        rest = &block[command.len()..];
+        let tmp = tempfile::tempdir().unwrap();
+        let out = bin()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(shell_words(command))
+            .args(["--no-charts", "-o"])
+            .arg(tmp.path())
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let out = String::from_utf8(out).unwrap();
+        let printed: Vec<&str> = out
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("Wrote "))
+            .collect();
+        let printed = printed.join("\n");
+        assert_eq!(
+            printed.trim_end(),
+            shown.trim_end(),
+            "docs/scenarios.md is out of date; paste the output of `hustle-sim {command}`"
+        );
+        examples += 1;
+    }
+    assert!(examples >= 1, "no examples found in docs/scenarios.md");
+}
+
+/// A table row: stem, P(semi-passive by H), P(semi-passive in H), median
+/// month, P(failure), main cause (share), median cumulative net, median
+/// hourly rate.
 fn regex_row(stem: &str) -> predicates::str::RegexPredicate {
     predicate::str::is_match(format!(
-        r"^\| {stem} +\| +\d+\.\d % \| +(\d+|-) \| +\d+\.\d % \| [a-z ]+ \d+\.\d % +\| +-?[\d,.]+ \| +-?[\d,.]+ \|$"
+        r"^\| {stem} +\| +\d+\.\d % \| +\d+\.\d % \| +(\d+|-) \| +\d+\.\d % \| [a-z ]+ \d+ % +\| +-?[\d,.]+ \| +-?[\d,.]+ \|$"
     ))
     .unwrap()
 }
@@ -466,7 +549,7 @@ fn list_run_skips_invalid_scenarios_and_exits_with_code_2() {
         }))
         .stdout(predicate::str::contains("broken").not())
         .stderr(predicate::str::contains(
-            "churn.monthly must be within 0..=1, got 1.3 (skipped)",
+            "churn.monthly must be within 0..=1, got 1.3; churn.monthly is a fraction: did you mean 0.013 (or \"1.3%\")? (skipped)",
         ))
         .stderr(predicate::str::contains("1 of 2 scenarios"));
     // Plain `list` reports it too, and also exits with code 2.
@@ -604,6 +687,7 @@ fn the_template_uses_the_library_owner_and_bar() {
         "owner.hourly_value",
         "owner.burnout_hours_monthly",
         "semi_passive.min_net_monthly",
+        "semi_passive.min_passivity",
         "semi_passive.max_hours_monthly",
     ] {
         let p = hustle_sim::scenario::keys::Param::from_key(key).unwrap();
@@ -662,7 +746,7 @@ fn bad_input_exits_with_code_2_and_says_what_is_wrong() {
     );
     bad_input(
         &["run", "--set", "churn.monthly=2"],
-        "churn.monthly must be within 0..=1, got 2",
+        "churn.monthly must be strictly between 0 and 1, got 2",
     );
     bad_input(
         &["run", "--set", "horizon_months=\"long\""],

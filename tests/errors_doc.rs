@@ -72,6 +72,13 @@ fn every_documented_bad_input_gives_its_message_and_exit_code_2() {
     )
     .unwrap();
     let portfolio = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/portfolio.toml");
+    let polarised = tmp.path().join("polarised.toml");
+    std::fs::write(
+        &polarised,
+        "name = \"x\"\n[churn]\nmodel = \"sbg\"\nmonthly = 0.06\npolarisation = 0.05\n",
+    )
+    .unwrap();
+    let correlated = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/owner-hours.toml");
     let mut failures = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         let mut cmd = Command::cargo_bin("hustle-sim").unwrap();
@@ -93,6 +100,8 @@ fn every_documented_bad_input_gives_its_message_and_exit_code_2() {
                         "/scenarios/niche-saas-tool.toml"
                     ),
                 )
+                .replace("{polarised}", polarised.to_str().unwrap())
+                .replace("{correlated}", correlated.to_str().unwrap())
                 .replace("{data}", data.to_str().unwrap())
                 .replace("{readonly}", readonly.to_str().unwrap())
                 .replace("{portfolio}", portfolio.to_str().unwrap());

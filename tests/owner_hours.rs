@@ -108,9 +108,31 @@ fn library() -> Vec<(String, String)> {
         .collect()
 }
 
+/// The scenario text without the owner's hours keys (keys 35 to 38) and
+/// correlations: the library's scenarios as a scenario without them.
+fn without_owner_hours_keys(text: &str) -> String {
+    let mut doc: toml_edit::DocumentMut = text.parse().unwrap();
+    for (section, key) in [
+        ("effort", "rework_probability"),
+        ("effort", "rework_hours"),
+        ("owner", "capacity_hours_monthly"),
+        ("semi_passive", "min_passivity"),
+    ] {
+        if let Some(t) = doc.get_mut(section).and_then(|s| s.as_table_mut()) {
+            t.remove(key);
+        }
+    }
+    doc.remove("correlation");
+    doc.to_string()
+}
+
 #[test]
 fn neutral_owner_hours_keys_change_no_result_of_the_library() {
+    // The library's scenarios use these keys; without them (their bars keep
+    // a limit on hours), and then with every key at a neutral value, each
+    // gives the same results.
     for (name, text) in library() {
+        let text = without_owner_hours_keys(&text);
         let plain = model(&text);
         assert!(!plain.uses_owner_hours_keys(), "{name}");
         let neutral = with_neutral_keys(&text);

@@ -320,10 +320,10 @@ fn a_paired_run_refuses_a_trajectory_count_out_of_bounds_as_a_run_does() {
 
 #[test]
 fn a_variant_with_the_owner_hours_keys_reports_what_its_plain_run_does() {
-    // compare.json and sweep.csv carry, for a scenario with the owner's
-    // hours keys, the month-H qualifying share and when months become
-    // passive: exactly the counts of a plain run's summary.json. A
-    // scenario without those keys reports neither, as summary.json does.
+    // compare.json and sweep.csv carry the month-H qualifying share of
+    // every scenario, and for one with the owner's hours keys when months
+    // become passive: exactly the counts of a plain run's summary.json. A
+    // scenario without those keys reports no passivity, as summary.json.
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/data/owner-hours.toml"
@@ -338,10 +338,19 @@ fn a_variant_with_the_owner_hours_keys_reports_what_its_plain_run_does() {
         .owner_hours
         .expect("reported with the owner's hours keys");
     let s = common::summary(&with_keys, n, 9);
-    assert_eq!(Some(o.semi_passive_at_horizon), s.semi_passive.at_horizon);
+    assert_eq!(
+        Some(stats.semi_passive_at_horizon),
+        s.semi_passive.at_horizon
+    );
     let p = s.passivity.unwrap();
     assert_eq!(o.passivity_month, p.month);
     assert_eq!(o.passive_at_horizon, *p.share_by_month.last().unwrap());
-    let r = paired(&[without.clone(), without], n, 9, 2, false);
-    assert!(OutcomeStats::new(&r.variants[0], n).owner_hours.is_none());
+    let r = paired(&[without.clone(), without.clone()], n, 9, 2, false);
+    let plain = OutcomeStats::new(&r.variants[0], n);
+    assert!(plain.owner_hours.is_none());
+    let s = common::summary(&without, n, 9);
+    assert_eq!(
+        plain.semi_passive_at_horizon,
+        *s.semi_passive.share_by_month.last().unwrap()
+    );
 }

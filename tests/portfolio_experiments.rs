@@ -283,7 +283,7 @@ fn a_bad_change_names_the_portfolio_the_hustle_the_key_and_what_is_allowed() {
     assert!(
         e.message().ends_with(
             "tests/data/portfolio.toml: [[hustle]] 2 (\"weekend-shop.toml\"): churn.monthly \
-             must be within 0..=1, got 1.5"
+             must be within 0..=1, got 1.5; churn.monthly is a fraction: did you mean 0.015 (or \"1.5%\")?"
         ),
         "{e}"
     );
@@ -304,10 +304,12 @@ fn a_bad_change_names_the_portfolio_the_hustle_the_key_and_what_is_allowed() {
     );
     assert_eq!(e.key(), Some("owner.capacity_hours_monthly"));
     // A key the hustle's model does not use, as --set says it.
-    let e = changed(&["hustle.1.churn.monthly=0.1"]).unwrap_err();
+    let e = changed(&["hustle.1.acquisition.market_size=1000"]).unwrap_err();
     assert!(
-        e.message()
-            .contains("[[hustle]] 1 (\"bench.toml\"): churn.monthly does not apply"),
+        e.message().contains(
+            "[[hustle]] 1 (\"bench.toml\"): acquisition.market_size does not apply to \
+             acquisition.model = \"poisson\""
+        ),
         "{e}"
     );
     // The hustle's currency must still be the portfolio's.
@@ -443,18 +445,23 @@ fn a_portfolio_sweep_row_is_a_plain_run_of_the_portfolio_at_that_value() {
     let e = Sweep::portfolio(
         Path::new(&path),
         &p,
-        "hustle.1.churn.monthly",
-        vec![0.1],
+        "hustle.1.acquisition.market_size",
+        vec![1000.0],
         "--values",
     )
     .unwrap_err();
     let e = e.to_string();
     assert!(
-        e.starts_with(&format!("--values: hustle.1.churn.monthly = 0.1: {path}: ")),
+        e.starts_with(&format!(
+            "--values: hustle.1.acquisition.market_size = 1000: {path}: "
+        )),
         "{e}"
     );
     assert!(
-        e.contains("[[hustle]] 1 (\"bench.toml\"): churn.monthly does not apply"),
+        e.contains(
+            "[[hustle]] 1 (\"bench.toml\"): acquisition.market_size does not apply to \
+             acquisition.model = \"poisson\""
+        ),
         "{e}"
     );
 }

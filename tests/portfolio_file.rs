@@ -541,10 +541,10 @@ fn every_bad_portfolio_is_named_with_its_key_value_and_what_is_allowed() {
         ),
         case(
             one_hustle("set = { \"churn.monthly\" = 2 }"),
-            "p.toml: [[hustle]] 1 (\"niche-saas-tool\"): set: churn.monthly must be within 0..=1, got 2",
+            "p.toml: [[hustle]] 1 (\"niche-saas-tool\"): set: churn.monthly must be strictly between 0 and 1, got 2",
             "churn.monthly",
             Some("2"),
-            Some("within 0..=1"),
+            Some("strictly between 0 and 1"),
         ),
         case(
             one_hustle("set = { horizon_months = \"long\" }"),
@@ -675,7 +675,7 @@ fn a_scenario_invalid_on_its_own_keeps_its_key_and_names_both_files() {
     assert_eq!(
         e.message(),
         format!(
-            "{}: [[hustle]] 2 (\"bad.toml\"): the scenario is not valid: {}: churn.monthly must be within 0..=1, got 1.3",
+            "{}: [[hustle]] 2 (\"bad.toml\"): the scenario is not valid: {}: churn.monthly must be within 0..=1, got 1.3; churn.monthly is a fraction: did you mean 0.013 (or \"1.3%\")?",
             p.display(),
             bad.display()
         )
@@ -690,7 +690,7 @@ fn a_scenario_invalid_on_its_own_keeps_its_key_and_names_both_files() {
     std::fs::write(
         &p,
         with_name(
-            "[[hustle]]\nscenario = \"niche-saas-tool\"\nset = { \"churn.model\" = \"constant\" }",
+            "[[hustle]]\nscenario = \"niche-saas-tool\"\nset = { \"owner.hourly_value\" = 0 }",
         ),
     )
     .unwrap();

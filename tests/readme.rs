@@ -1,6 +1,7 @@
-//! The README's examples are what `cargo run --release -- run ...` prints:
-//! a change to the library's scenarios, to the random streams or to the
-//! terminal table must update the README (and its reading aloud) too.
+//! The README's examples are what `cargo run --release -- run ...` prints,
+//! and its library table what `hustle-sim list --run` prints: a change to
+//! the library's scenarios, to the random streams or to the terminal table
+//! must update the README (and its reading aloud) too.
 
 use assert_cmd::Command;
 
@@ -53,4 +54,35 @@ fn readme_run_examples_match_the_runs() {
             args.join(" ")
         );
     }
+}
+
+#[test]
+fn readme_library_table_is_the_output_of_list_run() {
+    // The README's library table is what `hustle-sim list --run` prints for
+    // the built-in library (10,000 trajectories, seed 42), line for line:
+    // a change to a library scenario must update it.
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = &readme[readme
+        .find("## The scenario library\n")
+        .expect("the README has a library section")..];
+    let documented: Vec<&str> = section
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    let out = Command::cargo_bin("hustle-sim")
+        .unwrap()
+        .args(["list", "--run"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let table: Vec<&str> = stdout.lines().filter(|l| l.starts_with('|')).collect();
+    assert_eq!(
+        documented,
+        table,
+        "update the README's library table:\n{}",
+        table.join("\n")
+    );
 }

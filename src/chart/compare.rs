@@ -95,6 +95,8 @@ impl CompareInfo {
                 seed: r.seed,
                 horizon: r.horizon_months,
                 setup_months,
+                // Each variant's overrides are in its label.
+                overrides: Vec::new(),
             },
             first: r.scenarios[0].label.clone(),
         }
@@ -722,6 +724,7 @@ mod tests {
                 seed: 5,
                 horizon: 24,
                 setup_months: 1,
+                overrides: Vec::new(),
             },
             first: "first".into(),
         };

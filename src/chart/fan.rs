@@ -20,6 +20,7 @@ use super::style::{
 };
 use crate::model::{Model, Origin};
 use crate::report::format::format_number;
+use crate::report::rule::semi_passive_rule;
 use crate::report::summary::SeriesStats;
 use crate::scenario::keys::Param;
 use crate::sim::Metric;
@@ -153,7 +154,7 @@ pub fn threshold(model: &Model, p: Param) -> Option<Threshold> {
         return None;
     }
     let u = model.param(p);
-    let value = p.spec().bound.clamp(u.sampler().inverse_cdf(0.5));
+    let value = model.bound(p).clamp(u.sampler().inverse_cdf(0.5));
     Some(Threshold {
         value,
         uncertain: !u.is_fixed(),
@@ -298,10 +299,18 @@ pub fn references(kind: FanKind, model: &Model, currency: &str) -> Vec<Reference
 
 /// What a fan chart says about its metric beside the plot, beyond what
 /// every fan chart says: for passivity, what it means, with the owner's
-/// hourly value in `currency`.
+/// hourly value in `currency`; and on a chart that draws a limit of the
+/// semi-passive bar, the whole bar ([`semi_passive_rule`]): one limit
+/// alone is not the rule.
 pub fn metric_notes(kind: FanKind, model: &Model, currency: &str) -> Vec<String> {
+    let rule = references(kind, model, currency)
+        .iter()
+        .any(|r| r.kind == ReferenceKind::SemiPassive)
+        .then(|| semi_passive_rule(model))
+        .flatten()
+        .map(|r| keep_percent_signs(&r));
     if kind != FanKind::Passivity {
-        return Vec::new();
+        return rule.into_iter().collect();
     }
     let value = match threshold(model, Param::HourlyValue) {
         Some(t) if t.uncertain => format!(
@@ -311,7 +320,7 @@ pub fn metric_notes(kind: FanKind, model: &Model, currency: &str) -> Vec<String>
         Some(t) => format!(" ({} {currency} an hour)", t.text()),
         None => String::new(),
     };
-    vec![
+    let mut notes = vec![
         format!(
             "Passivity: the share of the month's net beyond what its hours \
              would earn at the owner's hourly value{value}."
@@ -321,7 +330,9 @@ pub fn metric_notes(kind: FanKind, model: &Model, currency: &str) -> Vec<String>
              without hours. Months with no positive net, setup months and \
              months after an end are at 0 %.",
         ),
-    ]
+    ];
+    notes.extend(rule);
+    notes
 }
 
 /// How far single trajectories may stretch the value axis beyond the bands,
@@ -979,7 +990,7 @@ mod tests {
         assert_eq!(
             kinds,
             vec![
-                (ReferenceKind::SemiPassive, 15.0),
+                (ReferenceKind::SemiPassive, 30.0),
                 (ReferenceKind::Burnout, 60.0)
             ]
         );
@@ -1034,6 +1045,7 @@ mod tests {
         // The minimum is drawn only when the scenario gives one.
         let mut s = Scenario::builtin_default();
         s.set("owner.capacity_hours_monthly=30").unwrap();
+        s.set("semi_passive.min_passivity=").unwrap();
         let refs = references(FanKind::Passivity, &s.model().unwrap(), "USD");
         assert_eq!(refs.len(), 1);
         // Passivity's lines are on no other chart, and the other charts'
@@ -1077,8 +1089,20 @@ mod tests {
         assert!(notes[0].contains("at its median; each trajectory uses its own"));
         // No "%" can start a wrapped line.
         assert!(notes.iter().all(|n| !n.contains(" %")), "{notes:?}");
-        for kind in FanKind::ALL {
-            assert!(metric_notes(kind, &m, "EUR").is_empty());
+        // Each chart that draws a limit of the semi-passive bar states the
+        // whole bar; the others say nothing of their metric.
+        let rule = crate::report::rule::semi_passive_rule(&m).unwrap();
+        assert_eq!(notes.last(), Some(&keep_percent_signs(&rule)));
+        // The default scenario caps hours too.
+        for kind in [FanKind::NetIncome, FanKind::Hours] {
+            assert_eq!(
+                metric_notes(kind, &m, "EUR"),
+                [keep_percent_signs(&rule)],
+                "{kind:?}"
+            );
+        }
+        for kind in [FanKind::Customers, FanKind::CumulativeNet] {
+            assert!(metric_notes(kind, &m, "EUR").is_empty(), "{kind:?}");
         }
     }
 

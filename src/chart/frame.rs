@@ -85,6 +85,9 @@ pub struct RunInfo {
     pub horizon: u32,
     /// Setup months before launch.
     pub setup_months: u32,
+    /// The keys the run changed from its scenario file, as `KEY=VALUE`
+    /// (empty for the file as it is).
+    pub overrides: Vec<String>,
 }
 
 impl RunInfo {
@@ -97,17 +100,27 @@ impl RunInfo {
             seed: s.seed,
             horizon: s.horizon_months,
             setup_months: s.launch_month.saturating_sub(1),
+            overrides: s.overrides.clone(),
         }
     }
 
     /// The line under every title: what is shown, then N, seed and horizon.
+    /// A run that differs from its file starts with its overrides
+    /// (`with churn.beta=5; ...`) and ends with what is shown, so that a
+    /// line too long for the chart loses the description, which the title
+    /// also gives, before the overrides.
     pub fn subtitle(&self, what: &str) -> String {
-        format!(
-            "{what}  ·  {} trajectories  ·  seed {}  ·  {} months",
+        let facts = format!(
+            "{} trajectories  ·  seed {}  ·  {} months",
             format_number(self.trajectories as f64, 0),
             self.seed,
             self.horizon
-        )
+        );
+        if self.overrides.is_empty() {
+            format!("{what}  ·  {facts}")
+        } else {
+            format!("with {}  ·  {facts}  ·  {what}", self.overrides.join("; "))
+        }
     }
 }
 
@@ -211,11 +224,26 @@ pub fn header<'b>(root: &Canvas<'b>, title: &str, subtitle: &str) -> anyhow::Res
     let s = anchored(text(size::SUBTITLE, MUTED), HPos::Left, VPos::Top);
     root.draw_text(&style::fit(title, &t, max), &t, (px(MARGIN), px(22.0)))
         .map_err(drawing)?;
-    root.draw_text(&style::fit(subtitle, &s, max), &s, (px(MARGIN), px(62.0)))
+    root.draw_text(&fit_parts(subtitle, &s, max), &s, (px(MARGIN), px(62.0)))
         .map_err(drawing)?;
     let body = root.margin(px(HEADER), px(MARGIN * 0.5), px(MARGIN * 0.5), px(MARGIN));
     Ok(body)
 }
+
+/// A subtitle of parts joined by [`SEPARATOR`], within `max` pixels: whole
+/// parts dropped from the end while it is too wide (the first always
+/// stays), then cut with an ellipsis ([`style::fit`]) if the first alone
+/// is.
+pub fn fit_parts(subtitle: &str, style: &TextStyle, max: i32) -> String {
+    let mut parts: Vec<&str> = subtitle.split(SEPARATOR).collect();
+    while parts.len() > 1 && style::text_width(&parts.join(SEPARATOR), style) > max {
+        parts.pop();
+    }
+    style::fit(&parts.join(SEPARATOR), style, max)
+}
+
+/// What separates the parts of a subtitle.
+pub const SEPARATOR: &str = "  ·  ";
 
 /// Splits the body into the plot (left) and the side panel (right).
 pub fn split_panel<'b>(body: &Canvas<'b>) -> (Canvas<'b>, Canvas<'b>) {
@@ -719,10 +747,19 @@ mod tests {
             seed: 42,
             horizon: 24,
             setup_months: 2,
+            overrides: Vec::new(),
         };
         assert_eq!(
             info.subtitle("Net income per month"),
             "Net income per month  ·  10,000 trajectories  ·  seed 42  ·  24 months"
+        );
+        let tweaked = RunInfo {
+            overrides: vec!["churn.beta=5".into(), "pricing.monthly=39".into()],
+            ..info
+        };
+        assert_eq!(
+            tweaked.subtitle("Net income per month"),
+            "with churn.beta=5; pricing.monthly=39  ·  10,000 trajectories  ·  seed 42  ·  24 months  ·  Net income per month"
         );
     }
 }

@@ -109,6 +109,13 @@ enum Drawing {
 }
 
 impl RunChart {
+    /// The run's facts its header shows: the title's scenario and the
+    /// subtitle's overrides, trajectories, seed and horizon
+    /// ([`RunInfo::subtitle`]).
+    pub fn info(&self) -> &RunInfo {
+        &self.info
+    }
+
     /// The chart's file name, one of [`FILE_NAMES`].
     pub fn name(&self) -> &'static str {
         match &self.drawing {
@@ -142,7 +149,7 @@ pub fn run_charts(r: &RunResult, s: &Summary) -> Vec<RunChart> {
     let mut charts = fan_charts(&info, &r.model, &s.series, &paths);
     let passivity = s.series.passivity.is_some();
     for drawing in [
-        Drawing::Outcomes(outcomes::outcomes_data(s)),
+        Drawing::Outcomes(outcomes::outcomes_data(s, &r.model)),
         Drawing::Final(Box::new(final_dist::final_data(r, s))),
     ] {
         charts.push(RunChart {
@@ -216,11 +223,12 @@ pub fn portfolio_charts(r: &RunResult, p: &PortfolioSummary) -> Vec<RunChart> {
         seed: p.seed,
         horizon: p.horizon_months,
         setup_months: 0,
+        overrides: Vec::new(),
     };
     let paths = portfolio_sample_paths(r, SAMPLE_TRAJECTORIES);
     let mut charts = fan_charts(&info, &r.model, &p.series, &paths);
     for drawing in [
-        Drawing::Outcomes(outcomes::portfolio_outcomes_data(p)),
+        Drawing::Outcomes(outcomes::portfolio_outcomes_data(p, &r.model)),
         Drawing::Final(Box::new(final_dist::final_data_of(
             r,
             &p.currency,
@@ -333,8 +341,8 @@ pub(crate) mod tests {
          [semi_passive]\nmin_net_monthly = 300\nmin_passivity = \"0.3 to 0.6\"";
 
     #[test]
-    fn the_default_scenario_draws_six_full_size_charts() {
-        let names = assert_all_charts(None);
+    fn a_scenario_without_the_owners_hours_draws_six_full_size_charts() {
+        let names = assert_all_charts(Some(include_str!("../../tests/data/bench.toml")));
         assert_eq!(names.len(), 6);
         assert!(!names.contains(&PASSIVITY_FILE_NAME));
     }
@@ -365,15 +373,24 @@ pub(crate) mod tests {
         let fans = fans(&no_capacity);
         assert!(fans.iter().any(|(k, _)| *k == FanKind::Passivity));
         assert_eq!(customers(&fans).declined, None);
-        // Only the customers chart has one, and only the passivity chart
-        // has notes about its metric.
+        // Only the customers chart has one; the passivity chart has notes
+        // about its metric, and it and the net income chart, which draw
+        // limits of the semi-passive bar, state the whole bar.
         for (kind, d) in &with_capacity {
             assert_eq!(
                 d.declined.is_some(),
                 *kind == FanKind::Customers,
                 "{kind:?}"
             );
-            assert_eq!(!d.notes.is_empty(), *kind == FanKind::Passivity, "{kind:?}");
+            let notes = match kind {
+                FanKind::Passivity => 3,
+                FanKind::NetIncome => 1,
+                _ => 0,
+            };
+            assert_eq!(d.notes.len(), notes, "{kind:?}");
+            if notes > 0 {
+                assert!(d.notes.last().unwrap().starts_with("Semi-passive: "));
+            }
         }
     }
 

@@ -13,9 +13,11 @@ use super::frame::{
     panel_heading, plot,
 };
 use super::style::{SETUP_SHADE, palette, px, share, tint, width};
+use crate::model::Model;
 use crate::report::Summary;
 use crate::report::format::format_percent;
 use crate::report::portfolio::PortfolioSummary;
+use crate::report::rule::semi_passive_rule;
 use crate::report::summary::{BreakEven, Failure, SemiPassive};
 use crate::sim::FailureCause;
 use plotters::prelude::*;
@@ -63,9 +65,14 @@ pub struct OutcomesData {
     /// Where each month's values are drawn ([`month_positions`]); every
     /// series below has one value per position.
     pub months: Vec<f64>,
-    /// Share semi-passive by month t; `None` when the scenario does not
-    /// define semi-passive income.
+    /// Share semi-passive by month t (income has become semi-passive);
+    /// `None` when the scenario does not define semi-passive income.
     pub semi_passive: Option<Vec<f64>>,
+    /// Share semi-passive in month t (that month meets the bar), when
+    /// defined.
+    pub semi_passive_in: Option<Vec<f64>>,
+    /// The semi-passive bar in words ([`semi_passive_rule`]), when defined.
+    pub rule: Option<String>,
     /// Share broken even by month t.
     pub break_even: Vec<f64>,
     /// Failure layers, bottom first, for the causes that occurred.
@@ -80,33 +87,35 @@ pub struct OutcomesData {
     pub y: Axis,
 }
 
-/// The data of the outcomes chart, from a run's summary.
-pub fn outcomes_data(s: &Summary) -> OutcomesData {
+/// The data of the outcomes chart, from a run's summary and its model.
+pub fn outcomes_data(s: &Summary, model: &Model) -> OutcomesData {
     let causes: Vec<(FailureCause, f64)> = FailureCause::ALL
         .iter()
         .map(|&c| (c, s.failure.causes.get(c)))
         .collect();
-    outcomes_data_of(&s.semi_passive, &s.break_even, &s.failure, &causes)
+    outcomes_data_of(&s.semi_passive, &s.break_even, &s.failure, &causes, model)
 }
 
-/// The data of the outcomes chart of a portfolio's person: failed by
-/// burnout, or by every hustle failing.
-pub fn portfolio_outcomes_data(p: &PortfolioSummary) -> OutcomesData {
+/// The data of the outcomes chart of a portfolio's person (`person` their
+/// model): failed by burnout, or by every hustle failing.
+pub fn portfolio_outcomes_data(p: &PortfolioSummary, person: &Model) -> OutcomesData {
     let c = &p.failure.causes;
     let causes = [
         (FailureCause::BurnedOut, c.burned_out),
         (FailureCause::AllFailed, c.all_failed),
     ];
-    outcomes_data_of(&p.semi_passive, &p.break_even, &p.failure, &causes)
+    outcomes_data_of(&p.semi_passive, &p.break_even, &p.failure, &causes, person)
 }
 
 /// The data of the outcomes chart: the failure layers of `causes` (each
-/// with its share by the horizon), bottom first.
+/// with its share by the horizon), bottom first, and the semi-passive
+/// rule of `model`.
 fn outcomes_data_of<C>(
     sp: &SemiPassive,
     break_even: &BreakEven,
     failure: &Failure<C>,
     causes: &[(FailureCause, f64)],
+    model: &Model,
 ) -> OutcomesData {
     let h = break_even.reached_by_month.len();
     let months = month_positions(h);
@@ -135,6 +144,8 @@ fn outcomes_data_of<C>(
         horizon: h,
         months,
         semi_passive: sp.defined.then(|| at_positions(&sp.reached_by_month)),
+        semi_passive_in: sp.defined.then(|| at_positions(&sp.share_by_month)),
+        rule: semi_passive_rule(model),
         break_even: at_positions(&break_even.reached_by_month),
         layers,
         semi_passive_by_h: sp.defined.then_some(Estimate {
@@ -178,6 +189,12 @@ const SEMI_PASSIVE: LineLook = LineLook {
     dash: Dash::Solid,
 };
 
+const SEMI_PASSIVE_IN: LineLook = LineLook {
+    color: palette::BLUISH_GREEN,
+    width: width::SECONDARY,
+    dash: Dash::Dotted,
+};
+
 const BREAK_EVEN: LineLook = LineLook {
     color: palette::BLUE,
     width: width::SECONDARY,
@@ -219,6 +236,9 @@ pub fn draw_outcomes(d: &OutcomesData, info: &RunInfo) -> anyhow::Result<Vec<u8>
             d.months.iter().copied().zip(v.iter().copied()).collect()
         };
         draw_line(&mut chart, &line(&d.break_even), BREAK_EVEN)?;
+        if let Some(sp) = &d.semi_passive_in {
+            draw_line(&mut chart, &line(sp), SEMI_PASSIVE_IN)?;
+        }
         if let Some(sp) = &d.semi_passive {
             draw_line(&mut chart, &line(sp), SEMI_PASSIVE)?;
         }
@@ -228,7 +248,11 @@ pub fn draw_outcomes(d: &OutcomesData, info: &RunInfo) -> anyhow::Result<Vec<u8>
         let horizon = format!("by month {h}");
         if let Some(e) = d.semi_passive_by_h {
             y_pos = panel_heading(&panel, &format!("Semi-passive {horizon}"), y_pos)?;
-            y_pos = notes(&panel, &[e.describe()], y_pos)?;
+            let mut lines = vec![e.describe()];
+            if let Some(last) = d.semi_passive_in.as_ref().and_then(|v| v.last()) {
+                lines.push(format!("in month {h} itself: {}", share(*last)));
+            }
+            y_pos = notes(&panel, &lines, y_pos)?;
         }
         y_pos = panel_heading(&panel, &format!("Failed {horizon}"), y_pos)?;
         y_pos = notes(&panel, &[d.failure.describe()], y_pos)? + px(10.0);
@@ -237,7 +261,11 @@ pub fn draw_outcomes(d: &OutcomesData, info: &RunInfo) -> anyhow::Result<Vec<u8>
         if d.semi_passive.is_some() {
             items.push(LegendItem {
                 swatch: Swatch::Line(SEMI_PASSIVE),
-                label: "income has become semi-passive".into(),
+                label: "semi-passive by then (has become)".into(),
+            });
+            items.push(LegendItem {
+                swatch: Swatch::Line(SEMI_PASSIVE_IN),
+                label: "semi-passive in that month".into(),
             });
         }
         items.push(LegendItem {
@@ -262,12 +290,13 @@ pub fn draw_outcomes(d: &OutcomesData, info: &RunInfo) -> anyhow::Result<Vec<u8>
             (None, _) => paragraphs
                 .push("This scenario has no [semi_passive] section, so no curve for it.".into()),
             (Some(_), Some(m)) => paragraphs.push(format!(
-                "Half of all trajectories were semi-passive by month {m}."
+                "Median month {m}: half of all trajectories had become semi-passive by then."
             )),
             (Some(_), None) => paragraphs.push(format!(
-                "Fewer than half became semi-passive within {h} months."
+                "No median month: fewer than half became semi-passive within {h} months."
             )),
         }
+        paragraphs.extend(d.rule.clone());
         if !d.layers.is_empty() {
             paragraphs
                 .push("Failure areas are stacked: their top edge is the share failed.".into());
@@ -284,7 +313,7 @@ mod tests {
     use crate::sim::{RunOptions, run};
     use std::sync::atomic::AtomicBool;
 
-    fn summary(toml: Option<&str>) -> Summary {
+    fn summary(toml: Option<&str>) -> (Summary, Model) {
         let s = match toml {
             Some(t) => Scenario::parse(t, "test", "test").unwrap(),
             None => Scenario::builtin_default(),
@@ -294,14 +323,15 @@ mod tests {
             seed: 7,
             threads: Some(1),
         };
-        let r = run(&s.model().unwrap(), &opts, &|_| {}, &AtomicBool::new(false)).unwrap();
-        Summary::from_run(&r, "test")
+        let m = s.model().unwrap();
+        let r = run(&m, &opts, &|_| {}, &AtomicBool::new(false)).unwrap();
+        (Summary::from_run(&r, "test"), m)
     }
 
     #[test]
     fn failure_layers_stack_up_to_the_share_failed() {
-        let s = summary(None);
-        let d = outcomes_data(&s);
+        let (s, m) = summary(None);
+        let d = outcomes_data(&s, &m);
         assert!(!d.layers.is_empty());
         let top = &d.layers.last().unwrap().upper;
         for (t, (a, b)) in top.iter().zip(&s.failure.failed_by_month).enumerate() {
@@ -324,21 +354,36 @@ mod tests {
 
     #[test]
     fn semi_passive_curve_rises_and_ends_at_its_probability() {
-        let s = summary(None);
-        let d = outcomes_data(&s);
+        let (s, m) = summary(None);
+        let d = outcomes_data(&s, &m);
         let sp = d.semi_passive.as_ref().unwrap();
         assert!(sp.windows(2).all(|w| w[0] <= w[1]));
         assert!((sp.last().unwrap() - s.semi_passive.probability).abs() < 1e-12);
         let e = d.semi_passive_by_h.unwrap();
         assert!(e.ci95[0] <= e.p && e.p <= e.ci95[1]);
+        // Beside it, the share in each month itself, and the whole bar.
+        let within = d.semi_passive_in.as_ref().unwrap();
+        assert_eq!(
+            *within.last().unwrap(),
+            *s.semi_passive.share_by_month.last().unwrap()
+        );
+        assert_eq!(
+            d.rule.as_deref(),
+            Some(
+                "Semi-passive: a launched month netting at least 500 USD with at most 30 \
+                 hours and a passivity of at least 50 %; income becomes semi-passive \
+                 after 3 such months in a row."
+            )
+        );
         assert_eq!(d.y.ticks.len(), 6);
     }
 
     #[test]
     fn no_semi_passive_curve_without_a_definition() {
-        let s = summary(Some("name = \"bare\"\nhorizon_months = 6"));
-        let d = outcomes_data(&s);
+        let (s, m) = summary(Some("name = \"bare\"\nhorizon_months = 6"));
+        let d = outcomes_data(&s, &m);
         assert!(d.semi_passive.is_none() && d.semi_passive_by_h.is_none());
+        assert!(d.semi_passive_in.is_none() && d.rule.is_none());
         assert_eq!((d.horizon, d.months.len()), (6, 6));
     }
 

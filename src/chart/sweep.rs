@@ -38,9 +38,13 @@ pub struct SweepChartData {
     pub key: String,
     /// The values swept, in the order given.
     pub values: Vec<f64>,
-    /// P(semi-passive); `None` when the scenario defines no semi-passive
-    /// months.
+    /// P(semi-passive by month H); `None` when the scenario defines no
+    /// semi-passive months.
     pub semi_passive: Option<Ribbon>,
+    /// The share semi-passive in month H itself, when defined.
+    pub semi_passive_in: Option<Vec<f64>>,
+    /// The semi-passive bar in words, when defined.
+    pub rule: Option<String>,
     /// P(failure).
     pub failure: Ribbon,
     /// Cumulative net at the horizon: p5, median, p95 at every value.
@@ -73,6 +77,11 @@ pub fn sweep_data(r: &SweepReport) -> SweepChartData {
     let defined = rows.iter().all(|r| r.stats.semi_passive_defined);
     let semi_passive =
         defined.then(|| ribbon(&|s| (s.semi_passive_probability, s.semi_passive_ci95)));
+    let semi_passive_in = defined.then(|| {
+        rows.iter()
+            .map(|r| r.stats.semi_passive_at_horizon)
+            .collect()
+    });
     let failure = ribbon(&|s| (s.failure_probability, s.failure_ci95));
     let net = (
         rows.iter()
@@ -103,10 +112,13 @@ pub fn sweep_data(r: &SweepReport) -> SweepChartData {
             seed: r.seed,
             horizon: r.horizon_months,
             setup_months: 0,
+            overrides: r.overrides.clone(),
         },
         key: r.key.clone(),
         values,
         semi_passive,
+        semi_passive_in,
+        rule: r.semi_passive_rule.clone().filter(|_| defined),
         failure,
         net,
         x,
@@ -121,6 +133,14 @@ pub const MAX_MARKED: usize = 40;
 const SEMI_PASSIVE: RGBColor = palette::BLUISH_GREEN;
 const FAILURE: RGBColor = palette::VERMILLION;
 const NET: RGBColor = palette::BLUE;
+
+/// The share semi-passive in month H: thinner and dotted, beside the
+/// share by month H.
+const SEMI_PASSIVE_IN: LineLook = LineLook {
+    color: SEMI_PASSIVE,
+    width: width::SECONDARY,
+    dash: Dash::Dotted,
+};
 
 fn line(color: RGBColor, dash: Dash) -> LineLook {
     LineLook {
@@ -145,7 +165,7 @@ pub fn draw_sweep(d: &SweepChartData) -> anyhow::Result<Vec<u8>> {
         let x_label = move |v: f64| tick_label(v, x_step);
         let x = AxisSpec::plain(&d.x, d.key.clone(), &x_label);
         let pct = |v: f64| format!("{:.0} %", v * 100.0);
-        let y_top = AxisSpec::gridded(&d.p, format!("Share by month {}", d.info.horizon), &pct);
+        let y_top = AxisSpec::gridded(&d.p, "Share of trajectories".to_string(), &pct);
         let m_step = d.money.step;
         let m_label = move |v: f64| tick_label(v, m_step);
         let y_bottom = AxisSpec::gridded(
@@ -181,6 +201,16 @@ pub fn draw_sweep(d: &SweepChartData) -> anyhow::Result<Vec<u8>> {
                 top.draw_series(pts.iter().map(|p| Circle::new(*p, px(4.0), color.filled())))
                     .map_err(drawing)?;
             }
+        }
+
+        if let Some(within) = &d.semi_passive_in {
+            let pts: Vec<(f64, f64)> = d
+                .values
+                .iter()
+                .copied()
+                .zip(within.iter().copied())
+                .collect();
+            draw_line(&mut top, &pts, SEMI_PASSIVE_IN)?;
         }
 
         let mut bottom = frame::plot_with_y_area(&bottom_area, &x, &y_bottom, 12.0, y_area)?;
@@ -227,6 +257,12 @@ pub fn draw_sweep(d: &SweepChartData) -> anyhow::Result<Vec<u8>> {
                 label: format!("semi-passive by month {}", d.info.horizon),
             });
         }
+        if d.semi_passive_in.is_some() {
+            items.push(LegendItem {
+                swatch: Swatch::Line(SEMI_PASSIVE_IN),
+                label: format!("semi-passive in month {}", d.info.horizon),
+            });
+        }
         items.push(LegendItem {
             swatch: Swatch::Line(line(FAILURE, Dash::Dashed)),
             label: format!("failed by month {}", d.info.horizon),
@@ -263,6 +299,7 @@ pub fn draw_sweep(d: &SweepChartData) -> anyhow::Result<Vec<u8>> {
         if d.semi_passive.is_none() {
             paragraphs.push("The scenario defines no semi-passive income.".into());
         }
+        paragraphs.extend(d.rule.clone());
         if let (Some(a), Some(b)) = (d.values.first(), d.values.last()) {
             paragraphs.push(format!(
                 "{} from {} to {}.",
@@ -303,6 +340,8 @@ mod tests {
                 semi_passive_defined: true,
                 semi_passive_probability: sp,
                 semi_passive_ci95: [sp - 0.01, sp + 0.01],
+                semi_passive_at_horizon: sp * 0.8,
+                semi_passive_at_horizon_ci95: [sp * 0.8 - 0.01, sp * 0.8 + 0.01],
                 median_month_semi_passive: None,
                 median_month_semi_passive_if_reached: Some(9),
                 failure_probability: fail,
@@ -326,6 +365,9 @@ mod tests {
 
     pub(crate) fn report(rows: Vec<SweepRow>) -> SweepReport {
         SweepReport {
+            clamped: Vec::new(),
+            overrides: Vec::new(),
+            semi_passive_rule: None,
             scenario: "test".into(),
             key: "churn.monthly".into(),
             currency: "USD".into(),

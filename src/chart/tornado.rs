@@ -15,7 +15,8 @@ use super::frame::{
     panel_heading, plot,
 };
 use super::style::{
-    INK, MUTED, anchored, decimals_for_step, palette, px, size, text, text_width, tick_label, width,
+    HEIGHT, INK, MUTED, SUPERSAMPLE, WIDTH, anchored, decimals_for_step, palette, px, size, text,
+    text_width, tick_label, width,
 };
 use crate::output::Output;
 use crate::report::format::format_value;
@@ -76,6 +77,12 @@ pub struct TornadoData {
     pub no_effect: usize,
     /// Parameters shown that are not monotone (marked " *").
     pub not_monotone: usize,
+    /// Whether a row shown is a key of an sbg churn, labelled with the
+    /// churn at renewals 1, 6 and 12.
+    pub churn_rows: bool,
+    /// The semi-passive bar in words, when the metric is a share
+    /// semi-passive.
+    pub rule: Option<String>,
     /// How fixed values were moved, e.g. "-20 % and +20 %".
     pub swing_label: String,
     /// The metric axis: it spans the baseline and every bar's end.
@@ -98,8 +105,8 @@ pub fn tornado_data(a: &Analysis, max_rows: usize) -> TornadoData {
                     if median { " (p10, p50, p90)" } else { "" },
                     if r.monotone(resolution) { "" } else { " *" }
                 ),
-                low_label: format_value(r.low_value),
-                high_label: format_value(r.high_value),
+                low_label: value_label(r.low_value, r.churn.map(|c| c[0])),
+                high_label: value_label(r.high_value, r.churn.map(|c| c[2])),
                 metric_low: r.metric_low,
                 metric_mid: r.metric_mid,
                 metric_high: r.metric_high,
@@ -124,11 +131,26 @@ pub fn tornado_data(a: &Analysis, max_rows: usize) -> TornadoData {
         rows,
         no_effect: a.no_effect(),
         not_monotone: shown.iter().filter(|r| !r.monotone(resolution)).count(),
+        churn_rows: shown.iter().any(|r| r.churn.is_some()),
+        rule: a.semi_passive_rule.clone(),
         swing_label: format!(
             "-{p} % and +{p} %",
             p = crate::report::format::format_number(pct, if pct.fract() == 0.0 { 0 } else { 1 })
         ),
         x: Axis::tight(lo, hi, 7),
+    }
+}
+
+/// A bar's label: the input value, and for a key of an sbg churn the
+/// churn at renewals 1, 6 and 12 there: `"13 (7.1/5.3/4.0 %)"`.
+fn value_label(value: f64, churn: Option<[f64; 3]>) -> String {
+    match churn {
+        Some(h) => format!(
+            "{} ({})",
+            format_value(value),
+            crate::report::sensitivity::churn_triple(&h)
+        ),
+        None => format_value(value),
     }
 }
 
@@ -153,9 +175,82 @@ const MEDIAN: LineLook = LineLook {
 /// Space between a bar's end and its label, final pixels.
 const LABEL_GAP: f64 = 6.0;
 
-/// Draws the tornado chart and returns its PNG bytes.
+/// The side panel's legend.
+fn panel_items(d: &TornadoData) -> [LegendItem; 4] {
+    [
+        LegendItem {
+            swatch: Swatch::Fill(LOW),
+            label: "parameter at its low value".into(),
+        },
+        LegendItem {
+            swatch: Swatch::Fill(HIGH),
+            label: "parameter at its high value".into(),
+        },
+        LegendItem {
+            swatch: Swatch::Line(MEDIAN),
+            label: "uncertain parameter at its median".into(),
+        },
+        LegendItem {
+            swatch: Swatch::Line(BASELINE),
+            label: format!("baseline: the {} as it is", d.subject),
+        },
+    ]
+}
+
+/// The side panel's notes below the legend: how to read the chart.
+fn panel_notes(d: &TornadoData) -> Vec<String> {
+    let mut paragraphs = vec![
+        "Bars run from the metric at the middle value to the metric at the low and \
+         the high value, labelled with the value there."
+            .to_string(),
+        format!(
+            "Uncertain: its own p10, p50, p90. Fixed: its value, {} (a zero by a \
+             related step). All runs share the baseline's random numbers.",
+            d.swing_label
+        ),
+    ];
+    if d.hidden > 0 {
+        paragraphs.push(format!(
+            "{} more, with smaller ranges, in sensitivity.csv.",
+            d.hidden
+        ));
+    }
+    if d.no_effect > 0 {
+        paragraphs.push(format!(
+            "{} have no effect at all (range exactly 0).",
+            d.no_effect
+        ));
+    }
+    if d.not_monotone > 0 {
+        paragraphs
+            .push("* Not monotone: the middle value beats both ends or trails both.".to_string());
+    }
+    if d.churn_rows {
+        paragraphs.push(
+            "Churn keys: the value (each customer's churn at renewals 1, 6 and 12 there)."
+                .to_string(),
+        );
+    }
+    paragraphs.extend(d.rule.clone());
+    paragraphs
+}
+
+/// Draws the tornado chart and returns its PNG bytes: the usual canvas, or
+/// a taller one when the side panel has more to say than fits.
 pub fn draw_tornado(d: &TornadoData, info: &RunInfo) -> anyhow::Result<Vec<u8>> {
-    frame::render_png(|root| {
+    let panel_w = px(frame::PANEL);
+    let baseline_note = vec![format!("{}: {}", d.metric, d.baseline_label)];
+    let paragraphs = panel_notes(d);
+    let needed = px(30.0)
+        + px(size::LEGEND * 1.6)
+        + frame::notes_height(&baseline_note, panel_w)
+        + px(6.0)
+        + frame::legend_height(&panel_items(d), panel_w)
+        + px(8.0)
+        + frame::notes_height(&paragraphs, panel_w);
+    let extra = (needed - frame::panel_height()).max(0);
+    let height = HEIGHT + (extra as u32).div_ceil(SUPERSAMPLE);
+    frame::render_png_sized(WIDTH, height, |root| {
         let title = format!("{}: which assumption matters most?", info.scenario);
         let what = format!(
             "Each parameter at a low, a middle and a high value, all else as in the {}",
@@ -283,58 +378,8 @@ pub fn draw_tornado(d: &TornadoData, info: &RunInfo) -> anyhow::Result<Vec<u8>> 
         // Side panel: the baseline, the legend, how to read it.
         let mut y_pos = px(30.0);
         y_pos = panel_heading(&panel, "Baseline", y_pos)?;
-        y_pos = notes(
-            &panel,
-            &[format!("{}: {}", d.metric, d.baseline_label)],
-            y_pos,
-        )? + px(6.0);
-        let items = [
-            LegendItem {
-                swatch: Swatch::Fill(LOW),
-                label: "parameter at its low value".into(),
-            },
-            LegendItem {
-                swatch: Swatch::Fill(HIGH),
-                label: "parameter at its high value".into(),
-            },
-            LegendItem {
-                swatch: Swatch::Line(MEDIAN),
-                label: "uncertain parameter at its median".into(),
-            },
-            LegendItem {
-                swatch: Swatch::Line(BASELINE),
-                label: format!("baseline: the {} as it is", d.subject),
-            },
-        ];
-        y_pos = legend(&panel, &items, y_pos)?;
-        let mut paragraphs = vec![
-            "Bars run from the metric at the middle value to the metric at the low and \
-             the high value, labelled with the value there."
-                .to_string(),
-            format!(
-                "Uncertain: its own p10, p50, p90. Fixed: its value, {} (a zero by a \
-                 related step).",
-                d.swing_label
-            ),
-            "All runs share the baseline's random numbers.".to_string(),
-        ];
-        if d.hidden > 0 {
-            paragraphs.push(format!(
-                "{} more, with smaller ranges, in sensitivity.csv.",
-                d.hidden
-            ));
-        }
-        if d.no_effect > 0 {
-            paragraphs.push(format!(
-                "{} have no effect at all (range exactly 0).",
-                d.no_effect
-            ));
-        }
-        if d.not_monotone > 0 {
-            paragraphs.push(
-                "* Not monotone: the middle value beats both ends or trails both.".to_string(),
-            );
-        }
+        y_pos = notes(&panel, &baseline_note, y_pos)? + px(6.0);
+        y_pos = legend(&panel, &panel_items(d), y_pos)?;
         notes(&panel, &paragraphs, y_pos + px(8.0))?;
         Ok(())
     })
@@ -368,6 +413,10 @@ mod tests {
 
     fn analysis(rows: Vec<Row>) -> Analysis {
         Analysis {
+            clamped: Vec::new(),
+            overrides: Vec::new(),
+            semi_passive_rule: None,
+            baseline_semi_passive: None,
             scenario: "test".into(),
             portfolio: false,
             currency: "USD".into(),
@@ -385,6 +434,7 @@ mod tests {
 
     fn row(p: Param, lo: f64, hi: f64) -> Row {
         Row {
+            churn: None,
             param: p,
             hustle: None,
             low_value: 0.04,
@@ -457,6 +507,7 @@ mod tests {
             seed: 1,
             horizon: 24,
             setup_months: 1,
+            overrides: Vec::new(),
         };
         for rows in [0, 1, 4] {
             let mut a = sample();

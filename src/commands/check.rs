@@ -3,6 +3,7 @@
 //! and each hustle.
 
 use super::load_scenario;
+use hustle_sim::churn::ChurnByRenewal;
 use hustle_sim::error::InputError;
 use hustle_sim::model::{Model, Origin};
 use hustle_sim::portfolio::{Portfolio, is_portfolio_file};
@@ -19,12 +20,16 @@ fn quoted(s: &str) -> String {
 
 /// The resolved parameters of a model, one `key = value  # origin` line each.
 pub fn describe_model(m: &Model) -> String {
-    let mut lines = vec![
-        ("name".to_string(), quoted(&m.name), "file"),
-        ("description".into(), quoted(&m.description), "file"),
-        ("currency".into(), quoted(&m.currency), "file"),
-        ("horizon_months".into(), m.horizon_months.to_string(), ""),
-        ("setup.months".into(), m.setup_months.to_string(), ""),
+    let mut lines: Vec<(String, String, String)> = vec![
+        ("name".to_string(), quoted(&m.name), "file".into()),
+        ("description".into(), quoted(&m.description), "file".into()),
+        ("currency".into(), quoted(&m.currency), "file".into()),
+        (
+            "horizon_months".into(),
+            m.horizon_months.to_string(),
+            "".into(),
+        ),
+        ("setup.months".into(), m.setup_months.to_string(), "".into()),
         (
             "acquisition.model".into(),
             format!(
@@ -34,7 +39,7 @@ pub fn describe_model(m: &Model) -> String {
                     .as_str()
                     .unwrap_or("")
             ),
-            "",
+            "".into(),
         ),
         (
             "churn.model".into(),
@@ -45,25 +50,41 @@ pub fn describe_model(m: &Model) -> String {
                     .as_str()
                     .unwrap_or("")
             ),
-            "",
+            "".into(),
         ),
         (
             "owner.quit_after_months".into(),
             m.quit_after_months.to_string(),
-            "",
+            "".into(),
         ),
         (
             "owner.burnout_after_months".into(),
             m.burnout_after_months.to_string(),
-            "",
+            "".into(),
         ),
     ];
     if let Some(s) = m.semi_passive_sustain_months {
-        lines.push(("semi_passive.sustain_months".into(), s.to_string(), ""));
+        lines.push((
+            "semi_passive.sustain_months".into(),
+            s.to_string(),
+            "".into(),
+        ));
     }
     // The owner's hours keys are listed for the scenarios that use them.
     let owner_hours = m.uses_owner_hours_keys();
-    for p in Param::ALL {
+    // In table order, but churn.polarisation beside the other churn keys,
+    // followed by the churn they give in people's terms.
+    let order = Param::ALL
+        .into_iter()
+        .filter(|&p| p != Param::ChurnPolarisation)
+        .flat_map(|p| match p {
+            Param::ChurnBeta => vec![p, Param::ChurnPolarisation],
+            _ => vec![p],
+        });
+    for p in order {
+        if p == Param::PriceMonthly {
+            lines.push(churn_line(m));
+        }
         if !owner_hours && Param::OWNER_HOURS.contains(&p) {
             continue;
         }
@@ -73,20 +94,20 @@ pub fn describe_model(m: &Model) -> String {
             Origin::Default => "default",
             Origin::Unused => continue,
         };
-        lines.push((p.key().to_string(), m.param(p).to_string(), origin));
+        lines.push((p.key().to_string(), m.param(p).to_string(), origin.into()));
     }
     if !m.burnout_enabled() {
         lines.push((
             "owner.burnout_hours_monthly".into(),
             "(absent: never burns out)".into(),
-            "default",
+            "default".into(),
         ));
     }
     if owner_hours && !m.capacity_enabled() {
         lines.push((
             "owner.capacity_hours_monthly".into(),
             "(absent: unlimited)".into(),
-            "default",
+            "default".into(),
         ));
     }
     let mut out = aligned(&lines, "  ");
@@ -96,11 +117,12 @@ pub fn describe_model(m: &Model) -> String {
 
 /// `key = value  # origin` lines, their `=` aligned, each after `indent`
 /// (no comment where the origin is empty).
-fn aligned(lines: &[(String, String, &str)], indent: &str) -> String {
+fn aligned<O: AsRef<str>>(lines: &[(String, String, O)], indent: &str) -> String {
     let width = lines.iter().map(|(k, _, _)| k.len()).max().unwrap_or(0);
     lines
         .iter()
         .map(|(k, v, o)| {
+            let o = o.as_ref();
             if o.is_empty() {
                 format!("{indent}{k:<width$} = {v}\n")
             } else {
@@ -218,6 +240,18 @@ pub fn describe_portfolio(p: &Portfolio) -> String {
     out
 }
 
+/// The churn at renewals 1, 6 and 12 as `check` shows it: the median draw,
+/// and for uncertain churn each renewal's 10th to 90th percentile.
+fn churn_line(m: &Model) -> (String, String, String) {
+    let c = ChurnByRenewal::of(m);
+    let note = if c.uncertain() {
+        format!("median draw; p10-p90 {}", c.ranges())
+    } else {
+        "each customer's chance to leave then".into()
+    };
+    ("churn at renewals 1/6/12".into(), c.medians(), note)
+}
+
 /// Widest line `check` prints of its own (values the user wrote may be
 /// longer).
 const COLUMNS: usize = 100;
@@ -283,7 +317,7 @@ fn describe_correlations(m: &Model) -> String {
                     "about {} of {}'s draws (valid: {})",
                     format_share(chance),
                     p.key(),
-                    p.spec().bound
+                    m.bound(p)
                 )
             })
             .collect();
@@ -354,6 +388,15 @@ pub(super) fn check(files: &[PathBuf], overrides: &[String]) -> anyhow::Result<(
             Ok(m) => {
                 sayln!("{}: valid", f.display());
                 say!("{}", describe_model(&m));
+                for (p, chance) in m.clamp_chances(NOTABLE_CLAMP_CHANCE) {
+                    esayln!(
+                        "warning: {}: about {} of {}'s draws fall outside its valid range ({}) and will be clamped into it",
+                        f.display(),
+                        format_share(chance),
+                        p.key(),
+                        m.bound(p)
+                    );
+                }
             }
             Err(e) => {
                 esayln!("error: {e}");

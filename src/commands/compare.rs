@@ -56,17 +56,20 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
             interrupt_flag(),
         )
     })?;
+    super::warn_clamped(&c.report.clamped);
     let mut outputs = OutputSet::new(&out, &FILE_NAMES);
     outputs.cancel_on(interrupt_flag());
     outputs.add(CompareJson(&c.report));
     if !args.display.no_charts {
         let info = chart::compare::CompareInfo::new(&c.report, entrants[0].model.setup_months);
+        // A named variant's key entry says what it changed.
+        let labels: Vec<String> = entrants.iter().map(|e| e.described()).collect();
         outputs.add(chart::compare::CompareChart {
-            data: chart::compare::compare_data(&c.result, &c.labels),
+            data: chart::compare::compare_data(&c.result, &labels),
             info: info.clone(),
         });
         outputs.add(chart::compare::DiffFanChart {
-            data: chart::compare::diff_fan_data(&c.result, &c.labels),
+            data: chart::compare::diff_fan_data(&c.result, &labels),
             info,
         });
     }

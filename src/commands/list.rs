@@ -93,6 +93,9 @@ pub(super) fn run_all(dir: Option<&Path>, trajectories: u64, seed: u64) -> anyho
     for e in &invalid {
         esayln!("error: {e} (skipped)");
     }
+    for r in &runs {
+        super::warn_clamped(&r.clamped);
+    }
     let rows: Vec<Row> = runs.iter().map(Row::from_run).collect();
     sayln!(
         "Scenarios in {place}: {} trajectories each, seed {}, {} months\n",
@@ -101,20 +104,30 @@ pub(super) fn run_all(dir: Option<&Path>, trajectories: u64, seed: u64) -> anyho
         rows.first().map_or(0, |r| r.horizon)
     );
     say!("{}", render(&rows));
-    sayln!("\n{LEGEND}");
+    let h = rows.first().map_or(0, |r| r.horizon);
+    sayln!(
+        "\n{}",
+        hustle_sim::report::format::wrap_note(&legend(h), "").trim_end()
+    );
     if !invalid.is_empty() {
         return Err(self::invalid(invalid.len(), files.len(), &place));
     }
     Ok(())
 }
 
-const LEGEND: &str = "\
-Semi-passive: share of trajectories whose income became semi-passive by the
-  horizon, by each scenario's own [semi_passive] bar. When: among those
-  trajectories, the median month it happened. Failure: share that failed
-  (abandoned, burned out, deplatformed or unprofitable); main cause: the most
-  common cause and its share of all trajectories. Net: median cumulative net
-  at the horizon, setup included; per hour: median effective hourly rate.";
+/// What the columns of the table mean, for horizon `h`.
+fn legend(h: u32) -> String {
+    format!(
+        "By {h}: the share of trajectories whose income became semi-passive by month {h} \
+         (sustain_months qualifying months in a row), by each scenario's own [semi_passive] \
+         bar; in {h}: the share whose month {h} itself qualifies. When: the median month, \
+         the first month by which half of all trajectories had become semi-passive (- when \
+         fewer than half did by month {h}). Failure: the share that failed (abandoned, burned \
+         out, deplatformed or unprofitable); main cause: the most common cause and its share \
+         of all trajectories. Net: the median cumulative net at the horizon, setup included; \
+         per hour: the median effective hourly rate."
+    )
+}
 
 /// One scenario's row of the `list --run` table.
 #[derive(Debug, Clone, PartialEq)]
@@ -122,9 +135,13 @@ struct Row {
     stem: String,
     currency: String,
     horizon: u32,
-    /// `None` when the scenario has no `[semi_passive]` section.
+    /// Share semi-passive by the horizon; `None` when the scenario has no
+    /// `[semi_passive]` section.
     semi_passive: Option<f64>,
-    /// Median month of becoming semi-passive among the trajectories that did.
+    /// Share semi-passive in the horizon's month itself, when defined.
+    semi_passive_in: Option<f64>,
+    /// The median month: the first by which half of all trajectories had
+    /// become semi-passive (`semi_passive.month.p50` of `summary.json`).
     semi_passive_month: Option<u32>,
     failure: f64,
     main_cause: Option<(FailureCause, f64)>,
@@ -154,7 +171,11 @@ impl Row {
             currency: terminal_text(&s.currency).into_owned(),
             horizon: s.horizon_months,
             semi_passive: s.semi_passive.defined.then_some(s.semi_passive.probability),
-            semi_passive_month: run.median_month_semi_passive_if_reached,
+            semi_passive_in: s
+                .semi_passive
+                .defined
+                .then(|| s.semi_passive.share_by_month[h - 1]),
+            semi_passive_month: s.semi_passive.month.p50,
             failure: s.failure.probability,
             main_cause,
             cumulative_net: s.series.cumulative_net.p50[h - 1],
@@ -186,7 +207,8 @@ fn render(rows: &[Row]) -> String {
     let horizon = rows.first().map_or(0, |r| r.horizon);
     let header = [
         "scenario".to_string(),
-        "semi-passive".into(),
+        format!("by {horizon}"),
+        format!("in {horizon}"),
         "when".into(),
         "failure".into(),
         "main cause".into(),
@@ -194,8 +216,8 @@ fn render(rows: &[Row]) -> String {
         per_hour,
     ];
     // Text columns are left-aligned, figures right-aligned.
-    let right = [false, true, true, true, false, true, true];
-    let cells: Vec<[String; 7]> = rows
+    let right = [false, true, true, true, true, false, true, true];
+    let cells: Vec<[String; 8]> = rows
         .iter()
         .map(|r| {
             [
@@ -207,12 +229,22 @@ fn render(rows: &[Row]) -> String {
                 r.semi_passive
                     .map(format_percent)
                     .unwrap_or_else(|| "n/a".into()),
+                r.semi_passive_in
+                    .map(format_percent)
+                    .unwrap_or_else(|| "n/a".into()),
                 r.semi_passive_month
                     .map(|m| m.to_string())
                     .unwrap_or_else(|| "-".into()),
                 format_percent(r.failure),
                 r.main_cause
-                    .map(|(c, p)| format!("{} {}", c.name().replace('_', " "), format_percent(p)))
+                    // A whole percent: the table stays within 100 columns.
+                    .map(|(c, p)| {
+                        format!(
+                            "{} {} %",
+                            c.name().replace('_', " "),
+                            format_number(p * 100.0, 0)
+                        )
+                    })
                     .unwrap_or_else(|| "-".into()),
                 money(r, r.cumulative_net),
                 r.hourly_rate
@@ -221,7 +253,7 @@ fn render(rows: &[Row]) -> String {
             ]
         })
         .collect();
-    let widths: Vec<usize> = (0..7)
+    let widths: Vec<usize> = (0..8)
         .map(|i| {
             cells
                 .iter()
@@ -245,7 +277,7 @@ fn render(rows: &[Row]) -> String {
         s
     };
     let mut out = line(&header);
-    let rule: Vec<String> = (0..7)
+    let rule: Vec<String> = (0..8)
         .map(|i| {
             if right[i] {
                 format!("{}:", "-".repeat(widths[i] - 1))
@@ -271,6 +303,7 @@ mod tests {
             currency: currency.into(),
             horizon: 24,
             semi_passive: Some(0.442),
+            semi_passive_in: Some(0.376),
             semi_passive_month: Some(14),
             failure: 0.191,
             main_cause: Some((FailureCause::BurnedOut, 0.12)),
@@ -283,6 +316,7 @@ mod tests {
     fn table_is_aligned_markdown() {
         let mut other = row("gpt-store-assistant", "USD");
         other.semi_passive = None;
+        other.semi_passive_in = None;
         other.semi_passive_month = None;
         other.main_cause = None;
         other.hourly_rate = None;
@@ -297,8 +331,10 @@ mod tests {
         assert!(lines[0].contains("| net USD |"), "{}", lines[0]);
         assert!(lines[0].contains("| USD/h |"), "{}", lines[0]);
         assert!(lines[1].starts_with("| :---"), "{}", lines[1]);
-        assert!(lines[2].contains(" 44.2 % |"), "{}", lines[2]);
-        assert!(lines[2].contains("burned out 12.0 %"));
+        let header: Vec<&str> = lines[0].split('|').map(str::trim).collect();
+        assert_eq!(header[1..5], ["scenario", "by 24", "in 24", "when"]);
+        assert!(lines[2].contains(" 44.2 % | 37.6 % |"), "{}", lines[2]);
+        assert!(lines[2].contains("burned out 12 %"));
         assert!(lines[2].contains("9,611"));
         assert!(lines[2].contains("25.69"));
         assert!(lines[3].contains("n/a"));

@@ -61,6 +61,15 @@ pub fn refuse_set_for_portfolio(overrides: &[String]) -> Result<(), InputError> 
     }
 }
 
+/// Warns on stderr of every parameter with draws clamped into its valid
+/// range, whether or not the command is `--quiet`: the run did not use
+/// the values the scenario asked for.
+pub fn warn_clamped(clamped: &[hustle_sim::report::clamped::Clamped]) {
+    for c in clamped {
+        esayln!("{}", c.warning());
+    }
+}
+
 /// Loads a scenario file (or the built-in default) and applies overrides.
 pub fn load_scenario(path: Option<&Path>, overrides: &[String]) -> Result<Scenario, InputError> {
     let mut s = match path {

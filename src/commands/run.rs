@@ -6,8 +6,11 @@ use crate::cli::RunArgs;
 use hustle_sim::InputError;
 use hustle_sim::chart;
 use hustle_sim::model::Model;
-use hustle_sim::output::{OutputSet, check_inputs_kept, list_paths, prepare_dir, sanitize_stem};
-use hustle_sim::portfolio::{Portfolio, is_portfolio_file};
+use hustle_sim::output::{
+    OutputSet, check_inputs_kept, list_paths, prepare_dir, sanitize_stem, tweaked_stem,
+};
+use hustle_sim::portfolio::Portfolio;
+use hustle_sim::report::clamped::clamped;
 use hustle_sim::report::portfolio::{
     PortfolioPercentilesCsv, PortfolioSummary, PortfolioSummaryJson,
 };
@@ -47,16 +50,19 @@ pub const FILE_NAMES: [&str; 9] = [
 
 pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
     if let Some(path) = &args.scenario
-        && is_portfolio_file(path)
+        && let Some(portfolio) = Portfolio::locate(path)
     {
-        return run_portfolio(args, path);
+        return run_portfolio(args, path, portfolio?);
     }
     let scenario = load_scenario(args.scenario.as_deref(), &args.overrides.set)?;
     let model = scenario.model()?;
+    // A run that differs from its file has a folder of its own, named
+    // after its overrides, so that it never replaces the file's results.
+    let overrides = scenario.overrides();
     let out = args
         .out
         .clone()
-        .unwrap_or_else(|| PathBuf::from("output").join(sanitize_stem(&scenario.stem)));
+        .unwrap_or_else(|| PathBuf::from("output").join(tweaked_stem(&scenario.stem, &overrides)));
     let inputs: Vec<(&str, &std::path::Path)> = args
         .scenario
         .iter()
@@ -76,7 +82,13 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
         );
     }
     let result = run_scenario(&model, &opts, args.display.quiet, interrupt_flag())?;
-    let summary = Summary::from_run(&result, &scenario.source);
+    super::warn_clamped(&clamped(
+        &result.model,
+        result.trajectories,
+        &result.tally.counts.clamped,
+        "",
+    ));
+    let summary = Summary::from_run(&result, &scenario.source).with_overrides(overrides);
     let mut outputs = OutputSet::new(&out, &FILE_NAMES);
     outputs.cancel_on(interrupt_flag());
     outputs.add(SummaryJson(&summary));
@@ -111,7 +123,7 @@ pub const PORTFOLIO_FILE_NAMES: [&str; 10] = [
 
 /// `run` of a portfolio file: the person's and each hustle's summary, the
 /// percentiles, the charts and the table.
-fn run_portfolio(args: &RunArgs, path: &Path) -> anyhow::Result<()> {
+fn run_portfolio(args: &RunArgs, path: &Path, portfolio: Portfolio) -> anyhow::Result<()> {
     if let Some(first) = args.overrides.set.first() {
         return Err(InputError::new(format!(
             "--set {first}: a portfolio's keys are changed in its file (a hustle's with `set`)"
@@ -121,12 +133,14 @@ fn run_portfolio(args: &RunArgs, path: &Path) -> anyhow::Result<()> {
         .with_allowed("--set with a scenario file")
         .into());
     }
-    let portfolio = Portfolio::load(path)?;
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(sanitize_stem(&portfolio.stem)));
-    let mut inputs = vec![("the portfolio", path)];
+    let mut inputs: Vec<(&str, &Path)> = Vec::new();
+    if path.exists() {
+        inputs.push(("the portfolio", path));
+    }
     inputs.extend(portfolio.hustles.iter().filter_map(|h| {
         h.path
             .as_deref()

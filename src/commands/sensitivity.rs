@@ -7,7 +7,7 @@ use super::{interrupt_flag, load_scenario, refuse_set_for_portfolio, with_progre
 use crate::cli::SensitivityArgs;
 use hustle_sim::chart::frame::RunInfo;
 use hustle_sim::chart::tornado;
-use hustle_sim::output::{OutputSet, check_inputs_kept, list_paths, prepare_dir, sanitize_stem};
+use hustle_sim::output::{OutputSet, check_inputs_kept, list_paths, prepare_dir, tweaked_stem};
 use hustle_sim::portfolio::{Portfolio, is_portfolio_file};
 use hustle_sim::report::sensitivity::SensitivityCsv;
 use hustle_sim::sensitivity::{self, Options, TABLE_ROWS};
@@ -19,20 +19,20 @@ pub const FILE_NAMES: [&str; 2] = ["sensitivity.csv", "tornado.png"];
 pub(super) fn sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
     let metric: sensitivity::Metric = args.metric.into();
     let mut inputs: Vec<(&str, &Path)> = vec![("the scenario", &args.scenario)];
-    // The scenario's model, or the portfolio.
-    let (model, portfolio, stem) = if is_portfolio_file(&args.scenario) {
+    // The scenario's model and its overrides, or the portfolio.
+    let (model, overrides, portfolio, stem) = if is_portfolio_file(&args.scenario) {
         refuse_set_for_portfolio(&args.overrides.set)?;
         let p = Portfolio::load(&args.scenario)?;
         // Check everything the user gave before creating any folder.
         sensitivity::check_swing(args.swing)?;
         metric.check_portfolio(&p)?;
-        (p.person.clone(), Some(p.clone()), p.stem)
+        (p.person.clone(), Vec::new(), Some(p.clone()), p.stem)
     } else {
         let scenario = load_scenario(Some(&args.scenario), &args.overrides.set)?;
         let model = scenario.model()?;
         sensitivity::check_swing(args.swing)?;
         metric.check(&model)?;
-        (model, None, scenario.stem)
+        (model, scenario.overrides(), None, scenario.stem)
     };
     if let Some(p) = &portfolio {
         inputs[0].0 = "the portfolio";
@@ -43,7 +43,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
         }));
     }
     let out = args.out.clone().unwrap_or_else(|| {
-        PathBuf::from("output").join(format!("{}-sensitivity", sanitize_stem(&stem)))
+        PathBuf::from("output").join(format!("{}-sensitivity", tweaked_stem(&stem, &overrides)))
     });
     check_inputs_kept(&out, &FILE_NAMES, &inputs)?;
     let out_dir = prepare_dir(&out)?;
@@ -54,15 +54,18 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
         seed: args.seed,
         threads: args.threads.map(|t| t as usize),
     };
-    let analysis = with_progress(
-        args.trajectories,
-        args.display.quiet,
-        |progress| match &portfolio {
-            Some(p) => sensitivity::analyse_portfolio(p, &opts, progress, interrupt_flag()),
-            None => sensitivity::analyse(&model, &opts, progress, interrupt_flag()),
-        },
-    )?;
+    let mut analysis =
+        with_progress(
+            args.trajectories,
+            args.display.quiet,
+            |progress| match &portfolio {
+                Some(p) => sensitivity::analyse_portfolio(p, &opts, progress, interrupt_flag()),
+                None => sensitivity::analyse(&model, &opts, progress, interrupt_flag()),
+            },
+        )?;
+    analysis.overrides = overrides;
 
+    super::warn_clamped(&analysis.clamped);
     let info = RunInfo {
         scenario: analysis.scenario.clone(),
         currency: analysis.currency.clone(),
@@ -70,6 +73,7 @@ pub(super) fn sensitivity(args: &SensitivityArgs) -> anyhow::Result<()> {
         seed: analysis.seed,
         horizon: analysis.horizon,
         setup_months: model.setup_months,
+        overrides: analysis.overrides.clone(),
     };
     let mut outputs = OutputSet::new(&out, &FILE_NAMES);
     outputs.cancel_on(interrupt_flag());

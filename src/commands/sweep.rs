@@ -8,7 +8,9 @@ use crate::cli::SweepArgs;
 use hustle_sim::InputError;
 use hustle_sim::chart;
 use hustle_sim::experiment::{Sweep, parse_range, parse_values};
-use hustle_sim::output::{OutputSet, check_inputs_kept, list_paths, prepare_dir, sanitize_stem};
+use hustle_sim::output::{
+    OutputSet, check_inputs_kept, list_paths, prepare_dir, sanitize_stem, tweaked_stem,
+};
 use hustle_sim::portfolio::{Portfolio, is_portfolio_file};
 use hustle_sim::report::sweep::SweepCsv;
 use std::path::{Path, PathBuf};
@@ -45,7 +47,11 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
         (sweep, scenario.stem)
     };
     let out = args.out.clone().unwrap_or_else(|| {
-        PathBuf::from("output").join(sanitize_stem(&format!("{stem}-sweep-{}", sweep.key)))
+        PathBuf::from("output").join(format!(
+            "{}-sweep-{}",
+            tweaked_stem(&stem, &sweep.overrides),
+            sanitize_stem(&sweep.key)
+        ))
     });
     check_inputs_kept(&out, &FILE_NAMES, &inputs)?;
     let opts = args.sim.options();
@@ -55,6 +61,7 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
     let report = with_progress(args.sim.trajectories, args.display.quiet, |progress| {
         sweep.run(&opts, progress, interrupt_flag())
     })?;
+    super::warn_clamped(&report.clamped);
     let mut outputs = OutputSet::new(&out, &FILE_NAMES);
     outputs.cancel_on(interrupt_flag());
     outputs.add(SweepCsv(&report));

@@ -17,7 +17,8 @@
 //! A key that is replaced keeps its place and everything on its line up to
 //! the value (indentation, spacing around `=`); the line then ends with a
 //! note of where the value came from. A key the new model does not take
-//! (`monthly` for sbg; `alpha` and `beta` for constant) is removed with its
+//! (`monthly` and `polarisation` for sbg, written as alpha and beta;
+//! `alpha`, `beta` and `polarisation` for constant) is removed with its
 //! line. New keys follow the last churn key, with its indentation and line
 //! ending. No comment of the user's is lost: a comment on a replaced or
 //! removed line (or inside a replaced value) stays as a comment line of its
@@ -369,14 +370,14 @@ fn plan(setting: ChurnSetting) -> Plan {
                 ("alpha", v(alpha)),
                 ("beta", v(beta)),
             ],
-            &["monthly"],
+            &["monthly", "polarisation"],
         ),
         ChurnSetting::Constant { monthly } => (
             vec![
                 ("model", bare(&Value::from("constant"))),
                 ("monthly", v(monthly)),
             ],
-            &["alpha", "beta"],
+            &["alpha", "beta", "polarisation"],
         ),
     }
 }
@@ -782,6 +783,22 @@ mod tests {
                 "churn.beta: (absent) -> 1.182",
                 "churn.monthly: 0.05 -> (removed)"
             ]
+        );
+    }
+
+    #[test]
+    fn sbg_churn_in_peoples_terms_becomes_the_fitted_alpha_and_beta() {
+        let text = "name = \"x\"\n[churn]\nmodel = \"sbg\"\nmonthly = 0.06\npolarisation = 0.05\n";
+        let (out, changes) = rewrite(text, SBG);
+        assert_eq!(
+            out,
+            "name = \"x\"\n[churn]\nmodel = \"sbg\"\nalpha = 0.7036 # fit-churn alpha\nbeta = 1.182 # fit-churn beta\n"
+        );
+        assert!(changes.contains(&"churn.polarisation: 0.05 -> (removed)".to_string()));
+        let (out, _) = rewrite(text, CONSTANT);
+        assert_eq!(
+            out,
+            "name = \"x\"\n[churn]\nmodel = \"constant\" # fit-churn model\nmonthly = 0.08123 # fit-churn monthly\n"
         );
     }
 

@@ -91,6 +91,28 @@ pub fn is_portfolio_file(path: &Path) -> bool {
 }
 
 impl Portfolio {
+    /// The portfolio a command's argument names, if it names one: a
+    /// portfolio file, or, when no file of that name exists, a portfolio of
+    /// the built-in library (whose hustles are library scenarios). `None`
+    /// for anything else, which is then read as a scenario.
+    pub fn locate(arg: &Path) -> Option<Result<Portfolio, InputError>> {
+        if is_portfolio_file(arg) {
+            return Some(Self::load(arg));
+        }
+        if arg.exists() {
+            return None;
+        }
+        let name = arg.to_str()?;
+        let text = crate::scenario::library::find_portfolio(name)?;
+        let stem = name.strip_suffix(".toml").unwrap_or(name);
+        Some(Self::parse(
+            text,
+            &format!("library portfolio {stem}"),
+            stem,
+            None,
+        ))
+    }
+
     /// Reads and validates a portfolio file; the scenarios it names are
     /// found relative to the file's folder, else in the library.
     pub fn load(path: &Path) -> Result<Portfolio, InputError> {

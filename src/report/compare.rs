@@ -2,8 +2,9 @@
 //! differences against the first, as `compare.json` bytes and as the
 //! terminal table.
 
+use super::clamped::Clamped;
 use super::columns::{Align, layout, shorten};
-use super::format::{format_money, format_number, terminal_text};
+use super::format::{format_money, format_number, terminal_text, wrap_note};
 use super::paired::{OutcomeColumns, OutcomeStats, PairedStats};
 use crate::output::Output;
 use serde::Serialize;
@@ -24,6 +25,12 @@ pub struct ScenarioEntry {
     pub portfolio: bool,
     /// The `KEY=VALUE` overrides of a `--with` variant (empty for a file).
     pub overrides: Vec<String>,
+    /// Each customer's chance to leave at renewals 1, 6 and 12 (before
+    /// competitors lure any away), at the median of the scenario's draws:
+    /// its churn in people's terms. Absent for a portfolio, whose hustles
+    /// each have their own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub churn_at_renewals: Option<[f64; 3]>,
     /// What became of its trajectories.
     #[serde(flatten)]
     pub stats: OutcomeStats,
@@ -49,6 +56,10 @@ pub struct CompareReport {
     /// Every scenario after the first against the first, trajectory by
     /// trajectory.
     pub paired: Vec<PairedStats>,
+    /// Draws clamped into their valid range, for the warnings (not in
+    /// `compare.json`: `run` reports a scenario's clamped draws).
+    #[serde(skip)]
+    pub clamped: Vec<Clamped>,
 }
 
 impl CompareReport {
@@ -72,43 +83,84 @@ impl CompareReport {
             format_number(self.trajectories as f64, 0),
             self.seed
         );
-        let label = |s: &str| shorten(&terminal_text(s), LABEL_CHARS);
-        let cols = OutcomeColumns {
-            owner_hours: self.scenarios.iter().any(|s| s.stats.owner_hours.is_some()),
-            portfolio,
-        };
+        let cols = OutcomeColumns { portfolio };
         let [top, below] = cols.headers(h);
+        let cells: Vec<Vec<String>> = self
+            .scenarios
+            .iter()
+            .map(|s| cols.cells(&s.stats))
+            .collect();
+        // Labels are cut to what the other columns leave of 100 (and to
+        // LABEL_CHARS at most): columns are two apart, after two spaces.
+        let others: usize = (0..top.len())
+            .map(|i| {
+                [&top, &below]
+                    .into_iter()
+                    .chain(&cells)
+                    .map(|r| r[i].chars().count())
+                    .max()
+                    .unwrap_or(0)
+                    + 2
+            })
+            .sum();
+        let room = TABLE_COLUMNS
+            .saturating_sub(2 + others)
+            .clamp(12, LABEL_CHARS);
+        let label = |s: &str| shorten(&terminal_text(s), room);
         let mut rows = vec![
             [vec![String::new()], top].concat(),
             [vec!["scenario".to_string()], below].concat(),
         ];
-        for s in &self.scenarios {
-            rows.push(
-                [
-                    vec![terminal_text(&s.label).into_owned()],
-                    cols.cells(&s.stats),
-                ]
-                .concat(),
-            );
-        }
-        // Labels are cut to LABEL_CHARS, and further where the other
-        // columns leave less room in the table's 100.
-        let others: usize = (1..rows[0].len())
-            .map(|c| 2 + rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-            .sum();
-        let room = LABEL_CHARS.min(TABLE_WIDTH.saturating_sub(2 + others).max(12));
-        for r in rows.iter_mut().skip(2) {
-            r[0] = shorten(&r[0], room);
+        for (s, c) in self.scenarios.iter().zip(cells) {
+            rows.push([vec![label(&s.label)], c].concat());
         }
         let align = [vec![Align::Left], cols.align()].concat();
         o.push_str(&layout(&rows, &align));
-        o.push_str(&format!(
-            "\n  Median month: first month by which half of all trajectories were semi-passive\n  \
-             (- if fewer than half by month {h}). Median net: cumulative net by month {h}, setup\n  \
-             included ({}); compare.json has its p5 and p95.\n",
-            terminal_text(&self.currency)
+        o.push('\n');
+        o.push_str(&cols.note(h));
+        o.push_str(&wrap_note(
+            &format!(
+                "Median net: cumulative net by month {h}, setup included ({}); compare.json \
+                 has its p5 and p95.",
+                terminal_text(&self.currency)
+            ),
+            "  ",
         ));
-        o.push_str(cols.note());
+        o.push_str(
+            "\n  Churn at renewals 1/6/12: each customer's chance to leave then (median draw):\n",
+        );
+        let shown: Vec<String> = self.scenarios.iter().map(|s| label(&s.label)).collect();
+        let width = shown.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+        for (s, l) in self.scenarios.iter().zip(&shown) {
+            let pad = width - l.chars().count();
+            o.push_str(&format!(
+                "    {l}{}  {}\n",
+                " ".repeat(pad),
+                s.churn_at_renewals.as_ref().map_or_else(
+                    || "- (a portfolio: each hustle its own)".to_string(),
+                    super::sensitivity::churn_triple
+                )
+            ));
+        }
+        // What each variant changed, which a name or a cut label hides.
+        let variants: Vec<&ScenarioEntry> = self
+            .scenarios
+            .iter()
+            .filter(|s| !s.overrides.is_empty())
+            .collect();
+        if !variants.is_empty() {
+            o.push_str("\n  Variants of the first scenario, with what they change:\n");
+            for s in variants {
+                o.push_str(&wrap_note(
+                    &format!(
+                        "{}: {}",
+                        label(&s.label),
+                        terminal_text(&s.overrides.join("; "))
+                    ),
+                    "    ",
+                ));
+            }
+        }
         if let Some(first) = self.paired.first() {
             o.push_str(&format!(
                 "\n  Against {}, trajectory by trajectory:\n",
@@ -156,8 +208,8 @@ impl CompareReport {
 /// whole); name a variant with `--with 'NAME: KEY=VALUE'`.
 pub const LABEL_CHARS: usize = 40;
 
-/// Columns the table fits in.
-const TABLE_WIDTH: usize = 100;
+/// Widest line of the table.
+const TABLE_COLUMNS: usize = 100;
 
 /// A money difference with its sign: `+1,234`, `-935`, `0`.
 fn signed_money(x: f64) -> String {

@@ -41,6 +41,34 @@ pub fn format_number(x: f64, decimals: usize) -> String {
     out
 }
 
+/// Widest line of a note under a terminal table, indent included.
+pub const NOTE_COLUMNS: usize = 88;
+
+/// `text` broken at spaces into lines of at most [`NOTE_COLUMNS`]
+/// characters, each starting with `indent` and ending in a line break (a
+/// word longer than a line stands alone).
+pub fn wrap_note(text: &str, indent: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::from(indent);
+    let width = |s: &str| s.chars().count();
+    for word in text.split_whitespace() {
+        if width(&line) > width(indent) && width(&line) + 1 + width(word) > NOTE_COLUMNS {
+            out.push_str(&line);
+            out.push('\n');
+            line = String::from(indent);
+        }
+        if width(&line) > width(indent) {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if width(&line) > width(indent) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
 /// A money amount: whole units from 100 up, cents below.
 pub fn format_money(x: f64) -> String {
     format_number(x, if x.abs() >= 100.0 { 0 } else { 2 })

@@ -3,11 +3,13 @@
 //! shared with the charts; and what paired runs report: `sweep.csv`,
 //! `compare.json`, `sensitivity.csv` and their tables.
 
+pub mod clamped;
 pub mod columns;
 pub mod compare;
 pub mod format;
 pub mod paired;
 pub mod portfolio;
+pub mod rule;
 pub mod sensitivity;
 pub mod summary;
 pub mod sweep;

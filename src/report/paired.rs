@@ -68,6 +68,13 @@ pub struct OutcomeStats {
     pub failure_causes: FailureCauses,
     /// Cumulative net at the horizon, setup included.
     pub cumulative_net: Distribution,
+    /// Share of trajectories whose month H itself qualifies as
+    /// semi-passive: semi-passive *in* month H, where
+    /// `semi_passive_probability` is *by* month H
+    /// (`semi_passive.share_by_month` at H in `summary.json`).
+    pub semi_passive_at_horizon: f64,
+    /// Wilson 95 % interval of `semi_passive_at_horizon`.
+    pub semi_passive_at_horizon_ci95: [f64; 2],
     /// The owner's-hours figures, for a scenario that uses those keys and
     /// for a portfolio (as `summary.json` reports them); absent otherwise.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
@@ -108,15 +115,10 @@ impl FailureCauses {
     }
 }
 
-/// What a variant with the owner's hours keys adds: whether its income is
-/// still semi-passive at the horizon, and when months become passive.
+/// What a variant with the owner's hours keys adds: when months become
+/// passive.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OwnerHoursStats {
-    /// Share of trajectories whose month H qualifies as semi-passive
-    /// (`semi_passive.at_horizon` in `summary.json`).
-    pub semi_passive_at_horizon: f64,
-    /// Wilson 95 % interval of `semi_passive_at_horizon`.
-    pub semi_passive_at_horizon_ci95: [f64; 2],
     /// The first months in which 25, 50 and 75 % of all trajectories have
     /// passivity >= 0.5 (`passivity.month` in `summary.json`).
     pub passivity_month: MonthQuantiles,
@@ -138,10 +140,13 @@ impl OutcomeStats {
         let reached = cumulative_shares(&t.semi_passive_reached, n);
         let sp = t.semi_passive();
         let by_cause = t.failures_by_cause();
+        let at_h = *t.semi_passive_qualifying.last().expect("H >= 1");
         OutcomeStats {
             semi_passive_defined: v.model.semi_passive_sustain_months.is_some(),
             semi_passive_probability: share(sp),
             semi_passive_ci95: ci(sp),
+            semi_passive_at_horizon: share(at_h),
+            semi_passive_at_horizon_ci95: ci(at_h),
             median_month_semi_passive: MonthQuantiles::from_reached(&reached).p50,
             median_month_semi_passive_if_reached: median_month_among_reached(
                 &t.semi_passive_reached,
@@ -165,11 +170,8 @@ impl OutcomeStats {
             // A portfolio's summary.json always reports the person's hours
             // figures.
             owner_hours: (v.portfolio.is_some() || v.model.uses_owner_hours_keys()).then(|| {
-                let at_h = *t.semi_passive_qualifying.last().expect("H >= 1");
                 let passive: Vec<f64> = t.passive_half.iter().map(|&c| share(c)).collect();
                 OwnerHoursStats {
-                    semi_passive_at_horizon: share(at_h),
-                    semi_passive_at_horizon_ci95: ci(at_h),
                     passivity_month: MonthQuantiles::from_reached(&passive),
                     passive_at_horizon: *passive.last().expect("H >= 1"),
                 }
@@ -262,12 +264,10 @@ impl PairedStats {
 
 /// The outcome columns the tables of `compare` and `sweep` share, after
 /// their first (the scenario or the value): two header rows, then a row's
-/// cells from its figures. P(semi-passive) with its interval and its median
-/// month, the month-H qualifying share when `owner_hours`, P(failure) with
+/// cells from its figures. P(semi-passive by month H) with its interval,
+/// the share semi-passive in month H, the median month, P(failure) with
 /// its interval and the median net.
 pub(crate) struct OutcomeColumns {
-    /// Whether any row reports the owner's hours figures.
-    pub owner_hours: bool,
     /// Whether any row is a portfolio's person.
     pub portfolio: bool,
 }
@@ -275,23 +275,22 @@ pub(crate) struct OutcomeColumns {
 impl OutcomeColumns {
     /// The two header rows, for horizon `h`.
     pub fn headers(&self, h: u32) -> [Vec<String>; 2] {
-        let mut top = vec![
-            format!("semi-passive by {h}"),
-            "median".to_string(),
-            format!("failure by {h}"),
-            "median".to_string(),
-        ];
-        let mut below = vec![
-            "share (95 % CI)".to_string(),
-            "month".to_string(),
-            "share (95 % CI)".to_string(),
-            "net".to_string(),
-        ];
-        if self.owner_hours {
-            top.insert(2, format!("month {h}"));
-            below.insert(2, "qualifies".into());
-        }
-        [top, below]
+        [
+            vec![
+                format!("semi-passive by {h}"),
+                format!("in {h}"),
+                "median".to_string(),
+                format!("failure by {h}"),
+                "median".to_string(),
+            ],
+            vec![
+                "share (95 % CI)".to_string(),
+                "share".to_string(),
+                "month".to_string(),
+                "share (95 % CI)".to_string(),
+                "net".to_string(),
+            ],
+        ]
     }
 
     /// One row's cells.
@@ -304,53 +303,61 @@ impl OutcomeColumns {
                 c[1] * 100.0
             )
         };
-        let (sp, month) = if s.semi_passive_defined {
+        let (sp, at_h, month) = if s.semi_passive_defined {
             (
                 pct_ci(s.semi_passive_probability, s.semi_passive_ci95),
+                format_percent(s.semi_passive_at_horizon),
                 s.median_month_semi_passive
                     .map(|m| m.to_string())
                     .unwrap_or_else(|| "-".into()),
             )
         } else {
-            ("undefined".into(), String::new())
+            ("undefined".into(), String::new(), String::new())
         };
-        let mut cells = vec![
+        vec![
             sp,
+            at_h,
             month,
             pct_ci(s.failure_probability, s.failure_ci95),
             format_money(s.cumulative_net.p50),
-        ];
-        if self.owner_hours {
-            let qualifies = match (&s.owner_hours, s.semi_passive_defined) {
-                (Some(o), true) => format_percent(o.semi_passive_at_horizon),
-                _ => "-".into(),
-            };
-            cells.insert(2, qualifies);
-        }
-        cells
+        ]
     }
 
     /// The columns' alignment: every one a figure.
     pub fn align(&self) -> Vec<super::columns::Align> {
-        vec![super::columns::Align::Right; if self.owner_hours { 5 } else { 4 }]
+        vec![super::columns::Align::Right; 5]
     }
 
-    /// What the "month H qualifies" column means, when shown.
-    pub fn note(&self) -> &'static str {
-        match (self.owner_hours, self.portfolio) {
-            (true, false) => {
-                "  Month qualifies: share of trajectories whose last month meets the semi-passive\n  \
-                 bar (one month; becoming semi-passive takes sustain_months in a row). Reported\n  \
-                 for scenarios with the owner's hours keys.\n"
-            }
-            (true, true) => {
-                "  Month qualifies: share of trajectories whose last month meets the semi-passive\n  \
-                 bar (one month; becoming semi-passive takes sustain_months in a row). Reported\n  \
-                 for scenarios with the owner's hours keys and for portfolios.\n  \
-                 A portfolio's figures are its person's: the totals of its hustles, failed when\n  \
-                 the person burned out or every hustle failed.\n"
-            }
-            (false, _) => "",
+    /// What the semi-passive columns mean, for horizon `h`, and what a
+    /// portfolio's figures are when any row is one.
+    pub fn note(&self, h: u32) -> String {
+        let mut note = super::format::wrap_note(&semi_passive_words(h), "  ");
+        if self.portfolio {
+            note.push_str(&super::format::wrap_note(
+                "A portfolio's figures are its person's: the totals of its hustles, failed \
+                 when the person burned out or every hustle failed.",
+                "  ",
+            ));
         }
+        note
     }
+}
+
+/// What "semi-passive by month H", "in month H" and "median month" mean,
+/// the same words wherever they are printed.
+pub fn semi_passive_words(h: u32) -> String {
+    format!(
+        "Semi-passive by {h}: the share of trajectories whose income became \
+         semi-passive (sustain_months qualifying months in a row) by month {h}; \
+         in {h}: the share whose month {h} itself qualifies. {}",
+        median_month_words(h)
+    )
+}
+
+/// What "median month" means, the one definition every table uses.
+pub fn median_month_words(h: u32) -> String {
+    format!(
+        "Median month: the first month by which half of all trajectories \
+         had got there (- when fewer than half did by month {h})."
+    )
 }

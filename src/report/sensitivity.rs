@@ -2,7 +2,9 @@
 //! table of the parameters that move the metric most.
 
 use super::columns::shorten;
-use super::format::{format_number, format_value, round_12_digits, terminal_text};
+use super::format::{
+    format_number, format_percent, format_value, round_12_digits, terminal_text, wrap_note,
+};
 use crate::output::Output;
 use crate::sensitivity::{Analysis, Spread};
 
@@ -20,28 +22,27 @@ impl Output for SensitivityCsv<'_> {
     }
 }
 
-/// Columns the terminal table fits in.
-const TABLE_WIDTH: usize = 100;
+/// Widest line of the terminal table.
+const TABLE_COLUMNS: usize = 100;
 
-/// `text` broken at spaces into lines of at most `width` characters (a
-/// longer word stands alone), each indented by two spaces.
-fn wrap(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            out.push_str(&format!("  {line}\n"));
-            line.clear();
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        out.push_str(&format!("  {line}\n"));
-    }
-    out
+/// Churn at renewals 1, 6 and 12 at a parameter's low, middle and high
+/// value: `"low 7.1/5.3/4.0 %, mid 5.9/4.5/3.6 %, high 4.5/3.6/2.9 %"`.
+pub fn churn_values(churn: &[[f64; 3]; 3]) -> String {
+    ["low", "mid", "high"]
+        .iter()
+        .zip(churn)
+        .map(|(name, h)| format!("{name} {}", churn_triple(h)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Churn at renewals 1, 6 and 12: `"5.9/4.5/3.6 %"`.
+pub fn churn_triple(h: &[f64; 3]) -> String {
+    let p: Vec<String> = h
+        .iter()
+        .map(|&x| crate::churn::percent(x).trim_end_matches(" %").to_string())
+        .collect();
+    format!("{} %", p.join("/"))
 }
 
 impl Analysis {
@@ -106,6 +107,16 @@ impl Analysis {
             self.runs,
             self.seed,
         );
+        let mut extra = super::table::overrides_line(&self.overrides);
+        if let Some([by, within]) = self.baseline_semi_passive {
+            extra.push_str(&format!(
+                "  baseline semi-passive by month {h}: {}, in month {h}: {}\n",
+                format_percent(by),
+                format_percent(within),
+                h = self.horizon
+            ));
+        }
+        o.insert_str(o.len() - 1, &extra);
         let three = |a: String, b: String, c: String| format!("{a} / {b} / {c}");
         let shown = &self.rows[..self.rows.len().min(top)];
         let mut cells: Vec<[String; 5]> = shown
@@ -138,7 +149,7 @@ impl Analysis {
                 .max()
                 .unwrap_or(0)
         };
-        let key_room = TABLE_WIDTH
+        let key_room = TABLE_COLUMNS
             .saturating_sub(2 + 2 + others(1).max(23) + 2 + others(2).max(24) + 2)
             .saturating_sub(others(3).max(5) + others(4));
         for (c, r) in cells.iter_mut().zip(shown) {
@@ -174,8 +185,14 @@ impl Analysis {
                 + "\n"
         };
         o.push_str(&line([head[0], head[1], head[2], head[3], ""]));
-        for c in &cells {
+        for (c, r) in cells.iter().zip(&self.rows) {
             o.push_str(&line([&c[0], &c[1], &c[2], &c[3], &c[4]]));
+            if let Some(churn) = &r.churn {
+                o.push_str(&format!(
+                    "    churn at renewals 1/6/12: {}\n",
+                    churn_values(churn)
+                ));
+            }
         }
         let rest = self.rows.len().saturating_sub(top);
         if rest > 0 {
@@ -203,6 +220,12 @@ impl Analysis {
                  scenario. The metric is the person's.\n",
             );
         }
+        if self.rows.iter().take(top).any(|r| r.churn.is_some()) {
+            o.push_str(
+                "  churn at renewals 1/6/12: each customer's chance to leave at its 1st, 6th and \
+                 12th renewal\n  (median draw), with the churn key at its low, mid and high value.\n",
+            );
+        }
         let odd: Vec<String> = self.not_monotone().map(|r| r.key()).collect();
         if !odd.is_empty() {
             let line = format!(
@@ -212,7 +235,7 @@ impl Analysis {
             // A portfolio's keys (hustle.N.KEY) are long: its list is
             // wrapped to the table's width.
             if self.portfolio {
-                o.push_str(&wrap(&line, TABLE_WIDTH - 2));
+                o.push_str(&wrap_note(&line, "  "));
             } else {
                 o.push_str(&format!("  {line}\n"));
             }

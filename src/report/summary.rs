@@ -24,6 +24,11 @@ pub struct Summary {
     pub description: String,
     /// Where the scenario came from (a path, or the built-in default).
     pub source: String,
+    /// The keys this run changed from the scenario file (`--set`), each
+    /// `KEY=VALUE` with the value as TOML (empty for a key removed), in
+    /// key order; present only when the run differs from its file.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<String>,
     /// Currency label of every money figure.
     pub currency: String,
     /// Run seed: the same seed reproduces the run exactly.
@@ -482,6 +487,7 @@ impl Summary {
             scenario: r.model.name.clone(),
             description: r.model.description.clone(),
             source: source.to_string(),
+            overrides: Vec::new(),
             currency: r.model.currency.clone(),
             seed: r.seed,
             trajectories: n,
@@ -500,6 +506,12 @@ impl Summary {
             passivity: m.passivity,
             correlation,
         }
+    }
+
+    /// The same summary of a run with these overrides of its file
+    /// ([`crate::Scenario::overrides`]).
+    pub fn with_overrides(self, overrides: Vec<String>) -> Summary {
+        Summary { overrides, ..self }
     }
 
     /// Pretty JSON bytes.

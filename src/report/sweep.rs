@@ -1,8 +1,9 @@
 //! What `sweep` reports: one row per value of the swept key, as
 //! `sweep.csv` bytes and as the terminal table.
 
+use super::clamped::Clamped;
 use super::columns::{Align, layout};
-use super::format::{format_money, format_number, terminal_text};
+use super::format::{format_money, format_number, terminal_text, wrap_note};
 use super::paired::{OutcomeColumns, OutcomeStats, OwnerHoursStats};
 use crate::output::Output;
 use crate::sim::FailureCause;
@@ -35,14 +36,19 @@ pub struct SweepReport {
     pub elapsed_seconds: f64,
     /// One row per value, in the order given.
     pub rows: Vec<SweepRow>,
+    /// Draws clamped into their valid range, for the warnings.
+    pub clamped: Vec<Clamped>,
+    /// The keys changed from the scenario file besides the swept one
+    /// (`--set`), as `KEY=VALUE`.
+    pub overrides: Vec<String>,
+    /// The semi-passive bar in words, when the scenario has one (the
+    /// scenario's own: a sweep of one of its limits moves that limit).
+    pub semi_passive_rule: Option<String>,
 }
 
 /// The columns `sweep.csv` adds when the swept scenario uses the owner's
 /// hours keys, after [`csv_header`]'s.
-pub const OWNER_HOURS_COLUMNS: [&str; 6] = [
-    "semi_passive_at_horizon",
-    "semi_passive_at_horizon_ci_low",
-    "semi_passive_at_horizon_ci_high",
+pub const OWNER_HOURS_COLUMNS: [&str; 3] = [
     "passive_at_horizon",
     "passivity_month_p50",
     "passivity_month_p75",
@@ -75,6 +81,15 @@ pub fn csv_header_with(causes: &[FailureCause]) -> Vec<String> {
     .map(String::from)
     .to_vec();
     h.extend(causes.iter().map(|c| format!("failure_{}", c.name())));
+    // Semi-passive in month H, beside the share by month H above.
+    h.extend(
+        [
+            "semi_passive_at_horizon",
+            "semi_passive_at_horizon_ci_low",
+            "semi_passive_at_horizon_ci_high",
+        ]
+        .map(String::from),
+    );
     h
 }
 
@@ -126,15 +141,17 @@ impl SweepReport {
                 s.cumulative_net.p95.to_string(),
             ];
             cells.extend(causes.iter().map(|c| s.failure_causes.get(*c).to_string()));
+            cells.extend([
+                s.semi_passive_at_horizon.to_string(),
+                s.semi_passive_at_horizon_ci95[0].to_string(),
+                s.semi_passive_at_horizon_ci95[1].to_string(),
+            ]);
             if owner_hours {
                 let o = s.owner_hours.as_ref();
                 let num = |f: &dyn Fn(&OwnerHoursStats) -> f64| {
                     o.map(|o| f(o).to_string()).unwrap_or_default()
                 };
                 cells.extend([
-                    num(&|o| o.semi_passive_at_horizon),
-                    num(&|o| o.semi_passive_at_horizon_ci95[0]),
-                    num(&|o| o.semi_passive_at_horizon_ci95[1]),
                     num(&|o| o.passive_at_horizon),
                     month(o.and_then(|o| o.passivity_month.p50)),
                     month(o.and_then(|o| o.passivity_month.p75)),
@@ -158,8 +175,8 @@ impl SweepReport {
             format_number(self.trajectories as f64, 0),
             self.seed
         );
+        o.insert_str(o.len() - 1, &super::table::overrides_line(&self.overrides));
         let cols = OutcomeColumns {
-            owner_hours: self.owner_hours(),
             portfolio: self.rows.iter().any(|r| r.stats.is_portfolio()),
         };
         let [top, below] = cols.headers(h);
@@ -193,13 +210,15 @@ impl SweepReport {
         }
         let align = [vec![Align::Left], cols.align(), vec![Align::Right]].concat();
         o.push_str(&layout(&rows, &align));
-        o.push_str(&format!(
-            "\n  Median month: first month by which half of all trajectories were semi-passive\n  \
-             (- if fewer than half by month {h}). Net: cumulative net by month {h}, setup\n  \
-             included ({}).\n",
-            terminal_text(&self.currency)
+        o.push('\n');
+        o.push_str(&cols.note(h));
+        o.push_str(&wrap_note(
+            &format!(
+                "Net: cumulative net by month {h}, setup included ({}).",
+                terminal_text(&self.currency)
+            ),
+            "  ",
         ));
-        o.push_str(cols.note());
         o
     }
 }

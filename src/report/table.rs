@@ -28,6 +28,20 @@ fn outcome_row(label: &str, share: f64, rest: &str) -> String {
     format!("  {label:<LABEL$} {:>8}{rest}\n", format_percent(share))
 }
 
+/// The line under a header that says a run differs from its file:
+/// `"  with churn.beta=5; pricing.monthly=39 (not as in the file)\n"`, or
+/// nothing for the file as it is.
+pub fn overrides_line(overrides: &[String]) -> String {
+    if overrides.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "  with {} (not as in the file)\n",
+            terminal_text(&overrides.join("; "))
+        )
+    }
+}
+
 /// What the table shows of a scenario's run or a portfolio person's.
 struct View<'a> {
     name: &'a str,
@@ -35,6 +49,7 @@ struct View<'a> {
     horizon_months: u32,
     trajectories: u64,
     seed: u64,
+    overrides: &'a [String],
     series: &'a Series,
     semi_passive: &'a SemiPassive,
     failure_probability: f64,
@@ -56,6 +71,7 @@ pub fn render(s: &Summary) -> String {
         horizon_months: s.horizon_months,
         trajectories: s.trajectories,
         seed: s.seed,
+        overrides: &s.overrides,
         series: &s.series,
         semi_passive: &s.semi_passive,
         failure_probability: s.failure.probability,
@@ -82,6 +98,7 @@ pub fn render_portfolio(p: &PortfolioSummary) -> String {
         horizon_months: p.horizon_months,
         trajectories: p.trajectories,
         seed: p.seed,
+        overrides: &[],
         series: &p.series,
         semi_passive: &p.semi_passive,
         failure_probability: p.failure.probability,
@@ -142,12 +159,14 @@ fn render_view(s: &View) -> String {
     let n = s.trajectories;
     let mut o = String::new();
     o.push_str(&format!(
-        "{}: {} trajectories over {} months (seed {})\n\n",
+        "{}: {} trajectories over {} months (seed {})\n",
         terminal_text(s.name),
         format_number(n as f64, 0),
         h,
         s.seed
     ));
+    o.push_str(&overrides_line(s.overrides));
+    o.push('\n');
     if s.semi_passive.defined {
         let sp = s.semi_passive;
         o.push_str(&outcome_row(

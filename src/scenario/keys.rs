@@ -22,6 +22,9 @@ pub enum Bound {
     Closed(f64, f64),
     /// `lo <= x < hi`; a drawn value above it is clamped to `hi - 1e-9`.
     HalfOpen(f64, f64),
+    /// `lo < x < hi`; a drawn value outside is clamped 1e-9 inside the
+    /// nearer end.
+    Open(f64, f64),
 }
 
 /// How far inside an open bound a clamped draw is put (docs/model.md, A
@@ -42,6 +45,7 @@ impl Bound {
             Bound::Above(lo) => x > lo,
             Bound::Closed(lo, hi) => (lo..=hi).contains(&x),
             Bound::HalfOpen(lo, hi) => x >= lo && x < hi,
+            Bound::Open(lo, hi) => x > lo && x < hi,
         }
     }
 
@@ -54,6 +58,7 @@ impl Bound {
             Bound::Above(lo) => x.max(lo + OPEN_BOUND_STEP),
             Bound::Closed(lo, hi) => x.clamp(lo, hi),
             Bound::HalfOpen(lo, hi) => x.clamp(lo, hi - OPEN_BOUND_STEP),
+            Bound::Open(lo, hi) => x.clamp(lo + OPEN_BOUND_STEP, hi - OPEN_BOUND_STEP),
         }
     }
 }
@@ -66,6 +71,7 @@ impl fmt::Display for Bound {
             Bound::Above(lo) => write!(f, "> {lo}"),
             Bound::Closed(lo, hi) => write!(f, "within {lo}..={hi}"),
             Bound::HalfOpen(lo, hi) => write!(f, "within {lo}..{hi} ({hi} excluded)"),
+            Bound::Open(lo, hi) => write!(f, "strictly between {lo} and {hi}"),
         }
     }
 }
@@ -154,10 +160,11 @@ pub enum Param {
     ReworkHours,
     CapacityHoursMonthly,
     SemiPassiveMinPassivity,
+    ChurnPolarisation,
 }
 
 /// Number of real-valued parameters.
-pub const NPARAMS: usize = 38;
+pub const NPARAMS: usize = 39;
 
 impl Param {
     /// All parameters, in draw order.
@@ -200,6 +207,7 @@ impl Param {
         Param::ReworkHours,
         Param::CapacityHoursMonthly,
         Param::SemiPassiveMinPassivity,
+        Param::ChurnPolarisation,
     ];
 
     /// The keys of the owner's hours, rework and passivity, in draw order:
@@ -309,7 +317,7 @@ pub const PARAMS: [ParamSpec; NPARAMS] = [
         "churn.monthly",
         UNIT,
         Some(0.0),
-        "constant: chance an active customer leaves at each renewal",
+        "chance an active customer leaves at its first renewal: at every renewal (constant), on average (sbg)",
         Matters::WithCustomers(&[]),
     ),
     p(
@@ -533,6 +541,15 @@ pub const PARAMS: [ParamSpec; NPARAMS] = [
         "a semi-passive month has at least this passivity (absent = no limit)",
         Matters::Always,
     ),
+    // Churn in people's terms: after every key above, so that a scenario
+    // without it draws exactly what it drew before it existed.
+    p(
+        "churn.polarisation",
+        Bound::Open(0.0, 1.0),
+        None,
+        "sbg: how unlike customers are, 1 / (alpha + beta + 1): near 0 all churn alike, near 1 some leave at once and the rest stay",
+        Matters::Always,
+    ),
 ];
 
 /// The kind of value a non-parameter key holds.
@@ -681,6 +698,7 @@ mod tests {
             Bound::Above(0.0),
             Bound::Closed(0.0, 1.0),
             Bound::HalfOpen(0.0, 1.0),
+            Bound::Open(0.0, 1.0),
         ] {
             for x in [-5.0, -1.0, 0.0, 0.5, 1.0, 7.0] {
                 assert!(b.contains(b.clamp(x)), "{b:?} {x}");

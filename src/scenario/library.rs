@@ -49,6 +49,29 @@ pub const LIBRARY: [(&str, &str); 10] = [
     ),
 ];
 
+/// Every library portfolio (the repository's `scenarios/portfolios/`): its
+/// name (the file stem) and its text. Its hustles are library scenarios.
+pub const PORTFOLIOS: [(&str, &str); 2] = [
+    (
+        "consulting-and-evening-tool",
+        include_str!("../../scenarios/portfolios/consulting-and-evening-tool.toml"),
+    ),
+    (
+        "newsletter-and-course",
+        include_str!("../../scenarios/portfolios/newsletter-and-course.toml"),
+    ),
+];
+
+/// The text of the library portfolio `name` (a file stem, with or without
+/// `.toml`).
+pub fn find_portfolio(name: &str) -> Option<&'static str> {
+    let stem = name.strip_suffix(".toml").unwrap_or(name);
+    PORTFOLIOS
+        .iter()
+        .find(|(n, _)| *n == stem)
+        .map(|(_, text)| *text)
+}
+
 /// The text of the library scenario `name` (a file stem, with or without
 /// `.toml`).
 pub fn find(name: &str) -> Option<&'static str> {
@@ -81,6 +104,24 @@ mod tests {
         let built_in: Vec<&str> = LIBRARY.iter().map(|(n, _)| *n).collect();
         assert_eq!(on_disk, built_in);
         assert!(built_in.is_sorted());
+    }
+
+    #[test]
+    fn the_library_holds_every_portfolio_of_its_folder() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/portfolios");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+            .collect();
+        on_disk.sort();
+        let built_in: Vec<&str> = PORTFOLIOS.iter().map(|(n, _)| *n).collect();
+        assert_eq!(on_disk, built_in);
+        for (name, text) in PORTFOLIOS {
+            assert_eq!(find_portfolio(name), Some(text));
+            assert!(find(name).is_none(), "{name} is not also a scenario");
+        }
     }
 
     #[test]

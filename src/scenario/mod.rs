@@ -11,9 +11,10 @@ pub mod library;
 pub mod template;
 pub mod uncertain;
 
+use crate::churn::SbgForm;
 use crate::error::InputError;
-use crate::model::{AcquisitionModel, ChurnModel, Correlation, Model, Origin};
-use keys::{KeyKind, MAX_MAGNITUDE, NPARAMS, Param, SECTIONS, key_kind, suggest};
+use crate::model::{AcquisitionModel, ChurnModel, Correlation, Model, Origin, bound_in};
+use keys::{Bound, KeyKind, MAX_MAGNITUDE, NPARAMS, Param, SECTIONS, key_kind, suggest};
 use std::collections::BTreeSet;
 use std::path::Path;
 use toml::{Table, Value};
@@ -179,6 +180,25 @@ impl Scenario {
         }
         self.overridden.insert(key.to_string());
         Ok(())
+    }
+
+    /// The keys overridden (`--set`, a `--with` variant, a sweep's value),
+    /// each as `KEY=VALUE` with its final value written as TOML (an empty
+    /// value for a key removed), in key order: what a run that differs
+    /// from its file reports, and what its default output folder is
+    /// named after ([`crate::output::tweaked_stem`]). Empty for the file
+    /// as it is.
+    pub fn overrides(&self) -> Vec<String> {
+        self.overridden
+            .iter()
+            .map(|key| {
+                let value = match key.split_once('.') {
+                    Some((s, k)) => self.table.get(s).and_then(|t| t.get(k)),
+                    None => self.table.get(key.as_str()),
+                };
+                format!("{key}={}", value.map(written).unwrap_or_default())
+            })
+            .collect()
     }
 
     /// Validates the scenario into a [`Model`].
@@ -414,7 +434,10 @@ impl Builder<'_> {
         }
     }
 
-    fn param(&self, p: Param) -> Result<Option<Uncertain>, InputError> {
+    /// Reads parameter `p`, whose valid values are `bound`: a fixed value
+    /// outside them is an error (with the fraction it may have meant, for
+    /// a percentage written where a fraction belongs).
+    fn param(&self, p: Param, bound: Bound) -> Result<Option<Uncertain>, InputError> {
         let key = p.key();
         let Some(v) = self.get(key) else {
             return Ok(None);
@@ -423,14 +446,17 @@ impl Builder<'_> {
         let spec_err = |e: SpecError| err(format!("{key}: {e}")).with_allowed(e.allowed);
         let u = parse_uncertain(v).map_err(spec_err)?;
         u.check().map_err(spec_err)?;
-        if let Uncertain::Fixed { value } = u {
-            let bound = p.spec().bound;
-            if !bound.contains(value) {
-                return Err(
-                    err(format!("{key} must be {bound}, got {}", show_number(value)))
-                        .with_allowed(bound.to_string()),
-                );
-            }
+        if let Uncertain::Fixed { value } = u
+            && !bound.contains(value)
+        {
+            return Err(err(format!(
+                "{key} must be {bound}, got {}{}",
+                show_number(value),
+                percent_hint(key, &u, bound)
+                    .map(|h| format!("; {h}"))
+                    .unwrap_or_default()
+            ))
+            .with_allowed(bound.to_string()));
         }
         if let Some(x) = u.numbers().into_iter().find(|x| x.abs() > MAX_MAGNITUDE) {
             return Err(err(format!(
@@ -485,6 +511,7 @@ impl Builder<'_> {
             "sbg" => ChurnModel::Sbg,
             _ => ChurnModel::Constant,
         };
+        let (sbg_form, left_out) = self.churn_form(churn)?;
         let quit_after = self.integer("owner.quit_after_months", 6)?;
         let burnout_after = self.integer("owner.burnout_after_months", 3)?;
         let semi_passive = self.section_present("semi_passive");
@@ -493,8 +520,11 @@ impl Builder<'_> {
         let mut params = Vec::with_capacity(NPARAMS);
         let mut origins = Vec::with_capacity(NPARAMS);
         for p in Param::ALL {
-            let given = self.param(p)?;
-            let used = self.param_used(p, acquisition, churn, semi_passive);
+            let given = self.param(p, bound_in(p, churn))?;
+            // A key of the file's churn that an override of churn.model
+            // has replaced takes no part (`churn_form`).
+            let given = given.filter(|_| !left_out.contains(&p));
+            let used = self.param_used(p, acquisition, churn, sbg_form, semi_passive);
             if given.is_some() && !used {
                 let mut e = self.err(p.key(), self.misplaced_message(p, acquisition, churn));
                 if let Some(v) = self.get(p.key()) {
@@ -508,7 +538,9 @@ impl Builder<'_> {
                     Param::MarketSize | Param::Innovation | Param::Imitation => {
                         "with acquisition.model = \"bass\""
                     }
-                    Param::ChurnAlpha | Param::ChurnBeta => "with churn.model = \"sbg\"",
+                    Param::ChurnAlpha | Param::ChurnBeta => {
+                        "with churn.model = \"sbg\" (or churn.monthly and churn.polarisation instead of both)"
+                    }
                     _ => "when the scenario has a [semi_passive] section",
                 };
                 return Err(self.err(
@@ -528,7 +560,8 @@ impl Builder<'_> {
         if semi_passive {
             self.check_semi_passive(&params)?;
         }
-        let correlations = self.correlations(&params)?;
+        self.check_mostly_valid(&params, &origins, churn)?;
+        let correlations = self.correlations(&params, &origins)?;
         Ok(Model {
             name,
             description,
@@ -537,6 +570,7 @@ impl Builder<'_> {
             setup_months: setup_months as u32,
             acquisition,
             churn,
+            sbg_form,
             quit_after_months: quit_after as u32,
             burnout_after_months: burnout_after as u32,
             semi_passive_sustain_months: semi_passive.then_some(sustain as u32),
@@ -587,7 +621,11 @@ impl Builder<'_> {
     /// parameters, no pair twice, with a fixed rank strictly between -1 and
     /// 1, and together they must be consistent (a positive definite
     /// matrix, docs/model.md, *Correlated inputs*).
-    fn correlations(&self, params: &[Uncertain]) -> Result<Vec<Correlation>, InputError> {
+    fn correlations(
+        &self,
+        params: &[Uncertain],
+        origins: &[Origin],
+    ) -> Result<Vec<Correlation>, InputError> {
         let Some(v) = self.table.get(CORRELATION) else {
             return Ok(Vec::new());
         };
@@ -656,7 +694,7 @@ impl Builder<'_> {
             let shown = written(t.get("params").expect("read above"));
             let mut pair = [Param::SetupHours; 2];
             for (slot, name) in pair.iter_mut().zip(&names) {
-                let p = self.correlated_param(n, name, &shown, params)?;
+                let p = self.correlated_param(n, name, &shown, params, origins)?;
                 *slot = p;
             }
             if pair[0] == pair[1] {
@@ -761,6 +799,7 @@ impl Builder<'_> {
         name: &str,
         shown: &str,
         params: &[Uncertain],
+        origins: &[Origin],
     ) -> Result<Param, InputError> {
         let params_key = "correlation.params";
         let Some(p) = Param::from_key(name) else {
@@ -784,6 +823,16 @@ impl Builder<'_> {
                 .with_allowed("real-valued parameter keys"));
         };
         let uncertain = "an uncertain value (\"a to b\" or a { dist = ... } table)";
+        if self.get(name).is_some() && origins[p as usize] == Origin::Unused {
+            return Err(self
+                .err(
+                    name,
+                    format!(
+                        "[[correlation]] {n}: {name} takes no part in this scenario (its churn.model does not use it), so it cannot be correlated"
+                    ),
+                )
+                .with_allowed("a parameter this scenario uses"));
+        }
         match self.get(name) {
             None => Err(self
                 .err(
@@ -808,16 +857,193 @@ impl Builder<'_> {
     }
 
     /// Whether parameter `p` takes part in this scenario's model.
-    fn param_used(&self, p: Param, acq: AcquisitionModel, churn: ChurnModel, sp: bool) -> bool {
+    fn param_used(
+        &self,
+        p: Param,
+        acq: AcquisitionModel,
+        churn: ChurnModel,
+        form: SbgForm,
+        sp: bool,
+    ) -> bool {
         use Param::*;
+        let sbg = churn == ChurnModel::Sbg;
         match p {
             AcquisitionRate | AcquisitionGrowth => acq == AcquisitionModel::Poisson,
             MarketSize | Innovation | Imitation => acq == AcquisitionModel::Bass,
-            ChurnMonthly => churn == ChurnModel::Constant,
-            ChurnAlpha | ChurnBeta => churn == ChurnModel::Sbg,
+            ChurnMonthly => {
+                !sbg || matches!(
+                    form,
+                    SbgForm::MonthlyPolarisation | SbgForm::AlphaBetaAtMonthly
+                )
+            }
+            ChurnAlpha | ChurnBeta => sbg && form != SbgForm::MonthlyPolarisation,
+            ChurnPolarisation => {
+                sbg && matches!(
+                    form,
+                    SbgForm::MonthlyPolarisation | SbgForm::AlphaBetaAtPolarisation
+                )
+            }
             SemiPassiveMinNet | SemiPassiveMaxHours | SemiPassiveMinPassivity => sp,
             _ => true,
         }
+    }
+
+    /// How the churn keys give an sbg churn's alpha and beta, and which of
+    /// the file's churn keys an override leaves out (docs/model.md, *Churn
+    /// in people's terms*):
+    ///
+    /// - alpha and beta, or monthly and polarisation, as the file gives
+    ///   them (both pairs in the file is an error);
+    /// - an override of a whole pair replaces the file's other pair;
+    /// - an override of `churn.monthly` alone on a file with alpha and beta
+    ///   keeps their polarisation and moves the first-renewal churn, one of
+    ///   `churn.polarisation` alone keeps the first-renewal churn;
+    /// - `--set churn.model=...` leaves out the file's keys that the new
+    ///   model does not take (constant churn then needs `churn.monthly`).
+    fn churn_form(&self, churn: ChurnModel) -> Result<(SbgForm, Vec<Param>), InputError> {
+        use Param::{ChurnAlpha as A, ChurnBeta as B, ChurnMonthly as M, ChurnPolarisation as P};
+        let given = |p: Param| self.get(p.key()).is_some();
+        let over = |p: Param| given(p) && self.overridden.contains(p.key());
+        let from_file = |p: Param| given(p) && !over(p);
+        let model_over = self.overridden.contains("churn.model");
+        let keys = |ps: &[Param]| ps.iter().map(|p| p.key()).collect::<Vec<_>>().join(" and ");
+        if churn == ChurnModel::Constant {
+            let left_out: Vec<Param> = [A, B, P]
+                .into_iter()
+                .filter(|&p| model_over && from_file(p))
+                .collect();
+            if !left_out.is_empty() && !given(M) {
+                return Err(self
+                    .err(
+                        M.key(),
+                        format!(
+                            "--set churn.model=constant: this scenario gives its churn as {}, which constant churn does not take; set churn.monthly too, the chance a customer leaves at each renewal (e.g. --set churn.monthly=0.06)",
+                            keys(&left_out)
+                        ),
+                    )
+                    .with_source("--set")
+                    .with_allowed("churn.monthly with churn.model = \"constant\""));
+            }
+            return Ok((SbgForm::AlphaBeta, left_out));
+        }
+        let both_pairs = "churn.alpha and churn.beta, or churn.monthly and churn.polarisation";
+        if (over(A) || over(B))
+            && (over(M) || over(P))
+            && (over(A) && over(B) || over(M) && over(P))
+        {
+            return Err(self
+                .err(
+                    "churn",
+                    "the overrides give the sbg churn twice, as churn.alpha and churn.beta and as churn.monthly and churn.polarisation; set one pair",
+                )
+                .with_source("--set")
+                .with_allowed(both_pairs));
+        }
+        let in_file = |ps: [Param; 2]| ps.into_iter().filter(|&p| from_file(p)).collect();
+        if over(A) && over(B) {
+            return Ok((SbgForm::AlphaBeta, in_file([M, P])));
+        }
+        if over(M) && over(P) {
+            return Ok((SbgForm::MonthlyPolarisation, in_file([A, B])));
+        }
+        let (ab, mp) = (given(A) || given(B), given(M) || given(P));
+        if !mp {
+            return Ok((SbgForm::AlphaBeta, Vec::new()));
+        }
+        if !ab {
+            for (missing, other, what) in [
+                (M, P, "the chance a customer leaves at its first renewal"),
+                (
+                    P,
+                    M,
+                    "how unlike customers are, 1 / (alpha + beta + 1), strictly between 0 and 1",
+                ),
+            ] {
+                if !given(missing) {
+                    return Err(self.err(
+                        missing.key(),
+                        format!(
+                            "{} is required with churn.model = \"sbg\" and {} ({what}; or give churn.alpha and churn.beta instead)",
+                            missing.key(),
+                            other.key()
+                        ),
+                    ).with_allowed(both_pairs));
+                }
+            }
+            return Ok((SbgForm::MonthlyPolarisation, Vec::new()));
+        }
+        // Both pairs: alpha and beta from the file, one of the other pair
+        // set on top of them.
+        if (from_file(M) || from_file(P))
+            && let Some(p) = [A, B].into_iter().find(|&p| over(p))
+        {
+            return Err(self
+                    .err(
+                        p.key(),
+                        format!(
+                            "this scenario gives its sbg churn as churn.monthly and churn.polarisation, so {} alone has nothing to pair with; set churn.monthly or churn.polarisation, or churn.alpha and churn.beta both",
+                            p.key()
+                        ),
+                    )
+                    .with_allowed(both_pairs));
+        }
+        if given(A) && given(B) {
+            if over(M) && !given(P) {
+                return Ok((SbgForm::AlphaBetaAtMonthly, Vec::new()));
+            }
+            if over(P) && !given(M) {
+                return Ok((SbgForm::AlphaBetaAtPolarisation, Vec::new()));
+            }
+        }
+        let written: Vec<Param> = [A, B, M, P].into_iter().filter(|&p| given(p)).collect();
+        Err(self
+            .err(
+                "churn",
+                format!(
+                    "the sbg churn is given twice ({}); give churn.alpha and churn.beta, or churn.monthly and churn.polarisation (a --set of churn.monthly or churn.polarisation alone adjusts alpha and beta)",
+                    keys(&written)
+                ),
+            )
+            .with_allowed(both_pairs))
+    }
+
+    /// An uncertain parameter whose draws mostly (more than half) fall
+    /// outside its valid range is an error, not a run of clamped values;
+    /// a percentage written where a fraction belongs is named as such.
+    fn check_mostly_valid(
+        &self,
+        params: &[Uncertain],
+        origins: &[Origin],
+        churn: ChurnModel,
+    ) -> Result<(), InputError> {
+        for p in Param::ALL {
+            let i = p as usize;
+            if origins[i] == Origin::Unused || params[i].is_fixed() {
+                continue;
+            }
+            let bound = bound_in(p, churn);
+            let chance = crate::model::clamp_chance(&params[i], bound);
+            if chance <= MOSTLY {
+                continue;
+            }
+            let key = p.key();
+            let v = self.get(key).expect("an uncertain value is written");
+            let hint = percent_hint(key, &params[i], bound)
+                .map(|h| format!("; {h}"))
+                .unwrap_or_default();
+            return Err(self
+                .err(
+                    key,
+                    format!(
+                        "{key}: {} of the draws of {} fall outside its valid range ({bound}) and would be clamped{hint}",
+                        share_text(chance),
+                        written(v)
+                    ),
+                )
+                .with_value(written(v))
+                .with_allowed(format!("a value or distribution mostly {bound}")));
+        }
+        Ok(())
     }
 
     fn misplaced_message(&self, p: Param, acq: AcquisitionModel, churn: ChurnModel) -> String {
@@ -833,7 +1059,7 @@ impl Builder<'_> {
                 }
             ),
             _ => format!(
-                "{} does not apply to churn.model = \"{}\" (constant takes monthly; sbg takes alpha and beta)",
+                "{} does not apply to churn.model = \"{}\" (constant takes monthly; sbg takes alpha and beta, or monthly and polarisation)",
                 p.key(),
                 if churn == ChurnModel::Sbg {
                     "sbg"
@@ -847,6 +1073,53 @@ impl Builder<'_> {
 
 /// The top-level key of the `[[correlation]]` tables.
 const CORRELATION: &str = "correlation";
+
+/// More than this share of a parameter's draws outside its valid range is
+/// an error (docs/model.md, *Uncertain parameters*).
+pub const MOSTLY: f64 = 0.5;
+
+/// A share as a person reads it: "100 %", "73 %", "0.35 %".
+fn share_text(p: f64) -> String {
+    let pct = p * 100.0;
+    if pct >= 99.95 && p < 1.0 {
+        "over 99.9 %".into()
+    } else if pct >= 1.0 {
+        format!("{:.0} %", pct)
+    } else {
+        format!("{:.2} %", pct)
+    }
+}
+
+/// For a parameter whose valid values are a fraction (within 0 and 1),
+/// written as a percentage: the value divided by 100 when that is valid
+/// (mostly, for a distribution), as "did you mean ...?".
+pub fn percent_hint(key: &str, u: &Uncertain, bound: Bound) -> Option<String> {
+    let fraction = matches!(
+        bound,
+        Bound::Closed(0.0, 1.0) | Bound::HalfOpen(0.0, 1.0) | Bound::Open(0.0, 1.0)
+    );
+    if !fraction || u.numbers().iter().all(|x| x.abs() <= 1.0) {
+        return None;
+    }
+    let scaled = u.scaled(0.01)?;
+    let valid = match scaled {
+        Uncertain::Fixed { value } => bound.contains(value),
+        ref d => crate::model::clamp_chance(d, bound) <= MOSTLY,
+    };
+    valid.then(|| {
+        let percent = match u {
+            Uncertain::LogInterval { p5, p95 } | Uncertain::NormalInterval { p5, p95 } => {
+                format!(" (or \"{p5}% to {p95}%\")")
+            }
+            Uncertain::Fixed { value } => format!(" (or \"{value}%\")"),
+            _ => String::new(),
+        };
+        format!(
+            "{key} is a fraction: did you mean {}{percent}?",
+            scaled.written()
+        )
+    })
+}
 
 /// Whether a parameter without a default may be left out where it is used,
 /// meaning "no limit": burnout, the owner's capacity and the semi-passive
@@ -1069,7 +1342,10 @@ mod tests {
     #[test]
     fn errors_name_the_key_and_allowed_values() {
         let e = model("name = \"x\"\n[churn]\nmonthly = 1.3").unwrap_err();
-        assert_eq!(e, "t.toml: churn.monthly must be within 0..=1, got 1.3");
+        assert_eq!(
+            e,
+            "t.toml: churn.monthly must be within 0..=1, got 1.3; churn.monthly is a fraction: did you mean 0.013 (or \"1.3%\")?"
+        );
         let e = model("name = \"x\"\n[churn]\nmontly = 0.1").unwrap_err();
         assert!(e.contains("did you mean `churn.monthly`"), "{e}");
         let e = model("name = \"x\"\n[churn\n").unwrap_err();
@@ -1110,9 +1386,10 @@ mod tests {
     #[test]
     fn errors_carry_source_key_value_and_allowed() {
         let e = error("name = \"x\"\n[churn]\nmonthly = 1.3");
-        assert_eq!(
-            e.message(),
-            "t.toml: churn.monthly must be within 0..=1, got 1.3"
+        assert!(
+            e.message()
+                .starts_with("t.toml: churn.monthly must be within 0..=1, got 1.3;"),
+            "{e}"
         );
         let f = fields(&e);
         assert_eq!(
@@ -1229,7 +1506,7 @@ mod tests {
         // where the value came from.
         assert_eq!(
             e.message(),
-            "t.toml: churn.monthly must be within 0..=1, got 2"
+            "t.toml: churn.monthly must be within 0..=1, got 2; churn.monthly is a fraction: did you mean 0.02 (or \"2%\")?"
         );
         assert_eq!(
             fields(&e)[..3],
@@ -1439,6 +1716,157 @@ mod tests {
             Uncertain::LogInterval { .. }
         ));
         assert_eq!(*m.param(Param::ReworkProbability), Uncertain::fixed(0.2));
+    }
+
+    const SBG_AB: &str = "name = \"x\"\n[churn]\nmodel = \"sbg\"\nalpha = 1\nbeta = \"10 to 20\"\n";
+    const SBG_MP: &str =
+        "name = \"x\"\n[churn]\nmodel = \"sbg\"\nmonthly = 0.06\npolarisation = 0.05\n";
+
+    fn with_sets(text: &str, sets: &[&str]) -> Result<Model, InputError> {
+        let mut s = Scenario::parse(text, "t.toml", "t").unwrap();
+        for a in sets {
+            s.set(a)?;
+        }
+        s.model()
+    }
+
+    #[test]
+    fn sbg_churn_is_written_as_alpha_and_beta_or_as_monthly_and_polarisation() {
+        use Param::{ChurnAlpha, ChurnBeta, ChurnMonthly, ChurnPolarisation};
+        let m = model(SBG_AB).unwrap();
+        assert_eq!(m.sbg_form, SbgForm::AlphaBeta);
+        assert_eq!(m.origin(ChurnMonthly), Origin::Unused);
+        assert_eq!(m.origin(ChurnPolarisation), Origin::Unused);
+        let m = model(SBG_MP).unwrap();
+        assert_eq!(m.sbg_form, SbgForm::MonthlyPolarisation);
+        for (p, origin) in [
+            (ChurnMonthly, Origin::File),
+            (ChurnPolarisation, Origin::File),
+            (ChurnAlpha, Origin::Unused),
+            (ChurnBeta, Origin::Unused),
+        ] {
+            assert_eq!(m.origin(p), origin, "{}", p.key());
+        }
+        // Under sbg churn.monthly is strictly between 0 and 1.
+        let e = error(&SBG_MP.replace("monthly = 0.06", "monthly = 0"));
+        assert_eq!(e.allowed(), Some("strictly between 0 and 1"));
+        // Half a pair is not enough, and both pairs in a file are too many.
+        let e = error(&SBG_MP.replace("polarisation = 0.05\n", ""));
+        assert_eq!(e.key(), Some("churn.polarisation"));
+        assert!(
+            e.message().contains("churn.polarisation is required"),
+            "{e}"
+        );
+        let e = error(&SBG_MP.replace("monthly = 0.06\n", ""));
+        assert_eq!(e.key(), Some("churn.monthly"));
+        let e = error(&format!("{SBG_AB}monthly = 0.06\n"));
+        assert_eq!(e.key(), Some("churn"));
+        assert!(e.message().contains("the sbg churn is given twice"), "{e}");
+        // Polarisation belongs to sbg.
+        let e = error("name = \"x\"\n[churn]\nmonthly = 0.06\npolarisation = 0.1");
+        assert!(
+            e.message()
+                .contains("churn.polarisation does not apply to churn.model = \"constant\""),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn setting_one_churn_key_on_alpha_and_beta_keeps_the_other_measure() {
+        use Param::{ChurnAlpha, ChurnMonthly, ChurnPolarisation};
+        let m = with_sets(SBG_AB, &["churn.monthly=0.08"]).unwrap();
+        assert_eq!(m.sbg_form, SbgForm::AlphaBetaAtMonthly);
+        assert_eq!(m.origin(ChurnMonthly), Origin::Override);
+        assert_eq!(m.origin(ChurnAlpha), Origin::File);
+        let m = with_sets(SBG_AB, &["churn.polarisation=0.2"]).unwrap();
+        assert_eq!(m.sbg_form, SbgForm::AlphaBetaAtPolarisation);
+        assert_eq!(m.origin(ChurnPolarisation), Origin::Override);
+        // A whole pair replaces the other.
+        let m = with_sets(SBG_AB, &["churn.monthly=0.08", "churn.polarisation=0.2"]).unwrap();
+        assert_eq!(m.sbg_form, SbgForm::MonthlyPolarisation);
+        assert_eq!(m.origin(ChurnAlpha), Origin::Unused);
+        let m = with_sets(SBG_MP, &["churn.alpha=2", "churn.beta=30"]).unwrap();
+        assert_eq!(m.sbg_form, SbgForm::AlphaBeta);
+        assert_eq!(m.origin(ChurnMonthly), Origin::Unused);
+        // Half of alpha and beta has nothing to pair with.
+        let e = with_sets(SBG_MP, &["churn.alpha=2"]).unwrap_err();
+        assert_eq!(e.key(), Some("churn.alpha"));
+        assert_eq!(e.source_name(), Some("--set"));
+        // Both pairs by override.
+        let e = with_sets(
+            SBG_AB,
+            &["churn.alpha=2", "churn.beta=30", "churn.monthly=0.1"],
+        )
+        .unwrap_err();
+        assert!(e.message().contains("set one pair"), "{e}");
+    }
+
+    #[test]
+    fn overriding_the_churn_model_leaves_out_the_file_keys_it_does_not_take() {
+        use Param::{ChurnAlpha, ChurnMonthly};
+        let m = with_sets(SBG_AB, &["churn.model=constant", "churn.monthly=0.08"]).unwrap();
+        assert_eq!(m.churn, ChurnModel::Constant);
+        assert_eq!(*m.param(ChurnMonthly), Uncertain::fixed(0.08));
+        assert_eq!(m.origin(ChurnAlpha), Origin::Unused);
+        // Constant churn without a rate would silently be no churn.
+        let e = with_sets(SBG_AB, &["churn.model=constant"]).unwrap_err();
+        assert_eq!(e.key(), Some("churn.monthly"));
+        assert!(e.message().contains("set churn.monthly too"), "{e}");
+        // From a monthly polarised churn, its first-renewal churn stays.
+        let m = with_sets(SBG_MP, &["churn.model=constant"]).unwrap();
+        assert_eq!(*m.param(ChurnMonthly), Uncertain::fixed(0.06));
+        // From constant to sbg: the polarisation is needed.
+        let constant = "name = \"x\"\n[churn]\nmonthly = 0.06\n";
+        let e = with_sets(constant, &["churn.model=sbg"]).unwrap_err();
+        assert_eq!(e.key(), Some("churn.polarisation"));
+        let m = with_sets(constant, &["churn.model=sbg", "churn.polarisation=0.1"]).unwrap();
+        assert_eq!(m.sbg_form, SbgForm::MonthlyPolarisation);
+        // Without an override of the model a key of the other one is
+        // still an error.
+        assert!(with_sets(SBG_AB, &["churn.monthly=0.08", "churn.model=sbg"]).is_ok());
+        let e = error(&format!("{SBG_AB}[pricing]\nmonthly = 5\n").replace("sbg", "constant"));
+        assert!(e.message().contains("does not apply"), "{e}");
+    }
+
+    #[test]
+    fn percentages_are_read_as_fractions() {
+        let m = model("name = \"x\"\n[churn]\nmonthly = \"5% to 10%\"").unwrap();
+        assert_eq!(
+            *m.param(Param::ChurnMonthly),
+            Uncertain::LogInterval { p5: 0.05, p95: 0.1 }
+        );
+        let m = model("name = \"x\"\n[churn]\nmonthly = \"6%\"").unwrap();
+        assert_eq!(*m.param(Param::ChurnMonthly), Uncertain::fixed(0.06));
+        let e = error("name = \"x\"\n[churn]\nmonthly = \"5 to 10%\"");
+        assert_eq!(e.allowed(), Some("\"a to b\" or \"a% to b%\""));
+    }
+
+    #[test]
+    fn draws_mostly_outside_the_valid_range_are_an_error_with_a_hint() {
+        let e = error("name = \"x\"\n[churn]\nmonthly = \"5 to 10\"");
+        assert_eq!(e.key(), Some("churn.monthly"));
+        assert_eq!(e.value(), Some("\"5 to 10\""));
+        assert!(
+            e.message().contains(
+                "100 % of the draws of \"5 to 10\" fall outside its valid range (within 0..=1)"
+            ),
+            "{e}"
+        );
+        assert!(
+            e.message().contains(
+                "churn.monthly is a fraction: did you mean \"0.05 to 0.1\" (or \"5% to 10%\")?"
+            ),
+            "{e}"
+        );
+        // Through --set, named as the source.
+        let e = with_sets("name = \"x\"", &["churn.monthly=\"5 to 10\""]).unwrap_err();
+        assert_eq!(e.source_name(), Some("--set"));
+        // A distribution that is not a percentage gets no hint.
+        let e = error("name = \"x\"\n[pricing]\nmonthly = \"-40 to -10\"");
+        assert!(!e.message().contains("did you mean"), "{e}");
+        // Half or fewer outside: allowed (and clamped, with a warning).
+        model("name = \"x\"\n[churn]\nmonthly = { dist = \"uniform\", min = -0.1, max = 0.1 }")
+            .unwrap();
     }
 
     #[test]

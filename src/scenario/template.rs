@@ -35,11 +35,15 @@ growth = 0.03       # monthly growth of that rate: 0.03 = +3 %/month (>= -1)
 # imitation = 0.04     # q: monthly adoption by word of mouth (>= 0)
 
 [churn]
-model = "constant"  # "constant" (monthly) or "sbg" (alpha, beta: retention rises with tenure)
-monthly = 0.06      # chance an active customer leaves at each renewal (0..=1)
-# model = "sbg"
-# alpha = 1.0       # Beta(alpha, beta) spread of customers' churn chances (> 0)
-# beta = 15.0       # first-renewal churn is alpha / (alpha + beta)
+model = "constant"  # "constant" (the same churn at every renewal) or "sbg" (retention rises with tenure)
+monthly = 0.06      # chance an active customer leaves at its first renewal: 0.06 or "6%" (0..=1)
+# model = "sbg"     # customers differ: the likeliest to leave go first
+# monthly = 0.06    # first-renewal churn, on average over customers (strictly between 0 and 1)
+# polarisation = 0.05  # how unlike customers are, strictly between 0 (all alike) and 1
+# or the same spread as alpha and beta (monthly = alpha / (alpha + beta),
+# polarisation = 1 / (alpha + beta + 1)):
+# alpha = 1.14      # Beta(alpha, beta) spread of customers' churn chances (> 0)
+# beta = 17.86      # (> 0)
 
 [pricing]
 monthly = 29        # recurring revenue per active customer per month (>= 0)
@@ -83,17 +87,19 @@ burnout_hours_monthly = 60   # a launched month above this many hours counts tow
 burnout_after_months = 3     # that many such months in a row and the owner burns out (>= 1)
 hourly_value = 40            # what an hour is worth elsewhere, for comparison and passivity (>= 0)
 # The most hours a month the owner gives the hustle: new customers whose
-# hours would not fit are declined and lost (the run counts them).
-# capacity_hours_monthly = 45  # hours a month at most (> 0; absent = unlimited)
+# hours would not fit are declined and lost (the run counts them). The
+# library's services use this line; its products leave it out.
+# capacity_hours_monthly = { dist = "uniform", min = 40, max = 80 }  # (> 0; absent = unlimited)
 
 [semi_passive]
-min_net_monthly = 500     # a semi-passive month nets at least this ...
-max_hours_monthly = 15    # ... and takes at most this many hours (>= 0; remove = no limit)
 # Passivity of a month: max(0, 1 - hourly_value x hours / net) when net > 0,
 # else 0: the share of its net beyond what its hours would have earned at
 # hourly_value (0.5 = a net per hour twice hourly_value, 1 = no hours).
-# Needs hourly_value above 0.
-# min_passivity = 0.5     # ... and has at least this passivity (0..=1; absent = no limit)
+# Needs hourly_value above 0. The section needs a limit on hours, on
+# passivity or both.
+min_net_monthly = 500     # a semi-passive month nets at least this ...
+min_passivity = 0.5       # ... has at least this passivity (0..=1; remove = no limit) ...
+max_hours_monthly = 30    # ... and takes at most this many hours (>= 0; remove = no limit)
 sustain_months = 3        # qualifying months in a row that make income semi-passive (>= 1)
 
 # Correlated assumptions: two uncertain values that tend to move together

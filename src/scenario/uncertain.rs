@@ -128,17 +128,33 @@ impl Uncertain {
         matches!(self, Uncertain::Fixed { .. })
     }
 
-    /// Parses `"a to b"`.
+    /// Parses `"a to b"`, or a percentage `"8%"` (0.08), or a range of
+    /// them, `"5% to 10%"` (0.05 to 0.1).
     pub fn parse_interval(text: &str) -> Result<Self, SpecError> {
         let lower = text.to_ascii_lowercase();
         let Some((a, b)) = lower.split_once(" to ") else {
+            if let Some(x) = lower.trim().strip_suffix('%').and_then(percent_number) {
+                return Ok(Uncertain::fixed(x / 100.0));
+            }
             return Err(SpecError::new(format!("\"{text}\" is not {FORMS}"), FORMS));
         };
+        let (a, b) = (a.trim(), b.trim());
+        let percent = match (a.ends_with('%'), b.ends_with('%')) {
+            (true, true) => true,
+            (false, false) => false,
+            _ => {
+                return Err(SpecError::new(
+                    format!(
+                        "\"{text}\": write both ends as percentages (\"5% to 10%\") or neither (\"0.05 to 0.1\")"
+                    ),
+                    "\"a to b\" or \"a% to b%\"",
+                ));
+            }
+        };
         let parse = |s: &str| -> Result<f64, SpecError> {
-            let s = s.trim().replace('_', "");
-            s.parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite())
+            let s = s.trim_end_matches('%').trim();
+            percent_number(s)
+                .map(|x| if percent { x / 100.0 } else { x })
                 .ok_or_else(|| {
                     SpecError::new(
                         format!("\"{text}\": `{s}` is not a finite number"),
@@ -160,6 +176,59 @@ impl Uncertain {
             Uncertain::LogInterval { p5: lo, p95: hi }
         } else {
             Uncertain::NormalInterval { p5: lo, p95: hi }
+        })
+    }
+
+    /// The value as written in a scenario file: a number, `"a to b"` or
+    /// a `{ dist = ... }` table.
+    pub fn written(&self) -> String {
+        match *self {
+            Uncertain::LogInterval { p5, p95 } | Uncertain::NormalInterval { p5, p95 } => {
+                format!("\"{p5} to {p95}\"")
+            }
+            _ => self.to_string(),
+        }
+    }
+
+    /// The same distribution with every value multiplied by `factor` (> 0),
+    /// or `None` for a beta distribution, whose values are shares by
+    /// definition.
+    pub fn scaled(&self, factor: f64) -> Option<Uncertain> {
+        // Rounded to 12 significant digits: 5 / 100 reads 0.05.
+        let f = |x: f64| crate::report::format::round_12_digits(x * factor);
+        Some(match *self {
+            Uncertain::Fixed { value } => Uncertain::fixed(f(value)),
+            Uncertain::LogInterval { p5, p95 } => Uncertain::LogInterval {
+                p5: f(p5),
+                p95: f(p95),
+            },
+            Uncertain::NormalInterval { p5, p95 } => Uncertain::NormalInterval {
+                p5: f(p5),
+                p95: f(p95),
+            },
+            Uncertain::Uniform { min, max } => Uncertain::Uniform {
+                min: f(min),
+                max: f(max),
+            },
+            Uncertain::Triangular { min, mode, max } => Uncertain::Triangular {
+                min: f(min),
+                mode: f(mode),
+                max: f(max),
+            },
+            Uncertain::Pert { min, mode, max } => Uncertain::Pert {
+                min: f(min),
+                mode: f(mode),
+                max: f(max),
+            },
+            Uncertain::Normal { mean, sd } => Uncertain::Normal {
+                mean: f(mean),
+                sd: f(sd),
+            },
+            Uncertain::Lognormal { median, p95 } => Uncertain::Lognormal {
+                median: f(median),
+                p95: f(p95),
+            },
+            Uncertain::Beta { .. } => return None,
         })
     }
 
@@ -355,6 +424,16 @@ impl fmt::Display for Uncertain {
             }
         }
     }
+}
+
+/// A finite number as an interval's end or a percentage is written
+/// (underscores allowed between digits, as in TOML).
+fn percent_number(s: &str) -> Option<f64> {
+    s.trim()
+        .replace('_', "")
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
 }
 
 /// A distribution ready to map uniforms to values by its inverse CDF.

@@ -219,8 +219,10 @@ impl<'s, const FULL: bool> Hustle<'s, FULL> {
 
         let Scratch { cohorts, tenure } = scratch;
         cohorts.reset(churn_rng.next_u64());
-        // No customer renews more than H - L times.
-        let tenures = cm.horizon - cm.launch;
+        // No customer renews more than H - L times, and none at all when the
+        // hustle never launches (in a portfolio a late start can leave fewer
+        // months than its setup takes).
+        let tenures = cm.horizon.saturating_sub(cm.launch);
         match m.churn {
             ChurnModel::Constant => tenure.constant(prm.get(ChurnMonthly), tenures),
             ChurnModel::Sbg => tenure.sbg(prm.get(ChurnAlpha), prm.get(ChurnBeta), tenures),

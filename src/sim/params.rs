@@ -2,13 +2,16 @@
 //! trajectory's parameter values ([`Params`]): each real-valued parameter
 //! takes one uniform from the trajectory's parameter stream, in table
 //! order, mapped by its inverse CDF and clamped into its valid range
-//! (docs/model.md, Random streams).
+//! (docs/model.md, Random streams); an sbg churn given in people's terms
+//! then has its alpha and beta computed from the drawn churn keys
+//! (docs/model.md, *Churn in people's terms*).
 
 use super::competitors::FactorTable;
 use super::copula::Copula;
 use super::outcome::{BASE_METRICS, Metric, NMETRICS};
 use super::rng::{Stream, open01, stream_rng};
-use crate::model::{Model, Origin};
+use crate::churn::SbgForm;
+use crate::model::{ChurnModel, Model, Origin};
 use crate::scenario::keys::{Bound, NPARAMS, Param};
 use crate::scenario::uncertain::Sampler;
 use rand::Rng;
@@ -57,6 +60,10 @@ pub struct CompiledModel {
     /// the scenario uses the owner's hours keys
     /// ([`Model::uses_owner_hours_keys`]).
     pub(crate) metrics: usize,
+    /// How an sbg churn's alpha and beta come from the churn keys, when
+    /// they come from anything but themselves (docs/model.md, *Churn in
+    /// people's terms*).
+    sbg_form: Option<SbgForm>,
 }
 
 impl CompiledModel {
@@ -68,7 +75,7 @@ impl CompiledModel {
         for (k, sampler) in samplers.into_iter().enumerate() {
             match sampler {
                 Sampler::Fixed(v) => fixed[k] = v,
-                s => uncertain.push((k, s, Param::ALL[k].spec().bound)),
+                s => uncertain.push((k, s, model.bound(Param::ALL[k]))),
             }
         }
         let competition = [
@@ -88,6 +95,8 @@ impl CompiledModel {
             copula,
             capacity: model.capacity_enabled(),
             rework: model.origin(Param::ReworkProbability) != Origin::Default,
+            sbg_form: (model.churn == ChurnModel::Sbg && model.sbg_form != SbgForm::AlphaBeta)
+                .then_some(model.sbg_form),
             metrics: if model.uses_owner_hours_keys() {
                 NMETRICS
             } else {
@@ -164,7 +173,20 @@ impl CompiledModel {
             }
             values[k] = c;
         }
+        self.convert_churn(&mut values);
         Params { values, clamped }
+    }
+
+    /// Alpha and beta of an sbg churn given in people's terms, from the
+    /// trajectory's drawn churn keys ([`SbgForm::alpha_beta`]); nothing for
+    /// a churn given as alpha and beta.
+    #[inline]
+    fn convert_churn(&self, values: &mut [f64; NPARAMS]) {
+        if let Some(form) = self.sbg_form {
+            let (alpha, beta) = form.alpha_beta(values);
+            values[Param::ChurnAlpha as usize] = alpha;
+            values[Param::ChurnBeta as usize] = beta;
+        }
     }
 
     /// The same uniforms, those of the correlated parameters mixed by the
@@ -194,6 +216,7 @@ impl CompiledModel {
             }
             values[k] = c;
         }
+        self.convert_churn(&mut values);
         let mut grades = [0.0; NPARAMS];
         for &k in &copula.members {
             grades[k] = u[k];

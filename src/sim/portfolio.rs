@@ -1,8 +1,8 @@
 //! One trajectory of a portfolio: one person, several hustles sharing the
 //! person's hours (docs/model.md, Portfolios).
 //!
-//! Each hustle steps through its own months (`sim::hustle`) on its own
-//! clock, from its start month on; the person (`sim::owner`) stands
+//! Each hustle steps through its own months (`hustle.rs`) on its own
+//! clock, from its start month on; the person (`owner.rs`) stands
 //! between and after them. In each of the person's months: every hustle
 //! that exists opens its month, up to its new customers; the person's
 //! capacity accepts them in file order while the hours allow; every hustle
@@ -203,8 +203,11 @@ pub fn simulate_portfolio_with(
             };
         }
 
-        // The person's month: the hustles' totals.
-        let mut total = [0.0; NMETRICS];
+        // The person's month: the hustles' totals. The sums start from
+        // -0.0, the identity of IEEE addition, so that a total of one
+        // hustle's figure is that figure bit for bit (a setup month
+        // without cost nets -0.0), and otherwise as from 0.0.
+        let mut total = [-0.0; NMETRICS];
         let mut active = false;
         for m in &months {
             for (sum, v) in total.iter_mut().zip(m.figures()) {

@@ -202,6 +202,7 @@ fn typical(r: &mut Rng, bound: Bound, default: Option<f64>) -> f64 {
     let x = match bound {
         Bound::Closed(lo, hi) => lo + (hi - lo) * r.unit(),
         Bound::HalfOpen(lo, hi) => lo + (hi - lo) * r.unit() * 0.999,
+        Bound::Open(lo, hi) => lo + (hi - lo) * (0.001 + 0.998 * r.unit()),
         Bound::AtLeast(lo) | Bound::Above(lo) => lo.max(0.0) + scale * r.log_uniform(0.01, 100.0),
         Bound::Any => scale * (2.0 * r.unit() - 1.0) * 10.0,
     };
@@ -222,6 +223,9 @@ fn edge(r: &mut Rng, bound: Bound) -> f64 {
             *r.pick(&[lo, hi, lo.next_up(), hi.next_down(), lo - 1e-9, hi + 1e-9])
         }
         Bound::HalfOpen(lo, hi) => *r.pick(&[lo, hi - 1e-9, hi.next_down(), hi, lo.next_up()]),
+        Bound::Open(lo, hi) => {
+            *r.pick(&[lo.next_up(), hi.next_down(), lo, hi, lo + 1e-9, hi - 1e-9])
+        }
         Bound::AtLeast(lo) => *r.pick(&[lo, lo + tiny, 1e9, lo.next_up(), lo - tiny, 1e9 + 1.0]),
         Bound::Above(lo) => *r.pick(&[lo.next_up(), tiny, 1e-300, 1e9, lo, 1e-9]),
         Bound::Any => *r.pick(&[-1e9, 1e9, 0.0, -tiny, tiny, -1e9 - 1.0]),
@@ -571,7 +575,10 @@ pub fn scenario(r: &mut Rng, mode: Mode) -> Vec<u8> {
                     };
                     entries.push((section.into(), "model".into(), v));
                 }
-                let mine: &[&str] = if sbg {
+                // Sbg churn as alpha and beta, or in people's terms.
+                let mine: &[&str] = if sbg && r.chance(0.3) {
+                    &["monthly", "polarisation"]
+                } else if sbg {
                     &["alpha", "beta"]
                 } else {
                     &["monthly"]
