@@ -55,11 +55,11 @@ pub enum Command {
     },
     /// Fit churn (sbg and constant) to your own retention data; optionally write it into a scenario.
     FitChurn(FitChurnArgs),
-    /// Sweep one parameter over values on the same random numbers and write sweep.csv and sweep.png.
+    /// Sweep one parameter of a scenario or portfolio over values on the same random numbers and write sweep.csv and sweep.png.
     Sweep(SweepArgs),
-    /// Compare scenarios, or variants of one (--with), trajectory by trajectory on the same random numbers.
+    /// Compare scenarios and portfolios, or variants of one (--with), trajectory by trajectory on the same random numbers.
     Compare(CompareArgs),
-    /// Which assumption matters most: move each parameter to a low and a high value on paired random streams; write sensitivity.csv and tornado.png.
+    /// Which assumption matters most: move each parameter of a scenario or portfolio to a low and a high value on paired random streams; write sensitivity.csv and tornado.png.
     Sensitivity(SensitivityArgs),
 }
 
@@ -138,9 +138,9 @@ pub struct RunArgs {
 /// Arguments of `hustle-sim sweep`.
 #[derive(Debug, Args)]
 pub struct SweepArgs {
-    /// Scenario file.
+    /// Scenario or portfolio file.
     pub scenario: PathBuf,
-    /// The real-valued key to sweep, e.g. churn.monthly.
+    /// The real-valued key to sweep, e.g. churn.monthly (of a portfolio: a person's key such as owner.capacity_hours_monthly, or a hustle's as hustle.N.KEY).
     #[arg(long, value_name = "KEY")]
     pub param: String,
     /// Comma-separated values, e.g. 0.02,0.05,0.08.
@@ -176,10 +176,10 @@ pub struct SweepArgs {
 /// Arguments of `hustle-sim compare`.
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// Scenario files; the first is the one the others are compared against.
+    /// Scenario or portfolio files; the first is the one the others are compared against.
     #[arg(required = true)]
     pub scenarios: Vec<PathBuf>,
-    /// A variant of the first scenario with these overrides, separated by `;`, optionally named first (`high churn: churn.monthly=0.08`); repeatable: one variant each.
+    /// A variant of the first file with these overrides, separated by `;`, optionally named first (`high churn: churn.monthly=0.08`); repeatable: one variant each. Of a portfolio: a person's keys (owner.*, semi_passive.*) and a hustle's as hustle.N.KEY.
     #[arg(long = "with", value_name = "[NAME:] KEY=VALUE[; KEY=VALUE...]")]
     pub with: Vec<String>,
     /// Trajectories, seed and threads.
@@ -234,7 +234,7 @@ pub struct FitChurnArgs {
 /// Arguments of `hustle-sim sensitivity`.
 #[derive(Debug, Args)]
 pub struct SensitivityArgs {
-    /// Scenario file.
+    /// Scenario or portfolio file.
     pub scenario: PathBuf,
     /// The figure whose sensitivity is measured.
     #[arg(long, value_enum, default_value_t = MetricArg::SemiPassive)]

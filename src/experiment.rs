@@ -1,6 +1,8 @@
 //! Experiments: variants of a model run on the same random numbers, each
-//! summarised. `compare` runs scenarios, or variants of the first
-//! (`--with`); `sweep` runs one real-valued key at each of several values;
+//! summarised. `compare` runs scenarios and portfolios, or variants of the
+//! first (`--with`); `sweep` runs one real-valued key at each of several
+//! values, of a scenario or a portfolio (a portfolio's keys are its
+//! person's and its hustles' as `hustle.N.KEY`, [`crate::portfolio::keys`]);
 //! both on the paired driver ([`crate::sim::run_paired`]), which simulates
 //! trajectory i of every variant from the same (seed, i); `sensitivity`
 //! (in [`crate::sensitivity`]) runs each parameter's low and high value the
@@ -13,6 +15,7 @@
 
 use crate::error::InputError;
 use crate::model::Model;
+use crate::portfolio::{Portfolio, PortfolioKey, PortfolioSet, Who, is_portfolio_file};
 use crate::report::Summary;
 use crate::report::clamped::{Clamped, clamped, clamped_in_runs};
 use crate::report::compare::{CompareReport, ScenarioEntry};
@@ -20,18 +23,20 @@ use crate::report::format::round_12_digits;
 use crate::report::paired::{OutcomeStats, PairedStats};
 use crate::report::sweep::{SweepReport, SweepRow, value_text};
 use crate::scenario::Scenario;
-use crate::scenario::keys::{KeyKind, Param, key_kind, suggest};
+use crate::scenario::keys::{Bound, KeyKind, Param, key_kind, suggest};
 use crate::sim::counts::median_month_among_reached;
 use crate::sim::paired::one_horizon;
-use crate::sim::{PairedResult, PairedSpec, RunOptions, run_paired};
+use crate::sim::{PairedResult, PairedSpec, RunOptions, Subject, run_paired_subjects};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-/// A scenario taking part in a comparison.
+/// A scenario or portfolio taking part in a comparison.
 #[derive(Debug, Clone)]
 pub struct Entrant {
-    /// Its validated model.
+    /// Its validated model: the scenario's, or a portfolio's person.
     pub model: Model,
+    /// The portfolio, if it is one: its figures are its person's.
+    pub portfolio: Option<Portfolio>,
     /// Its label in the table and charts.
     pub label: String,
     /// The file it came from.
@@ -41,6 +46,14 @@ pub struct Entrant {
 }
 
 impl Entrant {
+    /// What the paired driver runs for it.
+    pub fn subject(&self) -> Subject {
+        match &self.portfolio {
+            Some(p) => Subject::Portfolio(p.clone()),
+            None => Subject::Scenario(self.model.clone()),
+        }
+    }
+
     /// Its label with its overrides, as the charts show it: a named
     /// variant's name followed by its overrides (`high churn
     /// (churn.monthly=0.08)`); a label that already shows them, or a
@@ -60,17 +73,9 @@ pub fn described(label: &str, overrides: &[String]) -> String {
     }
 }
 
-/// The assignments of one `--with` text: `KEY=VALUE` parts separated by
-/// `;` (TOML values may contain commas), each key a valid scenario key.
-pub fn parse_with(text: &str) -> Result<Vec<String>, InputError> {
-    let err = |what: String| {
-        InputError::new(format!(
-            "--with '{text}': {what}; expected KEY=VALUE[; KEY=VALUE...], e.g. --with 'churn.monthly=0.08; pricing.monthly=39'"
-        ))
-        .with_source("--with")
-        .with_value(text)
-        .with_allowed("KEY=VALUE[; KEY=VALUE...]")
-    };
+/// The `KEY=VALUE` parts of one `--with` text, separated by `;` (TOML
+/// values may contain commas); an error if there is none.
+fn with_parts(text: &str) -> Result<Vec<String>, InputError> {
     let parts: Vec<String> = text
         .split(';')
         .map(str::trim)
@@ -78,8 +83,26 @@ pub fn parse_with(text: &str) -> Result<Vec<String>, InputError> {
         .map(String::from)
         .collect();
     if parts.is_empty() {
-        return Err(err("no assignment".into()));
+        return Err(with_error(text, "no assignment".into()));
     }
+    Ok(parts)
+}
+
+/// A malformed `--with` text.
+fn with_error(text: &str, what: String) -> InputError {
+    InputError::new(format!(
+        "--with '{text}': {what}; expected KEY=VALUE[; KEY=VALUE...], e.g. --with 'churn.monthly=0.08; pricing.monthly=39'"
+    ))
+    .with_source("--with")
+    .with_value(text)
+    .with_allowed("KEY=VALUE[; KEY=VALUE...]")
+}
+
+/// The assignments of one `--with` text: `KEY=VALUE` parts separated by
+/// `;` (TOML values may contain commas), each key a valid scenario key.
+pub fn parse_with(text: &str) -> Result<Vec<String>, InputError> {
+    let err = |what: String| with_error(text, what);
+    let parts = with_parts(text)?;
     for part in &parts {
         let Some((key, _)) = part.split_once('=') else {
             return Err(err(format!("`{part}` is not KEY=VALUE")));
@@ -123,6 +146,7 @@ pub fn variant(first: &Scenario, with: &str) -> Result<Entrant, InputError> {
         .map_err(|e| InputError::new(format!("--with '{with}': {e}")))?;
     Ok(Entrant {
         model,
+        portfolio: None,
         label: name.map_or_else(
             || format!("{} with {}", first.stem, overrides.join("; ")),
             str::to_string,
@@ -132,26 +156,113 @@ pub fn variant(first: &Scenario, with: &str) -> Result<Entrant, InputError> {
     })
 }
 
-/// The entrants of a comparison: the files in order, then one variant of
-/// the first per `--with`; all of one horizon.
+/// The changes of one `--with` text to a portfolio of `hustles` hustles:
+/// `KEY=VALUE` parts separated by `;`, each key the person's or a
+/// hustle's as `hustle.N.KEY` ([`PortfolioKey::parse`]).
+pub fn parse_portfolio_with(text: &str, hustles: usize) -> Result<Vec<PortfolioSet>, InputError> {
+    with_parts(text)?
+        .iter()
+        .map(|part| {
+            if !part.contains('=') {
+                return Err(with_error(text, format!("`{part}` is not KEY=VALUE")));
+            }
+            PortfolioSet::parse(part, hustles).map_err(|e| {
+                let key = e.key().unwrap_or_default();
+                let mut out = InputError::new(format!("--with '{text}': {key}: {e}"))
+                    .with_source("--with")
+                    .with_value(text);
+                if let Some(k) = e.key() {
+                    out = out.with_key(k);
+                }
+                if let Some(a) = e.allowed() {
+                    out = out.with_allowed(a);
+                }
+                out
+            })
+        })
+        .collect()
+}
+
+/// The portfolio of file `path` with the changes of one `--with`, validated
+/// like the file, and labelled with the variant's name or else with its
+/// changes.
+pub fn portfolio_variant(
+    path: &Path,
+    first: &Portfolio,
+    with: &str,
+) -> Result<Entrant, InputError> {
+    let (name, assignments) = split_name(with);
+    let sets = parse_portfolio_with(assignments, first.hustles.len())?;
+    let p = Portfolio::load_with(path, &sets).map_err(|e| {
+        let mut out = InputError::new(format!("--with '{with}': {e}")).with_source("--with");
+        if let Some(k) = e.key() {
+            out = out.with_key(k);
+        }
+        if let Some(v) = e.value() {
+            out = out.with_value(v);
+        }
+        if let Some(a) = e.allowed() {
+            out = out.with_allowed(a);
+        }
+        out
+    })?;
+    let overrides: Vec<String> = sets.iter().map(PortfolioSet::written).collect();
+    Ok(Entrant {
+        model: p.person.clone(),
+        label: name.map_or_else(
+            || format!("{} with {}", first.stem, overrides.join("; ")),
+            str::to_string,
+        ),
+        source: first.source.clone(),
+        portfolio: Some(p),
+        overrides,
+    })
+}
+
+/// The entrants of a comparison: the files in order, each a scenario or a
+/// portfolio ([`is_portfolio_file`]), then one variant of the first per
+/// `--with`; all of one horizon.
 pub fn entrants(files: &[PathBuf], with: &[String]) -> Result<Vec<Entrant>, InputError> {
-    let scenarios = files
+    enum Loaded {
+        Scenario(Scenario),
+        Portfolio(Box<Portfolio>),
+    }
+    let loaded = files
         .iter()
-        .map(|p| Scenario::locate(p))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut out = scenarios
+        .map(|p| {
+            Ok(if is_portfolio_file(p) {
+                Loaded::Portfolio(Box::new(Portfolio::load(p)?))
+            } else {
+                Loaded::Scenario(Scenario::locate(p)?)
+            })
+        })
+        .collect::<Result<Vec<_>, InputError>>()?;
+    let mut out = loaded
         .iter()
-        .map(|s| {
-            Ok(Entrant {
-                model: s.model()?,
-                label: s.stem.clone(),
-                source: s.source.clone(),
-                overrides: Vec::new(),
+        .map(|l| {
+            Ok(match l {
+                Loaded::Scenario(s) => Entrant {
+                    model: s.model()?,
+                    portfolio: None,
+                    label: s.stem.clone(),
+                    source: s.source.clone(),
+                    overrides: Vec::new(),
+                },
+                Loaded::Portfolio(p) => Entrant {
+                    model: p.person.clone(),
+                    portfolio: Some(p.as_ref().clone()),
+                    label: p.stem.clone(),
+                    source: p.source.clone(),
+                    overrides: Vec::new(),
+                },
             })
         })
         .collect::<Result<Vec<_>, InputError>>()?;
     for w in with {
-        out.push(variant(&scenarios[0], w)?);
+        out.push(match &loaded[0] {
+            Loaded::Scenario(s) => variant(s, w)?,
+            Loaded::Portfolio(p) => portfolio_variant(&files[0], p, w)?,
+        });
     }
     if out.len() < 2 {
         return Err(InputError::new(
@@ -187,12 +298,12 @@ pub fn compare(
     progress: &(dyn Fn(u64) + Sync),
     cancel: &AtomicBool,
 ) -> anyhow::Result<Comparison> {
-    let models: Vec<Model> = entrants.iter().map(|e| e.model.clone()).collect();
+    let subjects: Vec<Subject> = entrants.iter().map(Entrant::subject).collect();
     let spec = PairedSpec {
         monthly,
         pairs: true,
     };
-    let result = run_paired(&models, opts, spec, progress, cancel)?;
+    let result = run_paired_subjects(&subjects, opts, spec, progress, cancel)?;
     let n = result.trajectories;
     let labels: Vec<String> = entrants.iter().map(|e| e.label.clone()).collect();
     let runs: Vec<(&Model, &[u64], String)> = result
@@ -206,7 +317,7 @@ pub fn compare(
         trajectories: n,
         seed: result.seed,
         horizon_months: result.horizon as u32,
-        currency: models[0].currency.clone(),
+        currency: entrants[0].model.currency.clone(),
         elapsed_seconds: result.elapsed.as_secs_f64(),
         scenarios: entrants
             .iter()
@@ -215,8 +326,12 @@ pub fn compare(
                 name: e.model.name.clone(),
                 label: e.label.clone(),
                 source: e.source.clone(),
+                portfolio: e.portfolio.is_some(),
                 overrides: e.overrides.clone(),
-                churn_at_renewals: crate::churn::ChurnByRenewal::of(&e.model).p50,
+                churn_at_renewals: e
+                    .portfolio
+                    .is_none()
+                    .then(|| crate::churn::ChurnByRenewal::of(&e.model).p50),
                 stats: OutcomeStats::new(v, n),
             })
             .collect(),
@@ -333,14 +448,9 @@ pub fn sweep_param(key: &str, model: &Model) -> Result<Param, InputError> {
         .map(|p| p.key())
         .collect::<Vec<_>>()
         .join(", ");
-    let why = match key_kind(key) {
-        Some(KeyKind::Integer { .. }) => "a whole number, not a real-valued parameter".to_string(),
-        Some(KeyKind::Choice(_)) => "a choice of model, not a real-valued parameter".to_string(),
-        Some(_) => "text, not a real-valued parameter".to_string(),
-        None => match suggest(key) {
-            Some(s) => format!("unknown key; did you mean `{s}`?"),
-            None => "unknown key".to_string(),
-        },
+    let why = match (key_kind(key), suggest(key)) {
+        (None, Some(s)) => format!("unknown key; did you mean `{s}`?"),
+        _ => not_real_valued(key),
     };
     Err(InputError::new(format!(
         "--param {key}: {why}. Real-valued keys of this scenario: {sweepable}"
@@ -365,17 +475,7 @@ pub fn variants(
     values
         .iter()
         .map(|&v| {
-            if !bound.contains(v) {
-                return Err(InputError::new(format!(
-                    "{arg}: {} is not a valid {} (it must be {bound})",
-                    value_text(v),
-                    p.key()
-                ))
-                .with_source(arg)
-                .with_key(p.key())
-                .with_value(value_text(v))
-                .with_allowed(bound.to_string()));
-            }
+            check_value(bound, p.key(), v, arg)?;
             let mut s = scenario.clone();
             // Debug formatting is the shortest round-trip text and always
             // valid TOML for a finite float (1e20, not an overflowing integer).
@@ -387,19 +487,116 @@ pub fn variants(
         .collect()
 }
 
-/// A sweep ready to run: one model per value of one key.
+/// Why a key that is not a real-valued parameter cannot be swept.
+fn not_real_valued(key: &str) -> String {
+    match key_kind(key) {
+        Some(KeyKind::Integer { .. }) => "a whole number, not a real-valued parameter".to_string(),
+        Some(KeyKind::Choice(_)) => "a choice of model, not a real-valued parameter".to_string(),
+        Some(_) => "text, not a real-valued parameter".to_string(),
+        None => "unknown key".to_string(),
+    }
+}
+
+/// The key `--param KEY` names in a portfolio, if it is a real-valued one:
+/// the person's (`owner.capacity_hours_monthly`) or a hustle's
+/// (`hustle.1.acquisition.rate`).
+pub fn portfolio_sweep_param(
+    key: &str,
+    portfolio: &Portfolio,
+) -> Result<(PortfolioKey, Param), InputError> {
+    let n = portfolio.hustles.len();
+    let person: Vec<String> = crate::portfolio::keys::person_keys()
+        .filter(|k| Param::from_key(k).is_some())
+        .collect();
+    let sweepable = format!(
+        "{} (the person's), or hustle.N.KEY with N within 1..={n} and KEY a real-valued key \
+         of that hustle's scenario (e.g. hustle.1.acquisition.rate)",
+        person.join(", ")
+    );
+    let err = |why: String| {
+        InputError::new(format!(
+            "--param {key}: {why}. Real-valued keys of this portfolio: {sweepable}"
+        ))
+        .with_source("--param")
+        .with_key(key)
+        .with_value(key)
+        .with_allowed(format!("one of {sweepable}"))
+    };
+    let k = PortfolioKey::parse(key, n).map_err(|e| err(e.message().to_string()))?;
+    match k.param() {
+        Some(p) => Ok((k, p)),
+        None => Err(err(not_real_valued(&k.key))),
+    }
+}
+
+/// The value `v` for argument `arg`, checked against the key's valid
+/// range `bound`; `key` names it as the user wrote it.
+fn check_value(bound: Bound, key: &str, v: f64, arg: &str) -> Result<(), InputError> {
+    if bound.contains(v) {
+        return Ok(());
+    }
+    Err(InputError::new(format!(
+        "{arg}: {} is not a valid {key} (it must be {bound})",
+        value_text(v),
+    ))
+    .with_source(arg)
+    .with_key(key)
+    .with_value(value_text(v))
+    .with_allowed(bound.to_string()))
+}
+
+/// One portfolio per value: the portfolio of file `path` with `key` set to
+/// that fixed value, validated like the file (a value outside the key's
+/// range `bound` in its model is an error naming the argument).
+pub fn portfolio_variants(
+    path: &Path,
+    key: &PortfolioKey,
+    bound: Bound,
+    values: &[f64],
+    arg: &str,
+) -> Result<Vec<Portfolio>, InputError> {
+    let written = key.written();
+    values
+        .iter()
+        .map(|&v| {
+            check_value(bound, &written, v, arg)?;
+            let set = PortfolioSet {
+                key: key.clone(),
+                // As for a scenario: the shortest round-trip text.
+                value: format!("{v:?}"),
+            };
+            Portfolio::load_with(path, &[set]).map_err(|e| {
+                let mut out = InputError::new(format!("{arg}: {written} = {}: {e}", value_text(v)))
+                    .with_source(arg)
+                    .with_key(e.key().unwrap_or(&written))
+                    .with_value(value_text(v));
+                if let Some(a) = e.allowed() {
+                    out = out.with_allowed(a);
+                }
+                out
+            })
+        })
+        .collect()
+}
+
+/// A sweep ready to run: one scenario or portfolio per value of one key.
 #[derive(Debug, Clone)]
 pub struct Sweep {
-    /// The scenario as it is.
+    /// The scenario's model as it is, or the portfolio's person: its name,
+    /// currency and horizon are the sweep's.
     pub base: Model,
-    /// The swept key.
+    /// The swept key as written: `platform.fee`, or a portfolio's
+    /// `owner.capacity_hours_monthly` or `hustle.1.acquisition.rate`.
+    pub key: String,
+    /// The swept parameter.
     pub param: Param,
     /// Its values, in order.
     pub values: Vec<f64>,
-    /// The scenario at each value.
-    pub models: Vec<Model>,
+    /// The scenario or portfolio at each value.
+    pub subjects: Vec<Subject>,
     /// The keys the scenario changed from its file (`--set`), as
-    /// `KEY=VALUE`, besides the swept one.
+    /// `KEY=VALUE`, besides the swept one; none for a portfolio, whose
+    /// keys are changed in its file.
     pub overrides: Vec<String>,
 }
 
@@ -418,10 +615,38 @@ impl Sweep {
         let models = variants(scenario, param, &values, arg)?;
         Ok(Sweep {
             base,
+            key: param.key().to_string(),
             param,
             values,
-            models,
+            subjects: models.into_iter().map(Subject::Scenario).collect(),
             overrides: scenario.overrides(),
+        })
+    }
+
+    /// The sweep of key `key` of the portfolio of file `path` (read as
+    /// `portfolio`) over `values`: the person's key or a hustle's as
+    /// `hustle.N.KEY`, real-valued, every value valid for it; the sweep
+    /// reports the person's outcomes.
+    pub fn portfolio(
+        path: &Path,
+        portfolio: &Portfolio,
+        key: &str,
+        values: Vec<f64>,
+        arg: &str,
+    ) -> anyhow::Result<Self> {
+        let (k, param) = portfolio_sweep_param(key, portfolio)?;
+        let bound = match k.who {
+            Who::Person => portfolio.person.bound(param),
+            Who::Hustle(n) => portfolio.hustles[n - 1].model.bound(param),
+        };
+        let portfolios = portfolio_variants(path, &k, bound, &values, arg)?;
+        Ok(Sweep {
+            base: portfolio.person.clone(),
+            key: k.written(),
+            param,
+            values,
+            subjects: portfolios.into_iter().map(Subject::Portfolio).collect(),
+            overrides: Vec::new(),
         })
     }
 
@@ -436,7 +661,7 @@ impl Sweep {
             monthly: false,
             pairs: false,
         };
-        let result = run_paired(&self.models, opts, spec, progress, cancel)?;
+        let result = run_paired_subjects(&self.subjects, opts, spec, progress, cancel)?;
         let runs: Vec<(&Model, &[u64], String)> = result
             .variants
             .iter()
@@ -445,14 +670,14 @@ impl Sweep {
                 (
                     &v.model,
                     &v.tally.counts.clamped[..],
-                    format!("at {} = {}", self.param.key(), value_text(*x)),
+                    format!("at {} = {}", self.key, value_text(*x)),
                 )
             })
             .collect();
         let clamped = clamped_in_runs(&runs, result.trajectories);
         Ok(SweepReport {
             scenario: self.base.name.clone(),
-            key: self.param.key().to_string(),
+            key: self.key.clone(),
             currency: self.base.currency.clone(),
             trajectories: result.trajectories,
             seed: result.seed,

@@ -21,6 +21,13 @@
 //! scenario ([`default_matters`]); unused ones never. `docs/sensitivity.md`
 //! states the rules as tables.
 //!
+//! A portfolio ([`analyse_portfolio`]) is analysed the same way on its
+//! person's metric: each of the person's keys the portfolio takes part as
+//! a scenario's would, read against the person's `[owner]` and
+//! `[semi_passive]`, and each hustle's keys as its scenario's, named
+//! `hustle.N.KEY` ([`portfolio_variants`]); a hustle's owner hours, hourly
+//! value and `[semi_passive]`, which the person's replace, do not.
+//!
 //! [`variants`] chooses the values, [`analyse`] runs them (2 or 3 per
 //! parameter plus the baseline), [`rank`] orders the rows by the range of
 //! the metric over the three values, and
@@ -30,12 +37,13 @@
 use crate::churn::ChurnByRenewal;
 use crate::error::InputError;
 use crate::model::{AcquisitionModel, Model, Origin};
+use crate::portfolio::Portfolio;
 use crate::report::clamped::{Clamped, clamped};
 use crate::report::format::{format_number, format_percent, round_12_digits};
 use crate::scenario::keys::{Matters, Param};
 use crate::scenario::uncertain::Uncertain;
 use crate::sim::RunOptions;
-use crate::sim::{PairedSpec, VariantResult, run_paired};
+use crate::sim::{PairedSpec, Subject, VariantResult, run_paired_subjects};
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
@@ -153,19 +161,31 @@ impl Metric {
     /// Whether the scenario defines this metric: `semi_passive` needs a
     /// `[semi_passive]` section.
     pub fn check(self, model: &Model) -> Result<(), InputError> {
+        self.check_for(model, "scenario")
+    }
+
+    /// Whether the portfolio defines this metric: `semi_passive` needs the
+    /// person's `[semi_passive]` section.
+    pub fn check_portfolio(self, portfolio: &Portfolio) -> Result<(), InputError> {
+        self.check_for(&portfolio.person, "portfolio")
+    }
+
+    /// [`Metric::check`] of a scenario's model or a portfolio's person,
+    /// `what` naming which.
+    fn check_for(self, model: &Model, what: &str) -> Result<(), InputError> {
         let semi_passive = matches!(self, Metric::SemiPassive | Metric::SemiPassiveAtHorizon);
         if semi_passive && model.semi_passive_sustain_months.is_none() {
             return Err(InputError::new(format!(
-                "--metric {}: the scenario has no [semi_passive] section, so it never \
+                "--metric {}: the {what} has no [semi_passive] section, so it never \
                  becomes semi-passive; add one or choose --metric failure, cumulative_net_p50 \
                  or passivity",
                 self.name()
             ))
             .with_source("--metric")
             .with_value(self.name())
-            .with_allowed(
-                "failure, cumulative_net_p50 or passivity for a scenario without [semi_passive]",
-            ));
+            .with_allowed(format!(
+                "failure, cumulative_net_p50 or passivity for a {what} without [semi_passive]"
+            )));
         }
         Ok(())
     }
@@ -389,6 +409,60 @@ pub fn variants(model: &Model, swing: f64) -> Result<Vec<Variant>, InputError> {
         .collect())
 }
 
+/// A portfolio's person's keys that are real-valued parameters: the
+/// person's `[owner]` and `[semi_passive]`, which replace each hustle's own.
+pub const PERSON_PARAMS: [Param; 6] = [
+    Param::BurnoutHoursMonthly,
+    Param::HourlyValue,
+    Param::SemiPassiveMinNet,
+    Param::SemiPassiveMaxHours,
+    Param::CapacityHoursMonthly,
+    Param::SemiPassiveMinPassivity,
+];
+
+/// The variants of a portfolio, in table order: first the person's keys
+/// (hustle `None`), then each hustle's (hustle `Some(N)`, N from 1), each
+/// chosen as for a scenario ([`variant`], [`included`]) from the person's
+/// model or the hustle's. A hustle's [`PERSON_PARAMS`] are not used in a
+/// portfolio and do not take part.
+pub fn portfolio_variants(
+    portfolio: &Portfolio,
+    swing: f64,
+) -> Result<Vec<(Option<usize>, Variant)>, InputError> {
+    check_swing(swing)?;
+    let person = PERSON_PARAMS
+        .into_iter()
+        .filter(|&p| included(&portfolio.person, p))
+        .map(|p| (None, variant(&portfolio.person, p, swing)));
+    let hustles = portfolio.hustles.iter().enumerate().flat_map(|(j, h)| {
+        Param::ALL
+            .into_iter()
+            .filter(|p| !PERSON_PARAMS.contains(p) && included(&h.model, *p))
+            .map(move |p| (Some(j + 1), variant(&h.model, p, swing)))
+    });
+    Ok(person.chain(hustles).collect())
+}
+
+/// The portfolio with parameter `p` of the person (`hustle` `None`) or of
+/// hustle N (`Some(N)`, from 1) fixed at `value`, as [`pinned`] fixes a
+/// scenario's.
+pub fn pinned_portfolio(
+    portfolio: &Portfolio,
+    hustle: Option<usize>,
+    p: Param,
+    value: f64,
+) -> Result<Portfolio, InputError> {
+    let mut out = portfolio.clone();
+    match hustle {
+        None => out.person = portfolio.person.with_fixed(p, value)?,
+        Some(n) => {
+            let h = &mut out.hustles[n - 1];
+            h.model = h.model.with_fixed(p, value)?;
+        }
+    }
+    Ok(out)
+}
+
 /// The model with parameter `p` fixed at `value` (marked as an override);
 /// every other parameter keeps its value or distribution, and its draws.
 /// Variants' values are clamped into the valid range, so this never fails
@@ -402,6 +476,9 @@ pub fn pinned(model: &Model, p: Param, value: f64) -> Result<Model, InputError> 
 pub struct Row {
     /// The parameter.
     pub param: Param,
+    /// For a portfolio, the hustle whose parameter it is (N, from 1 in
+    /// file order); `None` for a scenario's and for the person's.
+    pub hustle: Option<usize>,
     /// Its low value.
     pub low_value: f64,
     /// Its middle value ([`Variant::mid`]).
@@ -424,6 +501,15 @@ pub struct Row {
 }
 
 impl Row {
+    /// The key as written: the parameter's, or `hustle.N.KEY` for a
+    /// portfolio's hustle.
+    pub fn key(&self) -> String {
+        match self.hustle {
+            None => self.param.key().to_string(),
+            Some(n) => format!("hustle.{n}.{}", self.param.key()),
+        }
+    }
+
     /// `metric_high - metric_low`: positive when raising the parameter
     /// raises the metric.
     pub fn swing(&self) -> f64 {
@@ -454,10 +540,15 @@ impl Row {
 }
 
 /// Orders rows by [`Row::range`], largest first; equal ranges keep the key
-/// table's order (so that the result does not depend on how rows were
+/// table's order, a portfolio's person's keys first and then each
+/// hustle's (so that the result does not depend on how rows were
 /// computed).
 pub fn rank(rows: &mut [Row]) {
-    rows.sort_by(|a, b| b.range().total_cmp(&a.range()).then(a.param.cmp(&b.param)));
+    rows.sort_by(|a, b| {
+        b.range()
+            .total_cmp(&a.range())
+            .then((a.hustle, a.param).cmp(&(b.hustle, b.param)))
+    });
 }
 
 /// What [`analyse`] needs besides the model.
@@ -478,8 +569,10 @@ pub struct Options {
 /// The result of a sensitivity analysis.
 #[derive(Debug, Clone)]
 pub struct Analysis {
-    /// The scenario's name.
+    /// The scenario's or the portfolio's name.
     pub scenario: String,
+    /// Whether a portfolio was analysed, on its person's metric.
+    pub portfolio: bool,
     /// Currency label.
     pub currency: String,
     /// Months simulated.
@@ -519,7 +612,7 @@ pub struct Analysis {
 /// Runs the baseline and every parameter's low, middle and high variant
 /// with the same seed and ranks the parameters by the range of the metric
 /// ([`rank`]). Every model runs in one
-/// paired run ([`run_paired`]), so trajectory i of each draws the same
+/// paired run ([`crate::sim::run_paired`]), so trajectory i of each draws the same
 /// random numbers. `progress` gets the number of trajectories done;
 /// setting `cancel` stops with [`crate::sim::Cancelled`].
 pub fn analyse(
@@ -528,12 +621,65 @@ pub fn analyse(
     progress: &(dyn Fn(u64) + Sync),
     cancel: &AtomicBool,
 ) -> anyhow::Result<Analysis> {
+    let run_opts = run_options(opts)?;
+    opts.metric.check(model)?;
+    let variants: Vec<(Option<usize>, Variant)> = variants(model, opts.swing)?
+        .into_iter()
+        .map(|v| (None, v))
+        .collect();
+    let same_as_baseline = |_: Option<usize>, p: Param, v: f64| matches!(*model.param(p), Uncertain::Fixed { value } if value == v);
+    let pin = |_: Option<usize>, p: Param, x: f64| pinned(model, p, x).map(Subject::Scenario);
+    run_variants(
+        Subject::Scenario(model.clone()),
+        &variants,
+        same_as_baseline,
+        pin,
+        opts,
+        &run_opts,
+        progress,
+        cancel,
+    )
+}
+
+/// [`analyse`] of a portfolio, on its person's metric: the person's keys
+/// and each hustle's ([`portfolio_variants`]), each hustle's named
+/// `hustle.N.KEY` in the rows ([`Row::hustle`]).
+pub fn analyse_portfolio(
+    portfolio: &Portfolio,
+    opts: &Options,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: &AtomicBool,
+) -> anyhow::Result<Analysis> {
+    let run_opts = run_options(opts)?;
+    opts.metric.check_portfolio(portfolio)?;
+    let variants = portfolio_variants(portfolio, opts.swing)?;
+    let model_of = |hustle: Option<usize>| match hustle {
+        None => &portfolio.person,
+        Some(n) => &portfolio.hustles[n - 1].model,
+    };
+    let same_as_baseline = |hustle: Option<usize>, p: Param, v: f64| matches!(*model_of(hustle).param(p), Uncertain::Fixed { value } if value == v);
+    let pin = |hustle: Option<usize>, p: Param, x: f64| {
+        pinned_portfolio(portfolio, hustle, p, x).map(Subject::Portfolio)
+    };
+    run_variants(
+        Subject::Portfolio(portfolio.clone()),
+        &variants,
+        same_as_baseline,
+        pin,
+        opts,
+        &run_opts,
+        progress,
+        cancel,
+    )
+}
+
+/// The paired run's options of `opts`, checked.
+fn run_options(opts: &Options) -> Result<RunOptions, InputError> {
     if opts.trajectories == 0 {
         return Err(InputError::new("-n must be at least 1 trajectory per run")
             .with_source("-n")
             .with_value("0")
-            .with_allowed("at least 1")
-            .into());
+            .with_allowed("at least 1"));
     }
     let run_opts = RunOptions {
         trajectories: opts.trajectories,
@@ -541,69 +687,97 @@ pub fn analyse(
         threads: opts.threads,
     };
     run_opts.check()?;
-    opts.metric.check(model)?;
-    let variants = variants(model, opts.swing)?;
+    Ok(run_opts)
+}
+
+/// Runs `base` and every variant's low, middle and high value in one
+/// paired run and ranks the rows. `same_as_baseline` says whether a value
+/// is the base's own fixed one (which reuses the baseline), `pin` makes the
+/// subject with one parameter fixed.
+#[allow(clippy::too_many_arguments)]
+fn run_variants(
+    base: Subject,
+    variants: &[(Option<usize>, Variant)],
+    same_as_baseline: impl Fn(Option<usize>, Param, f64) -> bool,
+    pin: impl Fn(Option<usize>, Param, f64) -> Result<Subject, InputError>,
+    opts: &Options,
+    run_opts: &RunOptions,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: &AtomicBool,
+) -> anyhow::Result<Analysis> {
     let start = Instant::now();
+    let model = base.model().clone();
 
     // Every distinct model to run: the baseline first, then each variant's
     // low and high unless the value is the scenario's own fixed value.
-    let same_as_baseline =
-        |p: Param, v: f64| matches!(*model.param(p), Uncertain::Fixed { value } if value == v);
-    let mut jobs: Vec<Option<(Param, f64)>> = vec![None];
-    for v in &variants {
+    let mut jobs: Vec<Option<(Option<usize>, Param, f64)>> = vec![None];
+    for (hustle, v) in variants {
         for x in [v.low, v.mid, v.high] {
-            if !same_as_baseline(v.param, x) {
-                jobs.push(Some((v.param, x)));
+            if !same_as_baseline(*hustle, v.param, x) {
+                jobs.push(Some((*hustle, v.param, x)));
             }
         }
     }
 
     // Every model in lockstep on the same trajectories: one paired run.
-    let models = jobs
+    let subjects = jobs
         .iter()
         .map(|job| match job {
-            None => Ok(model.clone()),
-            Some((p, x)) => pinned(model, *p, *x),
+            None => Ok(base.clone()),
+            Some((hustle, p, x)) => pin(*hustle, *p, *x),
         })
-        .collect::<Result<Vec<Model>, InputError>>()?;
+        .collect::<Result<Vec<Subject>, InputError>>()?;
     let spec = PairedSpec {
         monthly: false,
         pairs: false,
     };
-    let result = run_paired(&models, &run_opts, spec, progress, cancel)?;
+    let result = run_paired_subjects(&subjects, run_opts, spec, progress, cancel)?;
     let total = jobs.len();
     let metrics: Vec<f64> = result.variants.iter().map(|v| opts.metric.of(v)).collect();
 
     let baseline = metrics[0];
-    let metric_at = |p: Param, x: f64| -> f64 {
+    let metric_at = |hustle: Option<usize>, p: Param, x: f64| -> f64 {
         jobs.iter()
-            .position(|j| *j == Some((p, x)))
+            .position(|j| *j == Some((hustle, p, x)))
             .map_or(baseline, |i| metrics[i])
     };
-    let model_at = |p: Param, x: f64| -> &Model {
-        jobs.iter()
-            .position(|j| *j == Some((p, x)))
-            .map_or(model, |i| &models[i])
+    // The model a key belongs to (the scenario, the person or hustle N)
+    // in a subject.
+    let model_in = |subject: &'_ Subject, hustle: Option<usize>| -> Model {
+        match (subject.portfolio(), hustle) {
+            (Some(p), Some(n)) => p.hustles[n - 1].model.clone(),
+            _ => subject.model().clone(),
+        }
+    };
+    let model_at = |hustle: Option<usize>, p: Param, x: f64| -> Model {
+        let i = jobs
+            .iter()
+            .position(|j| *j == Some((hustle, p, x)))
+            .unwrap_or(0);
+        model_in(&subjects[i], hustle)
     };
     let mut rows: Vec<Row> = variants
         .iter()
-        .map(|v| Row {
+        .map(|(hustle, v)| Row {
             param: v.param,
+            hustle: *hustle,
             low_value: v.low,
             mid_value: v.mid,
             high_value: v.high,
-            metric_low: metric_at(v.param, v.low),
-            metric_mid: metric_at(v.param, v.mid),
-            metric_high: metric_at(v.param, v.high),
+            metric_low: metric_at(*hustle, v.param, v.low),
+            metric_mid: metric_at(*hustle, v.param, v.mid),
+            metric_high: metric_at(*hustle, v.param, v.high),
             spread: v.spread,
-            churn: is_sbg_churn_key(model, v.param).then(|| {
-                [v.low, v.mid, v.high].map(|x| ChurnByRenewal::of(model_at(v.param, x)).p50)
+            churn: is_sbg_churn_key(&model_in(&base, *hustle), v.param).then(|| {
+                [v.low, v.mid, v.high]
+                    .map(|x| ChurnByRenewal::of(&model_at(*hustle, v.param, x)).p50)
             }),
         })
         .collect();
     rank(&mut rows);
     Ok(Analysis {
         scenario: model.name.clone(),
+        portfolio: base.portfolio().is_some(),
         currency: model.currency.clone(),
         horizon: model.horizon_months,
         metric: opts.metric,
@@ -615,7 +789,7 @@ pub fn analyse(
         runs: total,
         elapsed: start.elapsed(),
         clamped: clamped(
-            model,
+            &model,
             opts.trajectories,
             &result.variants[0].tally.counts.clamped,
             "",
@@ -628,7 +802,7 @@ pub fn analyse(
             opts.metric,
             Metric::SemiPassive | Metric::SemiPassiveAtHorizon
         )
-        .then(|| crate::report::rule::semi_passive_rule(model))
+        .then(|| crate::report::rule::semi_passive_rule(&model))
         .flatten(),
     })
 }
@@ -817,6 +991,7 @@ mod tests {
         Row {
             churn: None,
             param: p,
+            hustle: None,
             low_value: 0.0,
             mid_value: 0.5,
             high_value: 1.0,

@@ -329,7 +329,7 @@ impl Output for SweepChart {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::paired::{Distribution, OutcomeStats};
+    use crate::report::paired::{Distribution, FailureCauses, OutcomeStats};
     use crate::report::summary::Causes;
     use crate::report::sweep::SweepRow;
 
@@ -346,12 +346,12 @@ mod tests {
                 median_month_semi_passive_if_reached: Some(9),
                 failure_probability: fail,
                 failure_ci95: [fail - 0.01, fail + 0.01],
-                failure_causes: Causes {
+                failure_causes: FailureCauses::Hustle(Causes {
                     abandoned: fail,
                     burned_out: 0.0,
                     deplatformed: 0.0,
                     unprofitable: 0.0,
-                },
+                }),
                 cumulative_net: Distribution {
                     mean: net,
                     p5: net - 1000.0,

@@ -63,7 +63,9 @@ pub struct TornadoData {
     pub metric: String,
     /// Whether the metric is a probability (ticks in %).
     pub probability: bool,
-    /// The metric of the scenario as it is.
+    /// What was analysed: "scenario" or "portfolio".
+    pub subject: &'static str,
+    /// The metric of the scenario (or portfolio) as it is.
     pub baseline: f64,
     /// The baseline as written on the chart.
     pub baseline_label: String,
@@ -99,7 +101,7 @@ pub fn tornado_data(a: &Analysis, max_rows: usize) -> TornadoData {
             TornadoRow {
                 label: format!(
                     "{}{}{}",
-                    r.param.key(),
+                    r.key(),
                     if median { " (p10, p50, p90)" } else { "" },
                     if r.monotone(resolution) { "" } else { " *" }
                 ),
@@ -120,6 +122,7 @@ pub fn tornado_data(a: &Analysis, max_rows: usize) -> TornadoData {
         });
     let pct = a.swing * 100.0;
     TornadoData {
+        subject: if a.portfolio { "portfolio" } else { "scenario" },
         metric: a.metric.describe(a.horizon, &a.currency),
         probability: a.metric.is_probability(),
         baseline: a.baseline,
@@ -173,7 +176,7 @@ const MEDIAN: LineLook = LineLook {
 const LABEL_GAP: f64 = 6.0;
 
 /// The side panel's legend.
-fn panel_items() -> [LegendItem; 4] {
+fn panel_items(d: &TornadoData) -> [LegendItem; 4] {
     [
         LegendItem {
             swatch: Swatch::Fill(LOW),
@@ -189,7 +192,7 @@ fn panel_items() -> [LegendItem; 4] {
         },
         LegendItem {
             swatch: Swatch::Line(BASELINE),
-            label: "baseline: the scenario as it is".into(),
+            label: format!("baseline: the {} as it is", d.subject),
         },
     ]
 }
@@ -242,16 +245,18 @@ pub fn draw_tornado(d: &TornadoData, info: &RunInfo) -> anyhow::Result<Vec<u8>> 
         + px(size::LEGEND * 1.6)
         + frame::notes_height(&baseline_note, panel_w)
         + px(6.0)
-        + frame::legend_height(&panel_items(), panel_w)
+        + frame::legend_height(&panel_items(d), panel_w)
         + px(8.0)
         + frame::notes_height(&paragraphs, panel_w);
     let extra = (needed - frame::panel_height()).max(0);
     let height = HEIGHT + (extra as u32).div_ceil(SUPERSAMPLE);
     frame::render_png_sized(WIDTH, height, |root| {
         let title = format!("{}: which assumption matters most?", info.scenario);
-        let what =
-            "Each parameter at a low, a middle and a high value, all else as in the scenario";
-        let body = frame::header(root, &title, &info.subtitle(what))?;
+        let what = format!(
+            "Each parameter at a low, a middle and a high value, all else as in the {}",
+            d.subject
+        );
+        let body = frame::header(root, &title, &info.subtitle(&what))?;
         let (plot_area, panel) = frame::split_panel(&body);
 
         let n = d.rows.len().max(1);
@@ -374,7 +379,7 @@ pub fn draw_tornado(d: &TornadoData, info: &RunInfo) -> anyhow::Result<Vec<u8>> 
         let mut y_pos = px(30.0);
         y_pos = panel_heading(&panel, "Baseline", y_pos)?;
         y_pos = notes(&panel, &baseline_note, y_pos)? + px(6.0);
-        y_pos = legend(&panel, &panel_items(), y_pos)?;
+        y_pos = legend(&panel, &panel_items(d), y_pos)?;
         notes(&panel, &paragraphs, y_pos + px(8.0))?;
         Ok(())
     })
@@ -413,6 +418,7 @@ mod tests {
             semi_passive_rule: None,
             baseline_semi_passive: None,
             scenario: "test".into(),
+            portfolio: false,
             currency: "USD".into(),
             horizon: 24,
             metric: Metric::SemiPassive,
@@ -430,6 +436,7 @@ mod tests {
         Row {
             churn: None,
             param: p,
+            hustle: None,
             low_value: 0.04,
             mid_value: 0.05,
             high_value: 0.06,

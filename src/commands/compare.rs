@@ -1,7 +1,8 @@
-//! `hustle-sim compare`: scenarios, or variants of the first (`--with`),
-//! run in lockstep on the same random numbers and compared trajectory by
-//! trajectory ([`hustle_sim::experiment::compare`]); written as `compare.json`,
-//! `compare.png` and `diff_fan.png` and printed as a table.
+//! `hustle-sim compare`: scenarios and portfolios, or variants of the first
+//! (`--with`), run in lockstep on the same random numbers and compared
+//! trajectory by trajectory ([`hustle_sim::experiment::compare`]); written
+//! as `compare.json`, `compare.png` and `diff_fan.png` and printed as a
+//! table.
 
 use super::{interrupt_flag, with_progress};
 use crate::cli::CompareArgs;
@@ -28,11 +29,19 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(sanitize_stem(&format!("{stem}-compare"))));
-    let inputs: Vec<(&str, &std::path::Path)> = args
+    let mut inputs: Vec<(&str, &std::path::Path)> = args
         .scenarios
         .iter()
         .map(|p| ("a scenario", p.as_path()))
         .collect();
+    // A portfolio's hustles' scenario files are inputs too.
+    for e in &entrants {
+        for h in e.portfolio.iter().flat_map(|p| &p.hustles) {
+            if let Some(path) = &h.path {
+                inputs.push(("a scenario of a portfolio", path));
+            }
+        }
+    }
     check_inputs_kept(&out, &FILE_NAMES, &inputs)?;
     let opts = args.sim.options();
     // Bad options are bad input: refused before the folder is created.

@@ -47,6 +47,20 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// Refuses `--set` for a portfolio, whose keys are changed in its file (a
+/// hustle's with its `set`).
+pub fn refuse_set_for_portfolio(overrides: &[String]) -> Result<(), InputError> {
+    match overrides.first() {
+        None => Ok(()),
+        Some(first) => Err(InputError::new(format!(
+            "--set {first}: a portfolio's keys are changed in its file (a hustle's with `set`)"
+        ))
+        .with_source("--set")
+        .with_value(first)
+        .with_allowed("--set with a scenario file")),
+    }
+}
+
 /// Warns on stderr of every parameter with draws clamped into its valid
 /// range, whether or not the command is `--quiet`: the run did not use
 /// the values the scenario asked for.

@@ -16,6 +16,7 @@
 //! written in: the portfolio file, or the hustle's scenario file for a
 //! scenario that is not valid on its own.
 
+use super::keys::{PortfolioSet, Who};
 use super::{Hustle, MAX_HUSTLES, Portfolio};
 use crate::error::InputError;
 use crate::input::{PORTFOLIO_FILE, read_limited};
@@ -115,6 +116,12 @@ impl Portfolio {
     /// Reads and validates a portfolio file; the scenarios it names are
     /// found relative to the file's folder, else in the library.
     pub fn load(path: &Path) -> Result<Portfolio, InputError> {
+        Self::load_with(path, &[])
+    }
+
+    /// [`Portfolio::load`] with changes to its keys
+    /// ([`Portfolio::parse_with`]).
+    pub fn load_with(path: &Path, with: &[PortfolioSet]) -> Result<Portfolio, InputError> {
         let source = path.display().to_string();
         if path.is_dir() {
             return Err(
@@ -139,7 +146,7 @@ impl Portfolio {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "portfolio".into());
         let base = path.parent().unwrap_or(Path::new(""));
-        Self::parse(&text, &source, &stem, Some(base))
+        Self::parse_with(&text, &source, &stem, Some(base), with)
     }
 
     /// Validates portfolio text. `source` names it in messages, `stem` is
@@ -152,6 +159,23 @@ impl Portfolio {
         stem: &str,
         base_dir: Option<&Path>,
     ) -> Result<Portfolio, InputError> {
+        Self::parse_with(text, source, stem, base_dir, &[])
+    }
+
+    /// [`Portfolio::parse`], then the changes `with` applied, in order: a
+    /// person's key as if written in the portfolio's `[owner]` or
+    /// `[semi_passive]`, a hustle's key as `--set` applies it to the
+    /// hustle's scenario after its own `set` (a key both give takes the
+    /// later value). The portfolio must be valid as written; an error that
+    /// the changes cause names the portfolio, the hustle and the key as
+    /// written (`hustle.2.churn.monthly`).
+    pub fn parse_with(
+        text: &str,
+        source: &str,
+        stem: &str,
+        base_dir: Option<&Path>,
+        with: &[PortfolioSet],
+    ) -> Result<Portfolio, InputError> {
         let table: Table = text.parse().map_err(|e: toml::de::Error| {
             InputError::new(format!("{source}: {}", e.to_string().trim_end())).with_source(source)
         })?;
@@ -160,6 +184,7 @@ impl Portfolio {
             table: &table,
             base_dir,
             set_order: set_order(text),
+            with,
         }
         .read(stem)
     }
@@ -172,6 +197,8 @@ struct Reader<'a> {
     /// Each hustle's overridden keys in file order (the TOML table this
     /// module reads keeps no order).
     set_order: Vec<Vec<String>>,
+    /// Changes applied after the file is read.
+    with: &'a [PortfolioSet],
 }
 
 impl Reader<'_> {
@@ -189,6 +216,22 @@ impl Reader<'_> {
             ));
         }
         let items = self.hustle_tables()?;
+        if let Some(s) = self.with.iter().find(|s| match s.key.who {
+            Who::Hustle(n) => n == 0 || n > items.len(),
+            Who::Person => false,
+        }) {
+            return Err(self
+                .err(
+                    &s.key.written(),
+                    format!(
+                        "{}: the portfolio has {} hustles; N counts them from 1",
+                        s.written(),
+                        items.len()
+                    ),
+                )
+                .with_value(&s.value)
+                .with_allowed(super::keys::allowed(items.len())));
+        }
         let person = self.person(stem)?;
         let horizon = person.horizon_months;
         let mut hustles = Vec::with_capacity(items.len());
@@ -342,7 +385,62 @@ impl Reader<'_> {
         }
         let setup = Table::from_iter([("months".to_string(), Value::Integer(0))]);
         person.insert("setup".into(), Value::Table(setup));
-        Scenario::from_table(person, self.source, stem).model()
+        let mut scenario = Scenario::from_table(person, self.source, stem);
+        let model = scenario.model()?;
+        let mut changed = false;
+        for s in self.with.iter().filter(|s| s.key.who == Who::Person) {
+            scenario
+                .set(&s.assignment())
+                .map_err(|e| self.changed(&e, s, "", self.source))?;
+            changed = true;
+        }
+        if !changed {
+            return Ok(model);
+        }
+        scenario.model().map_err(|e| {
+            let s = self
+                .with
+                .iter()
+                .rev()
+                .find(|s| s.key.who == Who::Person && Some(s.key.key.as_str()) == e.key())
+                .or_else(|| self.with.iter().rfind(|s| s.key.who == Who::Person))
+                .expect("a person's change");
+            self.changed(&e, s, "", self.source)
+        })
+    }
+
+    /// An error that change `s` causes: the message of `e` (a `--set` or
+    /// validation error of the person's or the hustle's scenario, read
+    /// from `scenario_source`) after the portfolio's name and `at` (the
+    /// hustle, or nothing for the person), naming the key as written and
+    /// keeping the value and what is allowed.
+    fn changed(
+        &self,
+        e: &InputError,
+        s: &PortfolioSet,
+        at: &str,
+        scenario_source: &str,
+    ) -> InputError {
+        let tail = e.message();
+        let tail = tail
+            .strip_prefix(&format!("--set {}: ", s.assignment()))
+            .unwrap_or(tail);
+        let tail = tail
+            .strip_prefix(&format!("{scenario_source}: "))
+            .unwrap_or(tail);
+        let key = match (s.key.who, e.key()) {
+            (Who::Hustle(n), Some(k)) => format!("hustle.{n}.{k}"),
+            (Who::Person, Some(k)) => k.to_string(),
+            (_, None) => s.key.written(),
+        };
+        let mut out = InputError::new(format!("{}: {at}{tail}", self.source))
+            .with_source(self.source)
+            .with_key(key)
+            .with_value(e.value().unwrap_or(&s.value));
+        if let Some(a) = e.allowed() {
+            out = out.with_allowed(a);
+        }
+        out
     }
 
     /// `[[hustle]] n`, its scenario loaded, overridden, validated on its
@@ -468,6 +566,41 @@ impl Reader<'_> {
                 wrapped
             }
         })?;
+        let mut overrides: Vec<String> = overrides
+            .iter()
+            .map(|(k, v)| format!("{k}={}", written(v)))
+            .collect();
+        let changes: Vec<&PortfolioSet> = self
+            .with
+            .iter()
+            .filter(|s| s.key.who == Who::Hustle(n))
+            .collect();
+        if !changes.is_empty() {
+            let at = format!("{at}: ");
+            for s in &changes {
+                scenario
+                    .set(&s.assignment())
+                    .map_err(|e| self.changed(&e, s, &at, &scenario.source))?;
+                // The later value of a key stands in the hustle's
+                // overrides, where the file's set gave it.
+                let assignment = format!("{}={}", s.key.key, s.value);
+                match overrides
+                    .iter()
+                    .position(|o| o.split_once('=').map(|(k, _)| k) == Some(&s.key.key))
+                {
+                    Some(i) => overrides[i] = assignment,
+                    None => overrides.push(assignment),
+                }
+            }
+            model = scenario.model().map_err(|e| {
+                let s = changes
+                    .iter()
+                    .rev()
+                    .find(|s| Some(s.key.key.as_str()) == e.key())
+                    .unwrap_or(changes.last().expect("a change"));
+                self.changed(&e, s, &at, &scenario.source)
+            })?;
+        }
         if model.currency != currency {
             let theirs = written(&Value::String(model.currency.clone()));
             let ours = written(&Value::String(currency.to_string()));
@@ -487,10 +620,7 @@ impl Reader<'_> {
             scenario: name,
             path,
             start_month: start,
-            overrides: overrides
-                .iter()
-                .map(|(k, v)| format!("{k}={}", written(v)))
-                .collect(),
+            overrides,
             model,
         })
     }

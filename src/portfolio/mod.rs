@@ -7,10 +7,16 @@
 //! judged on the person's totals. [`Portfolio`] is such a file, checked:
 //! every scenario it names loaded, overridden and validated
 //! ([`Portfolio::load`], [`Portfolio::parse`]; the format is [`mod@file`]'s).
+//! [`mod@keys`] names a portfolio's keys from outside the file (the
+//! person's, and a hustle's as `hustle.N.KEY`), and
+//! [`Portfolio::load_with`] applies changes to them, as `compare --with`,
+//! `sweep` and `sensitivity` do.
 
 pub mod file;
+pub mod keys;
 
 pub use file::{is_portfolio, is_portfolio_file};
+pub use keys::{PortfolioKey, PortfolioSet, Who};
 
 use crate::model::Model;
 use std::path::PathBuf;

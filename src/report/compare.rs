@@ -9,22 +9,28 @@ use super::paired::{OutcomeColumns, OutcomeStats, PairedStats};
 use crate::output::Output;
 use serde::Serialize;
 
-/// One scenario of a comparison.
+/// One scenario or portfolio of a comparison.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScenarioEntry {
-    /// The scenario's `name`.
+    /// The scenario's or the portfolio's `name`.
     pub name: String,
     /// Short label in the table and charts: the file stem, plus the
     /// overrides of a `--with` variant.
     pub label: String,
-    /// The scenario file.
+    /// The scenario or portfolio file.
     pub source: String,
+    /// Whether it is a portfolio, whose figures are its person's (written
+    /// only when true).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub portfolio: bool,
     /// The `KEY=VALUE` overrides of a `--with` variant (empty for a file).
     pub overrides: Vec<String>,
     /// Each customer's chance to leave at renewals 1, 6 and 12 (before
     /// competitors lure any away), at the median of the scenario's draws:
-    /// its churn in people's terms.
-    pub churn_at_renewals: [f64; 3],
+    /// its churn in people's terms. Absent for a portfolio, whose hustles
+    /// each have their own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub churn_at_renewals: Option<[f64; 3]>,
     /// What became of its trajectories.
     #[serde(flatten)]
     pub stats: OutcomeStats,
@@ -68,14 +74,16 @@ impl CompareReport {
     /// against the first, trajectory by trajectory; within 100 columns.
     pub fn table(&self) -> String {
         let h = self.horizon_months;
+        let portfolio = self.scenarios.iter().any(|s| s.portfolio);
         let mut o = format!(
-            "Comparison of {} scenarios: {} trajectories each, seed {}\n  \
+            "Comparison of {} scenarios{}: {} trajectories each, seed {}\n  \
              (the same random numbers for every scenario)\n\n",
             self.scenarios.len(),
+            if portfolio { " and portfolios" } else { "" },
             format_number(self.trajectories as f64, 0),
             self.seed
         );
-        let cols = OutcomeColumns;
+        let cols = OutcomeColumns { portfolio };
         let [top, below] = cols.headers(h);
         let cells: Vec<Vec<String>> = self
             .scenarios
@@ -128,7 +136,10 @@ impl CompareReport {
             o.push_str(&format!(
                 "    {l}{}  {}\n",
                 " ".repeat(pad),
-                super::sensitivity::churn_triple(&s.churn_at_renewals)
+                s.churn_at_renewals.as_ref().map_or_else(
+                    || "- (a portfolio: each hustle its own)".to_string(),
+                    super::sensitivity::churn_triple
+                )
             ));
         }
         // What each variant changed, which a name or a cut label hides.

@@ -1,10 +1,12 @@
 //! The figures of a paired run that `sweep` and `compare` share: each
 //! variant's outcomes, and each variant's paired differences against the
 //! first. Plain serde types, documented field by field because users read
-//! `compare.json` and `sweep.csv`.
+//! `compare.json` and `sweep.csv`. A portfolio variant's figures are its
+//! person's, as in its `summary.json`.
 
 use super::format::{format_money, format_percent};
-use super::summary::{Causes, MonthQuantiles};
+use super::summary::{Causes, MonthQuantiles, PersonCauses};
+use crate::sim::FailureCause;
 use crate::sim::counts::{cumulative_shares, median_month_among_reached};
 use crate::sim::paired::{PairResult, VariantResult};
 use crate::stats::{Z95_TWO_SIDED, newcombe_paired_interval, wilson_interval};
@@ -61,9 +63,9 @@ pub struct OutcomeStats {
     pub failure_probability: f64,
     /// Wilson 95 % interval of `failure_probability`.
     pub failure_ci95: [f64; 2],
-    /// Shares of all trajectories by failure cause; they sum to
-    /// `failure_probability`.
-    pub failure_causes: Causes,
+    /// Shares of all trajectories by failure cause, as `failure.causes` in
+    /// the variant's `summary.json`; they sum to `failure_probability`.
+    pub failure_causes: FailureCauses,
     /// Cumulative net at the horizon, setup included.
     pub cumulative_net: Distribution,
     /// Share of trajectories whose month H itself qualifies as
@@ -73,10 +75,44 @@ pub struct OutcomeStats {
     pub semi_passive_at_horizon: f64,
     /// Wilson 95 % interval of `semi_passive_at_horizon`.
     pub semi_passive_at_horizon_ci95: [f64; 2],
-    /// The owner's-hours figures, for a scenario that uses those keys (as
-    /// `summary.json` reports them); absent otherwise.
+    /// The owner's-hours figures, for a scenario that uses those keys and
+    /// for a portfolio (as `summary.json` reports them); absent otherwise.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub owner_hours: Option<OwnerHoursStats>,
+}
+
+/// Shares of all trajectories by failure cause: a scenario's four causes,
+/// or a portfolio person's two (burned out, or every hustle failed).
+/// Written as the causes alone, as `failure.causes` of `summary.json`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum FailureCauses {
+    /// A scenario's: abandoned, burned out, de-platformed, unprofitable.
+    Hustle(Causes),
+    /// A portfolio person's: burned out, all failed.
+    Person(PersonCauses),
+}
+
+impl FailureCauses {
+    /// The causes, in `summary.json` order.
+    pub fn causes(&self) -> &'static [FailureCause] {
+        match self {
+            FailureCauses::Hustle(_) => &FailureCause::ALL,
+            FailureCauses::Person(_) => &FailureCause::PERSON,
+        }
+    }
+
+    /// The share for one cause (0 for a cause of the other kind).
+    pub fn get(&self, c: FailureCause) -> f64 {
+        match self {
+            FailureCauses::Hustle(causes) => causes.get(c),
+            FailureCauses::Person(causes) => match c {
+                FailureCause::BurnedOut => causes.burned_out,
+                FailureCause::AllFailed => causes.all_failed,
+                _ => 0.0,
+            },
+        }
+    }
 }
 
 /// What a variant with the owner's hours keys adds: when months become
@@ -91,6 +127,11 @@ pub struct OwnerHoursStats {
 }
 
 impl OutcomeStats {
+    /// Whether these are a portfolio person's figures.
+    pub fn is_portfolio(&self) -> bool {
+        matches!(self.failure_causes, FailureCauses::Person(_))
+    }
+
     /// The figures of one variant of a paired run of `n` trajectories.
     pub fn new(v: &VariantResult, n: u64) -> Self {
         let t = &v.tally.counts;
@@ -112,14 +153,23 @@ impl OutcomeStats {
             ),
             failure_probability: share(t.failed()),
             failure_ci95: ci(t.failed()),
-            failure_causes: Causes {
-                abandoned: share(by_cause[0]),
-                burned_out: share(by_cause[1]),
-                deplatformed: share(by_cause[2]),
-                unprofitable: share(by_cause[3]),
+            failure_causes: if v.portfolio.is_some() {
+                FailureCauses::Person(PersonCauses {
+                    burned_out: share(by_cause[FailureCause::BurnedOut.index()]),
+                    all_failed: share(by_cause[FailureCause::AllFailed.index()]),
+                })
+            } else {
+                FailureCauses::Hustle(Causes {
+                    abandoned: share(by_cause[0]),
+                    burned_out: share(by_cause[1]),
+                    deplatformed: share(by_cause[2]),
+                    unprofitable: share(by_cause[3]),
+                })
             },
             cumulative_net: Distribution::new(v.cumulative_net.mean, &v.cumulative_net_percentiles),
-            owner_hours: v.model.uses_owner_hours_keys().then(|| {
+            // A portfolio's summary.json always reports the person's hours
+            // figures.
+            owner_hours: (v.portfolio.is_some() || v.model.uses_owner_hours_keys()).then(|| {
                 let passive: Vec<f64> = t.passive_half.iter().map(|&c| share(c)).collect();
                 OwnerHoursStats {
                     passivity_month: MonthQuantiles::from_reached(&passive),
@@ -217,7 +267,10 @@ impl PairedStats {
 /// cells from its figures. P(semi-passive by month H) with its interval,
 /// the share semi-passive in month H, the median month, P(failure) with
 /// its interval and the median net.
-pub(crate) struct OutcomeColumns;
+pub(crate) struct OutcomeColumns {
+    /// Whether any row is a portfolio's person.
+    pub portfolio: bool,
+}
 
 impl OutcomeColumns {
     /// The two header rows, for horizon `h`.
@@ -275,9 +328,18 @@ impl OutcomeColumns {
         vec![super::columns::Align::Right; 5]
     }
 
-    /// What the semi-passive columns mean, for horizon `h`.
+    /// What the semi-passive columns mean, for horizon `h`, and what a
+    /// portfolio's figures are when any row is one.
     pub fn note(&self, h: u32) -> String {
-        super::format::wrap_note(&semi_passive_words(h), "  ")
+        let mut note = super::format::wrap_note(&semi_passive_words(h), "  ");
+        if self.portfolio {
+            note.push_str(&super::format::wrap_note(
+                "A portfolio's figures are its person's: the totals of its hustles, failed \
+                 when the person burned out or every hustle failed.",
+                "  ",
+            ));
+        }
+        note
     }
 }
 

@@ -1,7 +1,10 @@
 //! What a sensitivity analysis reports: `sensitivity.csv` and the terminal
 //! table of the parameters that move the metric most.
 
-use super::format::{format_number, format_percent, format_value, round_12_digits, terminal_text};
+use super::columns::shorten;
+use super::format::{
+    format_number, format_percent, format_value, round_12_digits, terminal_text, wrap_note,
+};
 use crate::output::Output;
 use crate::sensitivity::{Analysis, Spread};
 
@@ -18,6 +21,9 @@ impl Output for SensitivityCsv<'_> {
         Ok(self.0.to_csv())
     }
 }
+
+/// Widest line of the terminal table.
+const TABLE_COLUMNS: usize = 100;
 
 /// Churn at renewals 1, 6 and 12 at a parameter's low, middle and high
 /// value: `"low 7.1/5.3/4.0 %, mid 5.9/4.5/3.6 %, high 4.5/3.6/2.9 %"`.
@@ -64,7 +70,7 @@ impl Analysis {
             ])?;
             for r in &self.rows {
                 w.write_record([
-                    r.param.key().to_string(),
+                    r.key(),
                     num(r.low_value),
                     num(r.mid_value),
                     num(r.high_value),
@@ -112,15 +118,13 @@ impl Analysis {
         }
         o.insert_str(o.len() - 1, &extra);
         let three = |a: String, b: String, c: String| format!("{a} / {b} / {c}");
-        let cells: Vec<[String; 5]> = self
-            .rows
+        let shown = &self.rows[..self.rows.len().min(top)];
+        let mut cells: Vec<[String; 5]> = shown
             .iter()
-            .take(top)
             .map(|r| {
-                let uncertain = matches!(r.spread, Spread::Percentiles);
                 let mark = if r.monotone(resolution) { "" } else { " *" };
                 [
-                    format!("{}{}", r.param.key(), if uncertain { " ~" } else { "" }),
+                    r.key(),
                     three(
                         format_value(r.low_value),
                         format_value(r.mid_value),
@@ -136,6 +140,26 @@ impl Analysis {
                 ]
             })
             .collect();
+        // A key too long for the line (a portfolio's hustle.N.KEY) is cut
+        // with an ellipsis; sensitivity.csv and the chart have it whole.
+        let others = |k: usize| {
+            cells
+                .iter()
+                .map(|c| c[k].chars().count())
+                .max()
+                .unwrap_or(0)
+        };
+        let key_room = TABLE_COLUMNS
+            .saturating_sub(2 + 2 + others(1).max(23) + 2 + others(2).max(24) + 2)
+            .saturating_sub(others(3).max(5) + others(4));
+        for (c, r) in cells.iter_mut().zip(shown) {
+            let uncertain = if matches!(r.spread, Spread::Percentiles) {
+                " ~"
+            } else {
+                ""
+            };
+            c[0] = shorten(&c[0], key_room.saturating_sub(uncertain.len()).max(12)) + uncertain;
+        }
         let head = [
             "parameter",
             "value: low / mid / high",
@@ -184,23 +208,37 @@ impl Analysis {
             ));
         }
         o.push_str(&format!(
-            "\n  mid: a fixed value as the scenario has it (metric = baseline), moved -/+ {} % for\n  \
+            "\n  mid: a fixed value as the {} has it (metric = baseline), moved -/+ {} % for\n  \
              low and high (a zero by a related step); ~ an uncertain value, at its own p10, p50, p90.\n  \
              range: how far the metric moves over the three values; rows are ranked by it.\n",
+            if self.portfolio { "portfolio" } else { "scenario" },
             format_number(pct, if pct.fract() == 0.0 { 0 } else { 1 })
         ));
+        if self.portfolio {
+            o.push_str(
+                "  owner.* and semi_passive.*: the person's keys; hustle.N.KEY: a key of hustle N's\n  \
+                 scenario. The metric is the person's.\n",
+            );
+        }
         if self.rows.iter().take(top).any(|r| r.churn.is_some()) {
             o.push_str(
                 "  churn at renewals 1/6/12: each customer's chance to leave at its 1st, 6th and \
                  12th renewal\n  (median draw), with the churn key at its low, mid and high value.\n",
             );
         }
-        let odd: Vec<&str> = self.not_monotone().map(|r| r.param.key()).collect();
+        let odd: Vec<String> = self.not_monotone().map(|r| r.key()).collect();
         if !odd.is_empty() {
-            o.push_str(&format!(
-                "  * not monotone: the middle value beats both ends or trails both ({}).\n",
+            let line = format!(
+                "* not monotone: the middle value beats both ends or trails both ({}).",
                 odd.join(", ")
-            ));
+            );
+            // A portfolio's keys (hustle.N.KEY) are long: its list is
+            // wrapped to the table's width.
+            if self.portfolio {
+                o.push_str(&wrap_note(&line, "  "));
+            } else {
+                o.push_str(&format!("  {line}\n"));
+            }
         }
         o
     }

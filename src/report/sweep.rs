@@ -54,9 +54,15 @@ pub const OWNER_HOURS_COLUMNS: [&str; 3] = [
     "passivity_month_p75",
 ];
 
-/// The columns of `sweep.csv`, in order (then [`OWNER_HOURS_COLUMNS`] for a
-/// scenario with the owner's hours keys).
+/// The columns of `sweep.csv` of a scenario, in order (then
+/// [`OWNER_HOURS_COLUMNS`] for a scenario with the owner's hours keys).
 pub fn csv_header() -> Vec<String> {
+    csv_header_with(&FailureCause::ALL)
+}
+
+/// The columns of `sweep.csv` with one share per failure cause of
+/// `causes`: a scenario's four, or a portfolio person's two.
+pub fn csv_header_with(causes: &[FailureCause]) -> Vec<String> {
     let mut h: Vec<String> = [
         "value",
         "semi_passive_probability",
@@ -74,11 +80,7 @@ pub fn csv_header() -> Vec<String> {
     ]
     .map(String::from)
     .to_vec();
-    h.extend(
-        FailureCause::ALL
-            .iter()
-            .map(|c| format!("failure_{}", c.name())),
-    );
+    h.extend(causes.iter().map(|c| format!("failure_{}", c.name())));
     // Semi-passive in month H, beside the share by month H above.
     h.extend(
         [
@@ -109,7 +111,12 @@ impl SweepReport {
     /// semi-passive).
     pub fn to_csv(&self) -> Vec<u8> {
         let owner_hours = self.owner_hours();
-        let mut header = csv_header();
+        // Every row is of the same scenario or portfolio.
+        let causes = self
+            .rows
+            .first()
+            .map_or(&FailureCause::ALL[..], |r| r.stats.failure_causes.causes());
+        let mut header = csv_header_with(causes);
         if owner_hours {
             header.extend(OWNER_HOURS_COLUMNS.map(String::from));
         }
@@ -133,11 +140,7 @@ impl SweepReport {
                 s.cumulative_net.p50.to_string(),
                 s.cumulative_net.p95.to_string(),
             ];
-            cells.extend(
-                FailureCause::ALL
-                    .iter()
-                    .map(|c| s.failure_causes.get(*c).to_string()),
-            );
+            cells.extend(causes.iter().map(|c| s.failure_causes.get(*c).to_string()));
             cells.extend([
                 s.semi_passive_at_horizon.to_string(),
                 s.semi_passive_at_horizon_ci95[0].to_string(),
@@ -173,7 +176,9 @@ impl SweepReport {
             self.seed
         );
         o.insert_str(o.len() - 1, &super::table::overrides_line(&self.overrides));
-        let cols = OutcomeColumns;
+        let cols = OutcomeColumns {
+            portfolio: self.rows.iter().any(|r| r.stats.is_portfolio()),
+        };
         let [top, below] = cols.headers(h);
         let mut rows = vec![
             [vec![String::new()], top, vec!["net".into()]].concat(),
@@ -193,6 +198,15 @@ impl SweepReport {
                 ]
                 .concat(),
             );
+        }
+        // The values' column is headed by the key, or by "value" where a
+        // long key would take the table beyond 100 columns (the title names
+        // the key).
+        let others: usize = (1..rows[0].len())
+            .map(|c| 2 + rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+            .sum();
+        if 2 + self.key.chars().count() + others > 100 {
+            rows[1][0] = "value".into();
         }
         let align = [vec![Align::Left], cols.align(), vec![Align::Right]].concat();
         o.push_str(&layout(&rows, &align));

@@ -8,7 +8,8 @@
 //! (`outcome`) and where its figures go (`record`). The parallel driver
 //! (`driver`) folds many trajectories into statistics, taking as many
 //! chunks at a time as the core's L2 cache suits (`cache`), and the paired
-//! driver (`paired`) runs variants in lockstep on common random numbers.
+//! driver (`paired`) runs variants (scenarios or portfolios) in lockstep on
+//! common random numbers.
 //! [`reference`](mod@reference) is the model's executable statement, a
 //! literal and slow second implementation of one trajectory that the fast
 //! one is tested against.
@@ -39,7 +40,8 @@ pub use driver::{
 };
 pub use outcome::{FailureCause, Metric, Outcome};
 pub use paired::{
-    PairResult, PairTally, PairedResult, PairedSpec, VariantResult, VariantTally, run_paired,
+    PairResult, PairTally, PairedResult, PairedSpec, Subject, VariantResult, VariantTally,
+    run_paired, run_paired_subjects,
 };
 pub use params::{CompiledModel, Params};
 pub use record::{Path, Record};

@@ -1,11 +1,15 @@
 //! The paired driver: several variants of a hustle simulated in lockstep on
-//! common random numbers (docs/model.md, Random streams), for `sweep` and
-//! `compare`.
+//! common random numbers (docs/model.md, Random streams), for `sweep`,
+//! `compare` and `sensitivity`.
 //!
 //! Trajectory i of every variant is simulated from the same (seed, i), one
 //! variant after the other in the same worker, so every variant draws the
 //! same parameter uniforms, platform events, competitor entries, renewals
 //! and arrivals, except where its own change makes it use them differently.
+//! A variant is a scenario or a portfolio ([`Subject`]); a portfolio's
+//! outcome and monthly figures are its person's, and its first hustle draws
+//! what a scenario variant draws (docs/model.md, Portfolios, Random
+//! numbers), so a portfolio is paired with its first hustle run alone.
 //! The differences between variants then come from the changes, not from
 //! noise, and can be counted trajectory by trajectory: how many became
 //! semi-passive (or failed) under one variant but not under the first, and
@@ -19,14 +23,94 @@
 
 use super::counts::OutcomeCounts;
 use super::driver::{RunOptions, fold_chunks};
-use super::{CompiledModel, Metric, Outcome, Params, Path, Scratch, simulate_with};
+use super::outcome::NMETRICS;
+use super::portfolio::{CompiledPortfolio, PortfolioScratch, RecordEach, simulate_portfolio};
+use super::{CompiledModel, Metric, Outcome, Path, Record, Scratch, simulate_with};
 use crate::error::InputError;
 use crate::model::Model;
+use crate::portfolio::Portfolio;
 use crate::stats::{
     Moments, QuantileSketch, REPORTED_PERCENTILES, Recount, RecountRange, certified_quantiles,
 };
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
+
+/// What one variant of a paired run simulates: a scenario, or a portfolio
+/// whose person's outcome and monthly figures stand for it.
+#[derive(Debug, Clone)]
+pub enum Subject {
+    /// One scenario.
+    Scenario(Model),
+    /// A portfolio: one person running several hustles.
+    Portfolio(Portfolio),
+}
+
+impl Subject {
+    /// The scenario's model, or the portfolio's person (whose name,
+    /// currency, horizon, owner keys and `[semi_passive]` bar are the
+    /// portfolio's).
+    pub fn model(&self) -> &Model {
+        match self {
+            Subject::Scenario(m) => m,
+            Subject::Portfolio(p) => &p.person,
+        }
+    }
+
+    /// The portfolio, if it is one.
+    pub fn portfolio(&self) -> Option<&Portfolio> {
+        match self {
+            Subject::Scenario(_) => None,
+            Subject::Portfolio(p) => Some(p),
+        }
+    }
+
+    /// Months simulated.
+    pub fn horizon_months(&self) -> u32 {
+        self.model().horizon_months
+    }
+}
+
+impl From<Model> for Subject {
+    fn from(m: Model) -> Self {
+        Subject::Scenario(m)
+    }
+}
+
+impl From<Portfolio> for Subject {
+    fn from(p: Portfolio) -> Self {
+        Subject::Portfolio(p)
+    }
+}
+
+/// A variant prepared for simulation. Built once per run, a few of them:
+/// their sizes do not matter.
+#[allow(clippy::large_enum_variant)]
+enum Compiled {
+    Scenario(CompiledModel),
+    Portfolio(CompiledPortfolio),
+}
+
+impl Compiled {
+    fn new(s: &Subject) -> Self {
+        match s {
+            Subject::Scenario(m) => Compiled::Scenario(CompiledModel::new(m)),
+            Subject::Portfolio(p) => Compiled::Portfolio(CompiledPortfolio::new(p)),
+        }
+    }
+}
+
+/// Keeps a portfolio trajectory's person's figures (number 0) in a
+/// [`Path`] and drops its hustles': a paired run reports the person.
+struct PersonPath<'a>(&'a mut Path);
+
+impl RecordEach for PersonPath<'_> {
+    #[inline]
+    fn record(&mut self, who: usize, t: usize, figures: [f64; NMETRICS]) {
+        if who == 0 {
+            self.0.record(t, figures);
+        }
+    }
+}
 
 /// What a paired run collects beyond the outcome counts and the
 /// distribution of cumulative net at the horizon.
@@ -197,8 +281,10 @@ fn columns(variants: usize, horizon: usize, spec: PairedSpec) -> Vec<Column> {
 /// The result of one variant.
 #[derive(Debug, Clone)]
 pub struct VariantResult {
-    /// Its model.
+    /// Its model: the scenario's, or a portfolio's person.
     pub model: Model,
+    /// The portfolio, if the variant is one: its figures are its person's.
+    pub portfolio: Option<Portfolio>,
     /// Counts and sketches.
     pub tally: VariantTally,
     /// Mean and spread of cumulative net at the horizon.
@@ -251,38 +337,52 @@ pub struct PairedResult {
     pub pairs: Vec<PairResult>,
 }
 
-/// The parameter draws of trajectory i for every variant. Each variant
-/// takes the same uniforms from the same parameter stream (docs/model.md,
-/// Random streams); drawing them once and mapping them through each variant's
-/// samplers gives bit for bit what `draw_params` gives each variant.
-fn draw_all(cms: &[CompiledModel], seed: u64, i: u64, out: &mut [Params]) {
-    for (cm, p) in cms.iter().zip(out.iter_mut()) {
-        *p = cm.draw_params(seed, i);
-    }
-}
-
 /// Simulates the trajectories of `range` under every variant in lockstep,
 /// hands `each` the outcomes of each trajectory (in variant order), and
-/// returns the values of every column, column after column.
+/// returns the values of every column, column after column. A scenario
+/// variant draws its parameters from (seed, i) as a run of it alone does
+/// (every variant takes the same uniforms from the same parameter stream,
+/// docs/model.md, Random streams); a portfolio variant draws its person's
+/// and its hustles' as a run of the portfolio does.
 fn chunk_values(
-    cms: &[CompiledModel],
+    subjects: &[Compiled],
+    h: usize,
     cols: &[Column],
     seed: u64,
     range: std::ops::Range<u64>,
     mut each: impl FnMut(&[Outcome]),
 ) -> Vec<f64> {
-    let h = cms[0].horizon();
     let len = (range.end - range.start) as usize;
+    // Scenario variants share one scratch (each resets it); a portfolio
+    // variant has its own hustles' buffers.
     let mut scratch = Scratch::new(h);
-    let mut paths: Vec<Path> = cms.iter().map(|_| Path::new(h)).collect();
-    let mut params = vec![cms[0].draw_params(seed, range.start); cms.len()];
-    let mut outcomes: Vec<Outcome> = Vec::with_capacity(cms.len());
+    let mut portfolio_scratch: Vec<Option<PortfolioScratch>> = subjects
+        .iter()
+        .map(|s| match s {
+            Compiled::Scenario(_) => None,
+            Compiled::Portfolio(cp) => Some(cp.scratch()),
+        })
+        .collect();
+    let mut paths: Vec<Path> = subjects.iter().map(|_| Path::new(h)).collect();
+    let mut outcomes: Vec<Outcome> = Vec::with_capacity(subjects.len());
     let mut values = vec![0.0; cols.len() * len];
     for (j, i) in range.enumerate() {
-        draw_all(cms, seed, i, &mut params);
         outcomes.clear();
-        for ((cm, prm), path) in cms.iter().zip(&params).zip(paths.iter_mut()) {
-            outcomes.push(simulate_with(cm, prm, seed, i, &mut scratch, path));
+        for ((s, path), ps) in subjects
+            .iter()
+            .zip(paths.iter_mut())
+            .zip(portfolio_scratch.iter_mut())
+        {
+            outcomes.push(match (s, ps) {
+                (Compiled::Scenario(cm), _) => {
+                    let params = cm.draw_params(seed, i);
+                    simulate_with(cm, &params, seed, i, &mut scratch, path)
+                }
+                (Compiled::Portfolio(cp), Some(ps)) => {
+                    simulate_portfolio(cp, seed, i, ps, &mut PersonPath(path)).person
+                }
+                (Compiled::Portfolio(_), None) => unreachable!("a portfolio has its scratch"),
+            });
         }
         each(&outcomes);
         for (c, col) in cols.iter().enumerate() {
@@ -314,7 +414,8 @@ fn sketch<'a>(tally: &'a PairedTally, col: &Column) -> &'a QuantileSketch {
 
 /// Simulates one chunk of every variant in lockstep into the tally.
 fn run_chunk(
-    cms: &[CompiledModel],
+    subjects: &[Compiled],
+    h: usize,
     spec: PairedSpec,
     cols: &[Column],
     seed: u64,
@@ -322,7 +423,7 @@ fn run_chunk(
     tally: &mut PairedTally,
 ) -> Vec<Moments> {
     let len = (range.end - range.start) as usize;
-    let values = chunk_values(cms, cols, seed, range, |outcomes| {
+    let values = chunk_values(subjects, h, cols, seed, range, |outcomes| {
         for (v, o) in outcomes.iter().enumerate() {
             tally.variants[v].counts.add(o);
             if v > 0 && spec.pairs {
@@ -347,7 +448,8 @@ fn run_chunk(
 /// Simulates one chunk again and counts the values of each recount range
 /// (see [`certified_quantiles`]).
 fn recount_chunk(
-    cms: &[CompiledModel],
+    subjects: &[Compiled],
+    h: usize,
     cols: &[Column],
     seed: u64,
     range: std::ops::Range<u64>,
@@ -355,7 +457,7 @@ fn recount_chunk(
     counts: &mut [Recount],
 ) {
     let len = (range.end - range.start) as usize;
-    let values = chunk_values(cms, cols, seed, range, |_| {});
+    let values = chunk_values(subjects, h, cols, seed, range, |_| {});
     for (r, count) in ranges.iter().zip(counts.iter_mut()) {
         count.extend(&values[r.source * len..][..len]);
     }
@@ -391,21 +493,38 @@ pub fn run_paired(
     progress: &(dyn Fn(u64) + Sync),
     cancel: &AtomicBool,
 ) -> anyhow::Result<PairedResult> {
+    let subjects: Vec<Subject> = models.iter().cloned().map(Subject::from).collect();
+    run_paired_subjects(&subjects, opts, spec, progress, cancel)
+}
+
+/// [`run_paired`] of variants that are each a scenario or a portfolio: a
+/// portfolio's outcome and monthly figures are its person's. All must have
+/// the same horizon (an [`InputError`] otherwise).
+pub fn run_paired_subjects(
+    subjects: &[Subject],
+    opts: &RunOptions,
+    spec: PairedSpec,
+    progress: &(dyn Fn(u64) + Sync),
+    cancel: &AtomicBool,
+) -> anyhow::Result<PairedResult> {
     let start = Instant::now();
     opts.check()?;
-    let Some(first) = models.first() else {
+    let Some(first) = subjects.first() else {
         anyhow::bail!("a paired run needs at least one scenario");
     };
-    let names: Vec<String> = models.iter().map(|m| format!("\"{}\"", m.name)).collect();
+    let names: Vec<String> = subjects
+        .iter()
+        .map(|s| format!("\"{}\"", s.model().name))
+        .collect();
     let h = one_horizon(
         "a paired run",
         names
             .iter()
-            .zip(models)
-            .map(|(n, m)| (n.as_str(), m.horizon_months)),
+            .zip(subjects)
+            .map(|(n, s)| (n.as_str(), s.horizon_months())),
     )? as usize;
-    debug_assert_eq!(h, first.horizon_months as usize);
-    let cms: Vec<CompiledModel> = models.iter().map(CompiledModel::new).collect();
+    debug_assert_eq!(h, first.horizon_months() as usize);
+    let cms: Vec<Compiled> = subjects.iter().map(Compiled::new).collect();
     let v = cms.len();
     let cols = columns(v, h, spec);
     let mut moments = vec![Moments::default(); cols.len()];
@@ -424,7 +543,7 @@ pub fn run_paired(
                 .map(|_| PairTally::new(h, spec))
                 .collect(),
         },
-        |range, tally| run_chunk(&cms, spec, &cols, opts.seed, range, tally),
+        |range, tally| run_chunk(&cms, h, spec, &cols, opts.seed, range, tally),
         |part: Vec<Moments>| {
             for (a, b) in moments.iter_mut().zip(&part) {
                 a.merge(b);
@@ -442,17 +561,18 @@ pub fn run_paired(
                 &|_| {},
                 cancel,
                 || ranges.iter().map(Recount::new).collect::<Vec<_>>(),
-                |range, counts| recount_chunk(&cms, &cols, opts.seed, range, ranges, counts),
+                |range, counts| recount_chunk(&cms, h, &cols, opts.seed, range, ranges, counts),
                 |()| {},
                 |total, counts| Recount::merge_all(total, counts),
             )
         })?;
 
-    let mut variants: Vec<VariantResult> = models
+    let mut variants: Vec<VariantResult> = subjects
         .iter()
         .zip(tally.variants)
-        .map(|(m, t)| VariantResult {
-            model: m.clone(),
+        .map(|(s, t)| VariantResult {
+            model: s.model().clone(),
+            portfolio: s.portfolio().cloned(),
             tally: t,
             cumulative_net: Moments::default(),
             cumulative_net_percentiles: [0.0; 5],
