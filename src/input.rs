@@ -88,6 +88,22 @@ fn too_large(path: &Path, size: Option<u64>, limit: SizeLimit) -> InputError {
         .with_allowed(allowed)
 }
 
+/// The text of the file at `path` ([`read_limited`]); text that is not
+/// UTF-8 is `io_error`'s `InvalidData` error.
+pub fn read_text_limited(
+    path: &Path,
+    limit: SizeLimit,
+    io_error: impl Fn(std::io::Error) -> InputError,
+) -> Result<String, InputError> {
+    let bytes = read_limited(path, limit, &io_error)?;
+    String::from_utf8(bytes).map_err(|_| {
+        io_error(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        ))
+    })
+}
+
 /// The bytes of the file at `path`, at most `limit.bytes` of them: a file
 /// known to be larger is refused before any is read, and any other input
 /// (a device, a pipe) once it runs past the limit. An error opening or

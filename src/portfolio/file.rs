@@ -134,13 +134,7 @@ impl Portfolio {
             InputError::new(format!("{source}: cannot read the portfolio: {e}"))
                 .with_source(&source)
         };
-        let bytes = read_limited(path, PORTFOLIO_FILE, cannot_read)?;
-        let text = String::from_utf8(bytes).map_err(|_| {
-            cannot_read(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "stream did not contain valid UTF-8",
-            ))
-        })?;
+        let text = crate::input::read_text_limited(path, PORTFOLIO_FILE, cannot_read)?;
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
